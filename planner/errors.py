@@ -1,0 +1,65 @@
+"""The package's exceptions: each carries what the CLI needs to print and the exit code it maps to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in the input, located as a spreadsheet user would look for it.
+
+    `row` counts like a spreadsheet (header = row 1); `column` is a column name or a scenario key.
+    """
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column}" if self.row is not None else f", {self.column}"
+        return f"{where}: {self.message}"
+
+
+class PlannerError(Exception):
+    """Base of every error the CLI turns into a message and an exit code."""
+
+    exit_code = 1
+
+
+class InputError(PlannerError):
+    """The catalog, the scenario or the command's options are invalid; nothing was solved."""
+
+    exit_code = 2
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = list(issues)
+        super().__init__("\n".join(str(issue) for issue in self.issues))
+
+
+class InfeasibleError(PlannerError):
+    """No plan satisfies the scenario; `conflicts` name the requirements that cannot hold together."""
+
+    exit_code = 3
+
+    def __init__(self, conflicts: list[str], proven: bool = True) -> None:
+        self.conflicts = list(conflicts)
+        self.proven = proven
+        super().__init__("\n".join(self.conflicts))
+
+
+class NoPlanFoundError(PlannerError):
+    """The time limit passed before any feasible plan was found."""
+
+    exit_code = 4
+
+
+class OutputError(PlannerError):
+    """An output file could not be written (exists without --force, or the folder is not writable)."""
+
+    exit_code = 2

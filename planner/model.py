@@ -1,0 +1,424 @@
+"""Domain types: the catalog, the scenario, and the problem the optimizer solves.
+
+Entities check their own fields in `__post_init__` (raising `ValueError` with a plain sentence);
+`Problem.build` checks what spans catalog and scenario and precomputes integer indices, so the
+optimizer never handles string ids. Standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from pathlib import Path
+
+from planner.errors import InputError, Issue
+
+LEVELS = (1, 2, 3)
+OBJECTIVES = ("coverage", "hours", "balance")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an entity was read: file (or sheet) name and spreadsheet row (header = 1)."""
+
+    file: str
+    row: int
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
+
+
+def _check_id(value: str, what: str) -> None:
+    _require(isinstance(value, str) and value != "", f"{what} must not be empty.")
+    _require(value == value.strip(), f"{what} '{value}' has leading or trailing spaces.")
+
+
+@dataclass(frozen=True)
+class Sector:
+    sector_id: str
+    name: str
+    weight: int
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _check_id(self.sector_id, "sector_id")
+        _require(self.weight >= 1, f"weight {self.weight} must be at least 1.")
+
+
+@dataclass(frozen=True)
+class Skill:
+    skill_id: str
+    name: str
+    cluster: str
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _check_id(self.skill_id, "skill_id")
+
+
+@dataclass(frozen=True)
+class Demand:
+    """A sector needs a skill at a level (1 awareness, 2 operational, 3 proficient)."""
+
+    sector_id: str
+    skill_id: str
+    level: int
+    importance: int
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _require(self.level in LEVELS, f"level {self.level} must be 1, 2 or 3.")
+        _require(self.importance >= 1, f"importance {self.importance} must be at least 1.")
+
+
+@dataclass(frozen=True)
+class Module:
+    module_id: str
+    name: str
+    career: str
+    hours: int
+    earliest_term: int | None = None
+    latest_term: int | None = None
+    extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _check_id(self.module_id, "module_id")
+        _require(self.hours >= 1, f"hours {self.hours} must be at least 1.")
+        for name in ("earliest_term", "latest_term"):
+            value = getattr(self, name)
+            _require(value is None or value >= 1, f"{name} {value} must be at least 1.")
+        if self.earliest_term is not None and self.latest_term is not None:
+            _require(
+                self.earliest_term <= self.latest_term,
+                f"earliest_term {self.earliest_term} is after latest_term {self.latest_term}.",
+            )
+
+
+@dataclass(frozen=True)
+class ModuleSkill:
+    """A module teaches a skill up to a level."""
+
+    module_id: str
+    skill_id: str
+    level: int
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _require(self.level in LEVELS, f"level {self.level} must be 1, 2 or 3.")
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    module_id: str
+    prerequisite_id: str
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _require(
+            self.module_id != self.prerequisite_id,
+            f"module {self.module_id} cannot be its own prerequisite.",
+        )
+
+
+@dataclass(frozen=True)
+class Instructor:
+    instructor_id: str
+    name: str
+    max_hours_per_term: int
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _check_id(self.instructor_id, "instructor_id")
+        _require(
+            self.max_hours_per_term >= 0,
+            f"max_hours_per_term {self.max_hours_per_term} must not be negative.",
+        )
+
+
+@dataclass(frozen=True)
+class Qualification:
+    instructor_id: str
+    module_id: str
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Skills, modules and instructors, already checked for internal consistency by the loader."""
+
+    sectors: tuple[Sector, ...]
+    skills: tuple[Skill, ...]
+    demands: tuple[Demand, ...]
+    modules: tuple[Module, ...]
+    module_skills: tuple[ModuleSkill, ...]
+    prerequisites: tuple[Prerequisite, ...] = ()
+    instructors: tuple[Instructor, ...] = ()
+    qualifications: tuple[Qualification, ...] = ()
+    source: str = "catalog"
+    fingerprint: str = ""
+
+    @cached_property
+    def module_by_id(self) -> dict[str, Module]:
+        return {m.module_id: m for m in self.modules}
+
+    @cached_property
+    def sector_by_id(self) -> dict[str, Sector]:
+        return {s.sector_id: s for s in self.sectors}
+
+    @cached_property
+    def skill_by_id(self) -> dict[str, Skill]:
+        return {s.skill_id: s for s in self.skills}
+
+    @cached_property
+    def instructor_by_id(self) -> dict[str, Instructor]:
+        return {i.instructor_id: i for i in self.instructors}
+
+    @cached_property
+    def careers(self) -> tuple[str, ...]:
+        return tuple(sorted({m.career for m in self.modules}))
+
+
+@dataclass(frozen=True)
+class SectorGoal:
+    """A priority sector of a scenario: its coverage floor and (optionally) its own weight."""
+
+    sector_id: str
+    min_coverage: Fraction = Fraction(0)
+    weight: int | None = None
+
+    def __post_init__(self) -> None:
+        _require(0 <= self.min_coverage <= 1, "min_coverage must lie between 0 and 1.")
+        _require(self.weight is None or self.weight >= 1, "weight must be at least 1.")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A planning question, as read from a TOML file (see PLANNER-SPEC.md, Scenario format)."""
+
+    name: str
+    terms: int
+    sections: int = 1
+    catalog: Path | None = None
+    careers: tuple[str, ...] | None = None
+    required_modules: tuple[str, ...] = ()
+    excluded_modules: tuple[str, ...] = ()
+    objective: tuple[str, ...] = OBJECTIVES
+    time_limit_seconds: float | None = None
+    total_hours_max: int | None = None
+    term_hours_min: int = 0
+    term_hours_max: int | None = None
+    modules_per_term_min: int = 0
+    modules_per_term_max: int | None = None
+    max_instructors_used: int | None = None
+    sectors: tuple[SectorGoal, ...] | None = None
+    path: Path | None = None
+
+    def __post_init__(self) -> None:
+        _require(self.terms >= 1, f"terms {self.terms} must be at least 1.")
+        _require(self.sections >= 1, f"sections {self.sections} must be at least 1.")
+        _require(len(self.objective) > 0, "objective must name at least one objective.")
+        for name in self.objective:
+            _require(name in OBJECTIVES, f"objective '{name}' is not one of {', '.join(OBJECTIVES)}.")
+        _require(len(set(self.objective)) == len(self.objective), "objective repeats a name.")
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name if self.path else "scenario"
+
+
+# --- the problem in integer form -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemandRow:
+    """A demand of a scenario sector, with the candidate modules that would cover it."""
+
+    demand: Demand
+    sector: int  # index into Problem.sector_ids
+    weight: int  # effective sector weight x importance
+    covering: tuple[int, ...]  # candidate indices teaching the skill at >= the level
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Catalog + scenario as indices. Candidate modules are numbered 0..n-1 in catalog order."""
+
+    catalog: Catalog
+    scenario: Scenario
+    candidates: tuple[Module, ...]
+    windows: tuple[tuple[int, int], ...]  # allowed terms per candidate, within 1..terms
+    blocked: Mapping[int, str]  # candidate -> why it can never be taken
+    prerequisites: tuple[tuple[int, int], ...]  # (module, prerequisite), both candidates
+    sector_ids: tuple[str, ...]
+    sector_weights: tuple[int, ...]
+    min_coverage: tuple[Fraction, ...]
+    demand_rows: tuple[DemandRow, ...]
+    instructors: tuple[Instructor, ...]
+    qualified: tuple[tuple[int, ...], ...]  # per candidate: instructor indices
+
+    @property
+    def terms(self) -> int:
+        return self.scenario.terms
+
+    @property
+    def sections(self) -> int:
+        return self.scenario.sections
+
+    @property
+    def hours(self) -> tuple[int, ...]:
+        return tuple(m.hours for m in self.candidates)
+
+    @cached_property
+    def index_of(self) -> dict[str, int]:
+        return {m.module_id: i for i, m in enumerate(self.candidates)}
+
+    @cached_property
+    def required(self) -> tuple[int, ...]:
+        return tuple(self.index_of[m] for m in self.scenario.required_modules)
+
+    def sector_importance(self, sector: int) -> int:
+        return sum(r.demand.importance for r in self.demand_rows if r.sector == sector)
+
+    @classmethod
+    def build(cls, catalog: Catalog, scenario: Scenario) -> Problem:
+        """Check the scenario against the catalog and precompute the indices.
+
+        Raises InputError listing every problem found (unknown ids, term windows that the
+        scenario's term count contradicts, ...).
+        """
+        issues = _scenario_issues(catalog, scenario)
+        if issues:
+            raise InputError(issues)
+        return _build(catalog, scenario)
+
+
+def _scenario_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
+    file = scenario.file_name
+    issues: list[Issue] = []
+    known = catalog.module_by_id
+    for key in ("required_modules", "excluded_modules"):
+        for module_id in getattr(scenario, key):
+            if module_id not in known:
+                issues.append(Issue(file, f"module '{module_id}' is not in the catalog.", column=key))
+    for module_id in sorted(set(scenario.required_modules) & set(scenario.excluded_modules)):
+        issues.append(
+            Issue(file, f"module '{module_id}' is both required and excluded.", column="excluded_modules")
+        )
+    for career in scenario.careers or ():
+        if career not in catalog.careers:
+            issues.append(
+                Issue(file, f"career '{career}' has no module in the catalog.", column="careers")
+            )
+    for goal in scenario.sectors or ():
+        if goal.sector_id not in catalog.sector_by_id:
+            issues.append(
+                Issue(file, f"sector '{goal.sector_id}' is not in the catalog.", column=f"sectors.{goal.sector_id}")
+            )
+    for module in _candidates(catalog, scenario):
+        if module.earliest_term is not None and module.earliest_term > scenario.terms:
+            where = module.origin
+            issues.append(
+                Issue(
+                    where.file if where else "modules.csv",
+                    f"module {module.module_id} cannot start before term {module.earliest_term}, "
+                    f"but scenario {file} has only {scenario.terms} terms; "
+                    "exclude the module or raise terms.",
+                    row=where.row if where else None,
+                    column="earliest_term",
+                )
+            )
+    return issues
+
+
+def _candidates(catalog: Catalog, scenario: Scenario) -> list[Module]:
+    careers = set(scenario.careers) if scenario.careers is not None else None
+    required = set(scenario.required_modules)
+    excluded = set(scenario.excluded_modules)
+    return [
+        m
+        for m in catalog.modules
+        if m.module_id not in excluded
+        and (careers is None or m.career in careers or m.module_id in required)
+    ]
+
+
+def _build(catalog: Catalog, scenario: Scenario) -> Problem:
+    candidates = _candidates(catalog, scenario)
+    index = {m.module_id: i for i, m in enumerate(candidates)}
+    windows = tuple(
+        (max(1, m.earliest_term or 1), min(scenario.terms, m.latest_term or scenario.terms))
+        for m in candidates
+    )
+    blocked: dict[int, str] = {}
+    prerequisites: list[tuple[int, int]] = []
+    for p in catalog.prerequisites:
+        if p.module_id not in index:
+            continue
+        if p.prerequisite_id in index:
+            prerequisites.append((index[p.module_id], index[p.prerequisite_id]))
+        else:
+            blocked[index[p.module_id]] = f"its prerequisite {p.prerequisite_id} is not a candidate"
+
+    instructors = tuple(i for i in catalog.instructors)
+    inst_index = {i.instructor_id: k for k, i in enumerate(instructors)}
+    qualified: list[list[int]] = [[] for _ in candidates]
+    for q in catalog.qualifications:
+        if q.module_id in index and q.instructor_id in inst_index:
+            k = inst_index[q.instructor_id]
+            if instructors[k].max_hours_per_term >= candidates[index[q.module_id]].hours:
+                qualified[index[q.module_id]].append(k)
+    if instructors:
+        for i, teachers in enumerate(qualified):
+            if not teachers:
+                blocked.setdefault(i, "no qualified instructor has the hours to teach it")
+
+    # A module is also blocked when a prerequisite is blocked (transitively).
+    changed = True
+    while changed:
+        changed = False
+        for module, prerequisite in prerequisites:
+            if prerequisite in blocked and module not in blocked:
+                blocked[module] = f"its prerequisite {candidates[prerequisite].module_id} cannot be taken"
+                changed = True
+
+    goals = scenario.sectors
+    if goals is None:
+        goals = tuple(SectorGoal(s.sector_id) for s in catalog.sectors)
+    sector_ids = tuple(g.sector_id for g in goals)
+    sector_index = {s: k for k, s in enumerate(sector_ids)}
+    weights = tuple(
+        g.weight if g.weight is not None else catalog.sector_by_id[g.sector_id].weight for g in goals
+    )
+    teaches: dict[str, list[tuple[int, int]]] = {}
+    for ms in catalog.module_skills:
+        if ms.module_id in index:
+            teaches.setdefault(ms.skill_id, []).append((index[ms.module_id], ms.level))
+    demand_rows = tuple(
+        DemandRow(
+            demand=d,
+            sector=sector_index[d.sector_id],
+            weight=weights[sector_index[d.sector_id]] * d.importance,
+            covering=tuple(sorted({m for m, level in teaches.get(d.skill_id, []) if level >= d.level})),
+        )
+        for d in catalog.demands
+        if d.sector_id in sector_index
+    )
+    return Problem(
+        catalog=catalog,
+        scenario=scenario,
+        candidates=tuple(candidates),
+        windows=windows,
+        blocked=blocked,
+        prerequisites=tuple(prerequisites),
+        sector_ids=sector_ids,
+        sector_weights=weights,
+        min_coverage=tuple(g.min_coverage for g in goals),
+        demand_rows=demand_rows,
+        instructors=instructors,
+        qualified=tuple(tuple(q) for q in qualified),
+    )

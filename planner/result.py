@@ -1,0 +1,350 @@
+"""The result of a planning run: the plan, and every figure recomputed from the plan itself.
+
+Nothing here trusts the solver's own numbers: objective values, coverage, loads and the list of
+broken rules are derived from the placements, so tests can cross-check the optimizer and the
+CLI can refuse to write a plan that breaks a rule. Standard library only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import Enum
+from fractions import Fraction
+from functools import cached_property
+
+from planner.model import Demand, Problem
+
+
+class Status(str, Enum):
+    OPTIMAL = "OPTIMAL"  # every objective stage proven optimal
+    FEASIBLE = "FEASIBLE"  # a valid plan, but some stage stopped at the time limit
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A taken module, its term, and the instructor of each section (None without instructors)."""
+
+    module_id: str
+    term: int
+    instructors: tuple[str | None, ...]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One lexicographic objective stage as the solver saw it."""
+
+    objective: str
+    value: int
+    bound: int
+    proven: bool
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SolverInfo:
+    ortools_version: str
+    parameters: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class SectorCoverage:
+    sector_id: str
+    name: str
+    weight: int
+    covered_importance: int
+    total_importance: int
+    min_coverage: Fraction
+
+    @property
+    def ratio(self) -> Fraction:
+        """Covered share of the sector's importance; a sector with no demands is fully covered."""
+        if self.total_importance == 0:
+            return Fraction(1)
+        return Fraction(self.covered_importance, self.total_importance)
+
+    @property
+    def met(self) -> bool:
+        return self.ratio >= self.min_coverage
+
+
+@dataclass(frozen=True)
+class DemandCoverage:
+    demand: Demand
+    taught_level: int | None  # highest level any taken module teaches the skill at
+    by_modules: tuple[str, ...]  # taken modules teaching the skill at >= the demanded level
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.by_modules)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An uncovered demand and the reason, in the designer's words."""
+
+    demand: Demand
+    reason: str
+
+
+@dataclass(frozen=True)
+class InstructorLoad:
+    instructor_id: str
+    name: str
+    capacity: int  # hours per term
+    hours_per_term: tuple[int, ...]  # index t-1 holds term t
+    sections: int
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    problem: Problem
+    status: Status
+    placements: tuple[Placement, ...]
+    stages: tuple[Stage, ...] = ()
+    solver: SolverInfo = SolverInfo("")
+
+    # --- derived figures ---------------------------------------------------------------------
+
+    @cached_property
+    def taken(self) -> dict[str, Placement]:
+        return {p.module_id: p for p in self.placements}
+
+    @cached_property
+    def term_hours(self) -> tuple[int, ...]:
+        hours = [0] * self.problem.terms
+        for p in self.placements:
+            if 1 <= p.term <= self.problem.terms:
+                hours[p.term - 1] += self.problem.catalog.module_by_id[p.module_id].hours
+        return tuple(hours)
+
+    @cached_property
+    def term_module_counts(self) -> tuple[int, ...]:
+        counts = [0] * self.problem.terms
+        for p in self.placements:
+            if 1 <= p.term <= self.problem.terms:
+                counts[p.term - 1] += 1
+        return tuple(counts)
+
+    @cached_property
+    def demand_coverage(self) -> tuple[DemandCoverage, ...]:
+        taught: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for ms in self.problem.catalog.module_skills:
+            if ms.module_id in self.taken:
+                taught[ms.skill_id].append((ms.level, ms.module_id))
+        rows = []
+        for row in self.problem.demand_rows:
+            levels = taught.get(row.demand.skill_id, [])
+            rows.append(
+                DemandCoverage(
+                    demand=row.demand,
+                    taught_level=max((level for level, _ in levels), default=None),
+                    by_modules=tuple(sorted(m for level, m in levels if level >= row.demand.level)),
+                )
+            )
+        return tuple(rows)
+
+    @cached_property
+    def sector_coverage(self) -> tuple[SectorCoverage, ...]:
+        problem = self.problem
+        covered = [0] * len(problem.sector_ids)
+        total = [0] * len(problem.sector_ids)
+        for row, cov in zip(problem.demand_rows, self.demand_coverage, strict=True):
+            total[row.sector] += row.demand.importance
+            if cov.covered:
+                covered[row.sector] += row.demand.importance
+        return tuple(
+            SectorCoverage(
+                sector_id=sector_id,
+                name=problem.catalog.sector_by_id[sector_id].name,
+                weight=problem.sector_weights[k],
+                covered_importance=covered[k],
+                total_importance=total[k],
+                min_coverage=problem.min_coverage[k],
+            )
+            for k, sector_id in enumerate(problem.sector_ids)
+        )
+
+    @cached_property
+    def objectives(self) -> dict[str, int]:
+        """All three objective values of this plan, whatever the scenario's order."""
+        coverage = sum(
+            row.weight
+            for row, cov in zip(self.problem.demand_rows, self.demand_coverage, strict=True)
+            if cov.covered
+        )
+        return {
+            "coverage": coverage,
+            "hours": sum(self.term_hours),
+            "balance": max(self.term_hours, default=0),
+        }
+
+    @cached_property
+    def max_coverage(self) -> int:
+        """The coverage objective if every demand were covered."""
+        return sum(row.weight for row in self.problem.demand_rows)
+
+    @cached_property
+    def instructor_loads(self) -> tuple[InstructorLoad, ...]:
+        hours: dict[str, list[int]] = {i.instructor_id: [0] * self.problem.terms for i in self.problem.instructors}
+        sections: dict[str, int] = defaultdict(int)
+        for p in self.placements:
+            module_hours = self.problem.catalog.module_by_id[p.module_id].hours
+            for instructor_id in p.instructors:
+                if instructor_id in hours and 1 <= p.term <= self.problem.terms:
+                    hours[instructor_id][p.term - 1] += module_hours
+                    sections[instructor_id] += 1
+        return tuple(
+            InstructorLoad(
+                instructor_id=i.instructor_id,
+                name=i.name,
+                capacity=i.max_hours_per_term,
+                hours_per_term=tuple(hours[i.instructor_id]),
+                sections=sections[i.instructor_id],
+            )
+            for i in self.problem.instructors
+        )
+
+    @cached_property
+    def instructors_used(self) -> int:
+        return sum(1 for load in self.instructor_loads if load.sections > 0)
+
+    @cached_property
+    def gaps(self) -> tuple[Gap, ...]:
+        return tuple(
+            Gap(cov.demand, self._gap_reason(row_index))
+            for row_index, cov in enumerate(self.demand_coverage)
+            if not cov.covered
+        )
+
+    def _gap_reason(self, row_index: int) -> str:
+        problem = self.problem
+        demand = problem.demand_rows[row_index].demand
+        in_catalog = sorted(
+            ms.module_id
+            for ms in problem.catalog.module_skills
+            if ms.skill_id == demand.skill_id and ms.level >= demand.level
+        )
+        if not in_catalog:
+            return f"no module in the catalog teaches {demand.skill_id} at level {demand.level}"
+        covering = problem.demand_rows[row_index].covering
+        if not covering:
+            return f"no candidate module teaches it ({', '.join(in_catalog)} not candidates in this scenario)"
+        open_ = [i for i in covering if i not in problem.blocked]
+        if not open_:
+            first = covering[0]
+            return f"{problem.candidates[first].module_id} cannot be taken: {problem.blocked[first]}"
+        return self._limit_reason(min(open_, key=lambda i: (problem.candidates[i].hours, i)))
+
+    def _limit_reason(self, module: int) -> str:
+        """Which scenario limit taking this (cheapest covering) module would break."""
+        problem, scenario = self.problem, self.problem.scenario
+        candidate = problem.candidates[module]
+        hours = candidate.hours
+        name = candidate.module_id
+        total = sum(self.term_hours)
+        if scenario.total_hours_max is not None and total + hours > scenario.total_hours_max:
+            return f"adding {name} ({hours} h) would exceed total_max {scenario.total_hours_max} h (plan uses {total} h)"
+        lo, hi = problem.windows[module]
+        fits = [
+            t
+            for t in range(lo, hi + 1)
+            if (scenario.term_hours_max is None or self.term_hours[t - 1] + hours <= scenario.term_hours_max)
+            and (scenario.modules_per_term_max is None or self.term_module_counts[t - 1] < scenario.modules_per_term_max)
+        ]
+        if not fits:
+            return f"adding {name} ({hours} h) would break the hour or module-count limit of terms {lo}-{hi}"
+        if problem.instructors:
+            spare = {
+                load.instructor_id
+                for load in self.instructor_loads
+                if any(load.capacity - load.hours_per_term[t - 1] >= hours for t in fits)
+            }
+            qualified = {problem.instructors[k].instructor_id for k in problem.qualified[module]}
+            if not qualified & spare:
+                return f"adding {name} would exceed the term capacity of every instructor qualified for it"
+            if (
+                scenario.max_instructors_used is not None
+                and self.instructors_used >= scenario.max_instructors_used
+                and not any(load.sections and load.instructor_id in qualified & spare for load in self.instructor_loads)
+            ):
+                return f"adding {name} would need more than max_used {scenario.max_instructors_used} instructors"
+        return f"adding {name} ({hours} h) does not pay off under the objective order {', '.join(scenario.objective)}"
+
+    # --- the rules, checked on the plan ------------------------------------------------------
+
+    def violations(self) -> list[str]:
+        """Every rule of the planning model that this plan breaks, in plain words (empty if valid)."""
+        problem, scenario = self.problem, self.problem.scenario
+        out: list[str] = []
+        index = problem.index_of
+        seen: set[str] = set()
+        for p in self.placements:
+            if p.module_id in seen:
+                out.append(f"module {p.module_id} is taken more than once")
+            seen.add(p.module_id)
+            if p.module_id not in index:
+                out.append(f"module {p.module_id} is not a candidate")
+                continue
+            i = index[p.module_id]
+            if i in problem.blocked:
+                out.append(f"module {p.module_id} is taken although {problem.blocked[i]}")
+            lo, hi = problem.windows[i]
+            if not lo <= p.term <= hi:
+                out.append(f"module {p.module_id} is in term {p.term}, outside its window {lo}-{hi}")
+            out.extend(self._section_violations(p, i))
+        for module_id in scenario.required_modules:
+            if module_id not in self.taken:
+                out.append(f"required module {module_id} is not taken")
+        for module_id in scenario.excluded_modules:
+            if module_id in self.taken:
+                out.append(f"excluded module {module_id} is taken")
+        for module, prerequisite in problem.prerequisites:
+            m, q = problem.candidates[module].module_id, problem.candidates[prerequisite].module_id
+            if m in self.taken and (q not in self.taken or self.taken[q].term >= self.taken[m].term):
+                out.append(f"module {m} is not preceded by its prerequisite {q}")
+        out.extend(self._limit_violations())
+        for sector in self.sector_coverage:
+            if not sector.met:
+                out.append(
+                    f"sector {sector.sector_id} coverage {sector.covered_importance}/{sector.total_importance} "
+                    f"is below {sector.min_coverage}"
+                )
+        return out
+
+    def _section_violations(self, p: Placement, i: int) -> list[str]:
+        problem = self.problem
+        if len(p.instructors) != problem.sections:
+            return [f"module {p.module_id} has {len(p.instructors)} sections, not {problem.sections}"]
+        if not problem.instructors:
+            return [f"module {p.module_id} names an instructor but the catalog has none"] if any(p.instructors) else []
+        qualified = {problem.instructors[k].instructor_id for k in problem.qualified[i]}
+        return [
+            f"section {s} of {p.module_id} is taught by {who}, who is not qualified for it"
+            for s, who in enumerate(p.instructors, start=1)
+            if who not in qualified
+        ]
+
+    def _limit_violations(self) -> list[str]:
+        scenario = self.problem.scenario
+        out = []
+        for t, (hours, count) in enumerate(zip(self.term_hours, self.term_module_counts, strict=True), start=1):
+            if hours < scenario.term_hours_min:
+                out.append(f"term {t} has {hours} h, below term_min {scenario.term_hours_min}")
+            if scenario.term_hours_max is not None and hours > scenario.term_hours_max:
+                out.append(f"term {t} has {hours} h, above term_max {scenario.term_hours_max}")
+            if count < scenario.modules_per_term_min:
+                out.append(f"term {t} has {count} modules, below modules_per_term.min {scenario.modules_per_term_min}")
+            if scenario.modules_per_term_max is not None and count > scenario.modules_per_term_max:
+                out.append(f"term {t} has {count} modules, above modules_per_term.max {scenario.modules_per_term_max}")
+        total = sum(self.term_hours)
+        if scenario.total_hours_max is not None and total > scenario.total_hours_max:
+            out.append(f"the plan has {total} h, above total_max {scenario.total_hours_max}")
+        for load in self.instructor_loads:
+            for t, hours in enumerate(load.hours_per_term, start=1):
+                if hours > load.capacity:
+                    out.append(f"instructor {load.instructor_id} teaches {hours} h in term {t}, above {load.capacity}")
+        if scenario.max_instructors_used is not None and self.instructors_used > scenario.max_instructors_used:
+            out.append(f"{self.instructors_used} instructors teach, above max_used {scenario.max_instructors_used}")
+        return out
