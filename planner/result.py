@@ -42,6 +42,19 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """What the optimizer reports while solving, for a live progress line."""
+
+    stage: str  # the objective being optimised
+    stage_number: int  # 1-based
+    stages: int
+    best: int | None  # best value found so far in this stage
+    bound: int | None  # proven bound on this stage's value
+    elapsed: float  # seconds since the run started
+    limit: float  # the run's time limit in seconds
+
+
+@dataclass(frozen=True)
 class SolverInfo:
     ortools_version: str
     parameters: dict[str, str] = field(default_factory=dict)
@@ -256,14 +269,17 @@ class PlanResult:
         if not fits:
             return f"adding {name} ({hours} h) would break the hour or module-count limit of terms {lo}-{hi}"
         if problem.instructors:
-            spare = {
-                load.instructor_id
-                for load in self.instructor_loads
-                if any(load.capacity - load.hours_per_term[t - 1] >= hours for t in fits)
-            }
             qualified = {problem.instructors[k].instructor_id for k in problem.qualified[module]}
-            if not qualified & spare:
-                return f"adding {name} would exceed the term capacity of every instructor qualified for it"
+            loads = [load for load in self.instructor_loads if load.instructor_id in qualified]
+            if not any(
+                sum((load.capacity - load.hours_per_term[t - 1]) // hours for load in loads) >= problem.sections
+                for t in fits
+            ):
+                return (
+                    f"adding {name} would exceed the term capacity of the instructors qualified for it "
+                    f"({problem.sections} section(s) of {hours} h)"
+                )
+            spare = {load.instructor_id for load in loads if any(load.capacity - load.hours_per_term[t - 1] >= hours for t in fits)}
             if (
                 scenario.max_instructors_used is not None
                 and self.instructors_used >= scenario.max_instructors_used

@@ -1,0 +1,167 @@
+"""The `planner` command line: parses options, calls the library, maps errors to exit codes."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from planner import __version__
+from planner.errors import InfeasibleError, InputError, PlannerError
+from planner.result import PlanResult, Progress
+
+app = typer.Typer(
+    help="Plan a CONALEP curriculum that covers priority-sector skills within hour and staffing limits.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of unexpected errors.")]
+
+
+def _run(action: Callable[[], T], debug: bool) -> T:
+    """Run a command body; package errors become a message on stderr and their exit code."""
+    try:
+        return action()
+    except PlannerError as error:
+        _report(error)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("Interrupted; nothing was written.")
+        raise typer.Exit(130) from None
+    except Exception as error:  # noqa: BLE001 - the CLI promises no traceback without --debug
+        if debug:
+            traceback.print_exc()
+        err.print(f"Unexpected error: {error}. Nothing was written. Run again with --debug for details.", markup=False)
+        raise typer.Exit(1) from None
+
+
+def _report(error: PlannerError) -> None:
+    if isinstance(error, InputError):
+        count = len(error.issues)
+        err.print(f"Invalid input ({count} problem{'s' if count != 1 else ''}); nothing was written:", markup=False)
+        for issue in error.issues:
+            err.print(f"  {issue}", markup=False)
+    elif isinstance(error, InfeasibleError):
+        err.print(str(error), markup=False)
+    else:
+        err.print(f"{error}", markup=False)
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"planner {__version__}")
+        raise typer.Exit(0)
+
+
+@app.command()
+def plan(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file, e.g. seeds/semiconductor_backend_baja.toml.")],
+    catalog: Annotated[Path | None, typer.Option(help="Catalog folder or .xlsx (overrides the scenario's).")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Workbook to write (.xlsx).")] = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Plan file to write (.json).")] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", min=0.1, help="Seconds for the whole run (default: scenario's, else 60).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Solve SCENARIO and write the Excel workbook and the JSON plan file."""
+    from planner.planning import make_plan, output_paths
+
+    def body() -> PlanResult:
+        workbook, plan_file = output_paths(scenario, out_file, json_file, force)
+        with _progress_line() as progress:
+            result = make_plan(scenario, catalog, time_limit, progress)
+        from planner.export import write_plan_file, write_workbook
+
+        write_workbook(result, workbook, force=force)
+        write_plan_file(result, plan_file, force=force)
+        _summary(result, workbook, plan_file)
+        return result
+
+    _run(body, debug)
+
+
+@app.command()
+def validate(
+    catalog: Annotated[Path | None, typer.Argument(help="Catalog folder or .xlsx (default: the scenario's, else ./catalog).")] = None,
+    scenario: Annotated[Path | None, typer.Option(help="Also check this scenario against the catalog.")] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Check a catalog (and optionally a scenario) and report every problem found."""
+    from planner.planning import check_inputs
+
+    def body() -> None:
+        checked, problem = check_inputs(catalog, scenario)
+        out.print(
+            f"Catalog {checked.source} is valid: {len(checked.sectors)} sectors, {len(checked.skills)} skills, "
+            f"{len(checked.demands)} demands, {len(checked.modules)} modules, {len(checked.instructors)} instructors.",
+            markup=False,
+        )
+        if problem is not None:
+            blocked = len(problem.blocked)
+            out.print(
+                f"Scenario '{problem.scenario.name}' is valid: {len(problem.candidates)} candidate modules"
+                + (f" ({blocked} can never be taken)" if blocked else "")
+                + f", {len(problem.demand_rows)} demands of {len(problem.sector_ids)} sectors.",
+                markup=False,
+            )
+
+    _run(body, debug)
+
+
+@contextmanager
+def _progress_line() -> Iterator[Callable[[Progress], None] | None]:
+    """A live line on a terminal (stage, best value, bound, elapsed of the limit); silent otherwise."""
+    if not err.is_terminal:
+        yield None
+        return
+    with Live(Text("Solving..."), console=err, transient=True, refresh_per_second=8) as live:
+
+        def show(p: Progress) -> None:
+            best = "-" if p.best is None else str(p.best)
+            bound = "-" if p.bound is None else str(p.bound)
+            live.update(
+                Text(
+                    f"Solving {p.stage} ({p.stage_number}/{p.stages})  best {best}  bound {bound}  "
+                    f"{p.elapsed:.1f} s of {p.limit:g} s"
+                )
+            )
+
+        yield show
+
+
+def _summary(result: PlanResult, workbook: Path, plan_file: Path) -> None:
+    objectives = result.objectives
+    verdict = "proven optimal" if result.status.value == "OPTIMAL" else "best found within the time limit"
+    out.print(f"{result.problem.scenario.name}: {result.status.value} ({verdict}) in {result.solver.seconds:.1f} s", markup=False)
+    out.print(
+        f"  {len(result.placements)} modules, {objectives['hours']} h in total, largest term {objectives['balance']} h, "
+        f"coverage score {objectives['coverage']} of {result.max_coverage}",
+        markup=False,
+    )
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    for column in ("sector", "coverage", "required", ""):
+        table.add_column(column)
+    for sector in result.sector_coverage:
+        table.add_row(
+            sector.sector_id, f"{float(sector.ratio):.0%}", f"{float(sector.min_coverage):.0%}", "" if sector.met else "below floor"
+        )
+    if result.sector_coverage:
+        out.print(table)
+    out.print(f"  workbook: {workbook}\n  plan file: {plan_file}", markup=False)

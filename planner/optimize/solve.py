@@ -1,0 +1,169 @@
+"""The lexicographic driver: solve one objective, fix its value, hint the plan, solve the next."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import ortools
+from ortools.sat.python import cp_model
+
+from planner.errors import NoPlanFoundError
+from planner.model import Problem
+from planner.optimize import explain
+from planner.optimize.constraints import OBJECTIVE_TERMS, PlanModel, build
+from planner.result import PlanResult, Placement, Progress, SolverInfo, Stage, Status
+
+DEFAULT_TIME_LIMIT = 60.0
+# CP-SAT's portfolio with 8 workers (LP-based and LNS workers among them) beats 2 workers even on
+# a 2-core machine; interleaved search makes the portfolio deterministic, so the same inputs give
+# the same plan run after run (see docs/REPRODUCIBILITY in README).
+WORKERS = 8
+MIN_STAGE_SECONDS = 0.05
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def solver_parameters(seconds: float) -> dict[str, object]:
+    return {
+        "max_time_in_seconds": max(seconds, 0.01),
+        "num_workers": WORKERS,
+        "interleave_search": True,
+        "random_seed": 1,
+    }
+
+
+def solve(problem: Problem, time_limit: float | None = None, progress: ProgressCallback | None = None) -> PlanResult:
+    """Find the best plan for `problem`, objective by objective in the scenario's order.
+
+    The time limit (option, else the scenario's, else 60 s) bounds the whole run. The result is
+    OPTIMAL only when every stage was proven optimal. Raises InfeasibleError (with the conflicting
+    requirements) or NoPlanFoundError when the limit passes before any plan is found.
+    """
+    limit = time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
+    start = time.monotonic()
+    pm = build(problem)
+    objective = problem.scenario.objective
+    stages: list[Stage] = []
+    placements: tuple[Placement, ...] | None = None
+    parameters: dict[str, object] = {}
+    for number, name in enumerate(objective, start=1):
+        remaining = limit - (time.monotonic() - start)
+        if placements is not None and remaining < MIN_STAGE_SECONDS:
+            break
+        term, maximise = OBJECTIVE_TERMS[name]
+        expr = term(pm)
+        if maximise:
+            pm.model.maximize(expr)
+        else:
+            pm.model.minimize(expr)
+        solver = cp_model.CpSolver()
+        parameters = solver_parameters(remaining)
+        for key, value in parameters.items():
+            setattr(solver.parameters, key, value)
+        reporter = _reporter(progress, name, number, len(objective), start, limit, solver)
+        stage_start = time.monotonic()
+        status = solver.solve(pm.model, reporter)
+        seconds = time.monotonic() - stage_start
+        if status == cp_model.INFEASIBLE and placements is None:
+            raise explain.infeasibility(problem, limit - (time.monotonic() - start))
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if placements is None:
+                raise NoPlanFoundError(
+                    f"No plan was found within the time limit of {limit:g} s; "
+                    "raise --time-limit or time_limit_seconds, or relax the scenario's limits."
+                )
+            break  # keep the plan of the previous stage
+        value = round(solver.objective_value)
+        bound = round(solver.best_objective_bound)
+        proven = status == cp_model.OPTIMAL
+        stages.append(Stage(name, value, bound, proven, round(seconds, 3)))
+        placements = _placements(pm, solver)
+        _fix(pm, expr, value, maximise, proven)
+        _hint(pm, solver)
+        if not proven:
+            break  # no time is left for the next stages
+    assert placements is not None
+    all_proven = len(stages) == len(objective) and all(s.proven for s in stages)
+    info = SolverInfo(
+        ortools_version=ortools.__version__,
+        parameters={k: str(v) for k, v in parameters.items() if k != "max_time_in_seconds"}
+        | {"time_limit_seconds": f"{limit:g}"},
+        seconds=round(time.monotonic() - start, 3),
+    )
+    return PlanResult(problem, Status.OPTIMAL if all_proven else Status.FEASIBLE, placements, tuple(stages), info)
+
+
+def _fix(pm: PlanModel, expr: cp_model.LinearExprT, value: int, maximise: bool, proven: bool) -> None:
+    """Keep this stage's value in the next stages (at least as good, if it was not proven)."""
+    if proven:
+        pm.model.add(expr == value)
+    elif maximise:
+        pm.model.add(expr >= value)
+    else:
+        pm.model.add(expr <= value)
+
+
+def _hint(pm: PlanModel, solver: cp_model.CpSolver) -> None:
+    """Start the next stage from this stage's plan, which stays feasible there."""
+    pm.model.clear_hints()
+    variables: list[cp_model.IntVar] = [*pm.place.values(), *pm.teach.values(), *pm.covered.values(), *pm.uses]
+    if pm.largest_term is not None:
+        variables.append(pm.largest_term)
+    for v in variables:
+        pm.model.add_hint(v, solver.value(v))
+
+
+def _placements(pm: PlanModel, solver: cp_model.CpSolver) -> tuple[Placement, ...]:
+    problem = pm.problem
+    teachers: dict[tuple[int, int], str] = {}
+    for (i, s, k, _t), v in pm.teach.items():
+        if solver.boolean_value(v):
+            teachers[i, s] = problem.instructors[k].instructor_id
+    plan = [
+        Placement(
+            module_id=problem.candidates[i].module_id,
+            term=t,
+            instructors=tuple(teachers.get((i, s)) for s in range(problem.sections)),
+        )
+        for (i, t), v in pm.place.items()
+        if solver.boolean_value(v)
+    ]
+    return tuple(sorted(plan, key=lambda p: (p.term, p.module_id)))
+
+
+def _reporter(
+    progress: ProgressCallback | None,
+    stage: str,
+    number: int,
+    stages: int,
+    start: float,
+    limit: float,
+    solver: cp_model.CpSolver,
+) -> cp_model.CpSolverSolutionCallback | None:
+    """A callback that passes each new plan and bound to `progress`; None when nobody listens."""
+    if progress is None:
+        return None
+    best: list[int | None] = [None]
+
+    def report(bound: float | None) -> None:
+        progress(
+            Progress(
+                stage=stage,
+                stage_number=number,
+                stages=stages,
+                best=best[0],
+                bound=None if bound is None else round(bound),
+                elapsed=time.monotonic() - start,
+                limit=limit,
+            )
+        )
+
+    class Reporter(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            best[0] = round(self.objective_value)
+            report(self.best_objective_bound)
+
+    solver.best_bound_callback = report
+    report(None)
+    return Reporter()

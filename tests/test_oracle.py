@@ -1,0 +1,155 @@
+"""The optimizer against brute force: on tiny random catalogs, enumerate every plan and compare optima.
+
+Feasibility of each enumerated plan is judged by PlanResult.violations(), which is written
+independently of the CP-SAT model, so the two cross-check each other.
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.errors import InfeasibleError
+from planner.model import (
+    OBJECTIVES,
+    Catalog,
+    Demand,
+    Instructor,
+    Module,
+    ModuleSkill,
+    Prerequisite,
+    Problem,
+    Qualification,
+    Scenario,
+    Sector,
+    SectorGoal,
+    Skill,
+)
+from planner.optimize import solve
+from planner.result import Placement, PlanResult, Status
+
+SKILLS = ("A", "B", "C")
+
+
+@st.composite
+def problems(draw: st.DrawFn, with_instructors: bool) -> Problem:
+    terms = draw(st.integers(1, 2))
+    n = draw(st.integers(1, 4))
+    modules = []
+    for i in range(n):
+        lo = draw(st.none() | st.integers(1, terms))
+        hi = draw(st.none() | st.integers(lo or 1, terms))
+        modules.append(Module(f"M{i}", f"m{i}", "E", draw(st.sampled_from([2, 3, 5])), lo, hi))
+    teaches = draw(
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.sampled_from(SKILLS), st.integers(1, 3)),
+            max_size=6,
+            unique_by=lambda x: x[:2],
+        )
+    )
+    pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=2))
+    prerequisites = {(a, b) for a, b in pairs if a > b}  # a needs b; b < a keeps it acyclic
+    demands = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["s1", "s2"]), st.sampled_from(SKILLS), st.integers(1, 3), st.integers(1, 3)
+            ),
+            min_size=1,
+            max_size=4,
+            unique_by=lambda x: x[:2],
+        )
+    )
+    instructors = (
+        tuple(
+            Instructor(f"I{k}", f"i{k}", draw(st.sampled_from([0, 4, 6, 9, 12])))
+            for k in range(draw(st.integers(1, 2)))
+        )
+        if with_instructors
+        else ()
+    )
+    qualifications = tuple(
+        Qualification(ins.instructor_id, m.module_id)
+        for ins in instructors
+        for m in modules
+        if draw(st.integers(0, 3)) > 0  # mostly qualified, so instructor rules get exercised
+    )
+    catalog = Catalog(
+        sectors=(Sector("s1", "one", draw(st.integers(1, 3))), Sector("s2", "two", 1)),
+        skills=tuple(Skill(s, s, "c") for s in SKILLS),
+        demands=tuple(Demand(*d) for d in demands),
+        modules=tuple(modules),
+        module_skills=tuple(ModuleSkill(f"M{i}", s, lv) for i, s, lv in teaches),
+        prerequisites=tuple(Prerequisite(f"M{a}", f"M{b}") for a, b in sorted(prerequisites)),
+        instructors=instructors,
+        qualifications=qualifications,
+    )
+    objective = tuple(draw(st.permutations(OBJECTIVES)))[: draw(st.integers(1, 3))]
+    scenario = Scenario(
+        name="oracle",
+        terms=terms,
+        sections=draw(st.integers(1, 2)) if instructors else 1,
+        required_modules=tuple(draw(st.sets(st.sampled_from([m.module_id for m in modules]), max_size=1))),
+        objective=objective,
+        total_hours_max=draw(st.none() | st.integers(0, 12)),
+        term_hours_min=draw(st.integers(0, 3)),
+        term_hours_max=draw(st.none() | st.integers(2, 8)),
+        modules_per_term_max=draw(st.none() | st.integers(1, 2)),
+        max_instructors_used=draw(st.none() | st.integers(0, 1)) if instructors else None,
+        sectors=(
+            SectorGoal("s1", draw(st.sampled_from([Fraction(0), Fraction(1, 2), Fraction(2, 3)]))),
+            SectorGoal("s2"),
+        ),
+    )
+    return Problem.build(catalog, scenario)
+
+
+def every_plan(problem: Problem):
+    """Every assignment of modules to terms (or not taken) and of instructors to sections."""
+    teachers = [i.instructor_id for i in problem.instructors] or [None]
+    choices = [[None, *range(lo, hi + 1)] for lo, hi in problem.windows]
+    for terms in itertools.product(*choices):
+        taken = [(m, t) for m, t in zip(problem.candidates, terms, strict=True) if t is not None]
+        per_section = itertools.product(teachers, repeat=problem.sections)
+        for assignment in itertools.product(list(per_section), repeat=len(taken)):
+            yield tuple(Placement(m.module_id, t, who) for (m, t), who in zip(taken, assignment, strict=True))
+
+
+def score(result: PlanResult) -> tuple[int, ...]:
+    """The objective vector in scenario order, as a tuple to minimise."""
+    signs = {"coverage": -1, "hours": 1, "balance": 1}
+    return tuple(signs[name] * result.objectives[name] for name in result.problem.scenario.objective)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(with_instructors=False))
+def test_optimizer_matches_brute_force(problem: Problem) -> None:
+    check_against_brute_force(problem)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(with_instructors=True))
+def test_optimizer_matches_brute_force_with_instructors(problem: Problem) -> None:
+    check_against_brute_force(problem)
+
+
+def check_against_brute_force(problem: Problem) -> None:
+    feasible = [
+        r for plan in every_plan(problem) if not (r := PlanResult(problem, Status.OPTIMAL, plan)).violations()
+    ]
+    if not feasible:
+        with pytest.raises(InfeasibleError):
+            solve(problem, time_limit=20)
+        return
+    best = min(score(r) for r in feasible)
+    result = solve(problem, time_limit=20)
+    assert result.status is Status.OPTIMAL
+    assert result.violations() == []
+    assert score(result) == best
+    # The solver's stage values agree with the figures recomputed from its plan.
+    assert [s.value for s in result.stages] == [
+        result.objectives[name] for name in problem.scenario.objective
+    ]
