@@ -1,0 +1,85 @@
+"""The JSON plan file, for machines and for re-planning (PLANNER-SPEC.md, Outputs)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import planner
+from planner.export.files import write_atomically
+from planner.result import PlanResult
+
+
+def write_plan_file(result: PlanResult, path: Path, force: bool = False) -> None:
+    """Write the plan as UTF-8 JSON; refuses to overwrite unless `force`.
+
+    The content is the same on every run of the same plan, except the keys named `solver_seconds`.
+    """
+    text = json.dumps(plan_document(result), ensure_ascii=False, indent=2) + "\n"
+    write_atomically(Path(path), lambda handle: handle.write(text.encode("utf-8")), force)
+
+
+def plan_document(result: PlanResult) -> dict[str, Any]:
+    problem = result.problem
+    catalog = problem.catalog
+    placements = sorted(result.placements, key=lambda p: (p.term, p.module_id))
+    return {
+        "scenario": problem.scenario.name,
+        "status": result.status.value,
+        "objectives": dict(result.objectives),
+        "objective_order": list(problem.scenario.objective),
+        "max_coverage": result.max_coverage,
+        "modules": [
+            {
+                "module_id": p.module_id,
+                "term": p.term,
+                "hours": catalog.module_by_id[p.module_id].hours,
+                "sections": [
+                    {"section": s, "instructor_id": who} for s, who in enumerate(p.instructors, start=1)
+                ],
+            }
+            for p in placements
+        ],
+        "term_hours": list(result.term_hours),
+        "term_module_counts": list(result.term_module_counts),
+        "sector_coverage": [
+            {
+                "sector_id": s.sector_id,
+                "weight": s.weight,
+                "covered_importance": s.covered_importance,
+                "total_importance": s.total_importance,
+                "coverage": float(s.ratio),
+                "min_coverage": float(s.min_coverage),
+                "met": s.met,
+            }
+            for s in result.sector_coverage
+        ],
+        "gaps": [
+            {
+                "sector_id": g.demand.sector_id,
+                "skill_id": g.demand.skill_id,
+                "level": g.demand.level,
+                "importance": g.demand.importance,
+                "reason": g.reason,
+            }
+            for g in result.gaps
+        ],
+        "instructors_used": result.instructors_used,
+        "stages": [
+            {
+                "objective": s.objective,
+                "value": s.value,
+                "bound": s.bound,
+                "proven": s.proven,
+                "solver_seconds": s.seconds,
+            }
+            for s in result.stages
+        ],
+        "catalog_source": catalog.source,
+        "catalog_fingerprint": catalog.fingerprint,
+        "planner_version": planner.__version__,
+        "ortools_version": result.solver.ortools_version,
+        "solver_parameters": dict(sorted(result.solver.parameters.items())),
+        "solver_seconds": result.solver.seconds,
+    }

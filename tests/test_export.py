@@ -1,0 +1,364 @@
+"""The workbook and the plan file, written to tmp_path and read back (never compared as bytes)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from fractions import Fraction
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from planner.errors import OutputError
+from planner.export import write_plan_file, write_workbook
+from planner.model import (
+    Catalog,
+    Demand,
+    Instructor,
+    Module,
+    ModuleSkill,
+    Prerequisite,
+    Problem,
+    Qualification,
+    Scenario,
+    Sector,
+    SectorGoal,
+    Skill,
+)
+from planner.result import Placement, PlanResult, SolverInfo, Stage, Status
+
+SHEETS = ["Summary", "Plan", "Coverage", "Gaps", "Instructors", "Scenario"]
+PINNED_PLAN_COLUMNS = {"Term", "Module ID", "Module", "Hours", "Section", "Instructor ID"}
+FORMULA_NAME = "=SUM(A1)"
+
+
+def tiny_catalog(with_instructors: bool = True) -> Catalog:
+    """Two sectors, six skills, five modules; names that look like formulas on purpose."""
+    instructors = (
+        Instructor("I1", "Ana López", 200),
+        Instructor("I2", "+Beto Ruiz", 160),
+    )
+    qualifications = tuple(
+        Qualification(i, m) for i, m in [("I1", "M1"), ("I1", "M2"), ("I1", "M3"), ("I2", "M2"), ("I2", "M4")]
+    )
+    return Catalog(
+        sectors=(Sector("semi", "Semiconductores", 3), Sector("med", "Dispositivos médicos", 1)),
+        skills=(
+            Skill("S1", "Cleanroom protocol", "fab"),
+            Skill("S2", "Wire bonding", "packaging"),
+            Skill("S3", "SPC", "quality"),
+            Skill("S4", "@x injected", "quality"),
+            Skill("S5", "Soldadura", "assembly"),
+            Skill("S6", "Metrología", "quality"),
+        ),
+        demands=(
+            Demand("semi", "S1", 2, 3),
+            Demand("semi", "S2", 2, 2),
+            Demand("semi", "S3", 1, 1),
+            Demand("med", "S4", 1, 2),
+            Demand("med", "S5", 2, 1),
+            Demand("med", "S6", 3, 2),
+        ),
+        modules=(
+            Module("M1", "Cleanroom basics", "Electrónica Industrial", 60),
+            Module("M2", FORMULA_NAME, "Electrónica Industrial", 80, extra={"status": "new"}),
+            Module("M3", "Statistical process control", "Electrónica Industrial", 40),
+            Module("M4", "-Soldadura", "Mecatrónica", 60),
+            Module("M5", "Metrología avanzada", "Mecatrónica", 100),
+        ),
+        module_skills=(
+            ModuleSkill("M1", "S1", 2),
+            ModuleSkill("M2", "S2", 3),
+            ModuleSkill("M2", "S4", 1),
+            ModuleSkill("M3", "S3", 2),
+            ModuleSkill("M4", "S5", 2),
+            ModuleSkill("M5", "S6", 3),
+        ),
+        prerequisites=(Prerequisite("M3", "M1"),),
+        instructors=instructors if with_instructors else (),
+        qualifications=qualifications if with_instructors else (),
+        source="tests/tiny",
+        fingerprint="sha256:0123abcd",
+    )
+
+
+def tiny_result(with_instructors: bool = True, placements: tuple[Placement, ...] | None = None) -> PlanResult:
+    scenario = Scenario(
+        name="Técnico en semiconductores",
+        terms=3,
+        sections=2,
+        total_hours_max=400,
+        sectors=(SectorGoal("semi", Fraction(1, 2), weight=5), SectorGoal("med")),
+    )
+    problem = Problem.build(tiny_catalog(with_instructors), scenario)
+    if placements is None:
+        teachers = {"M1": "I1", "M2": "I2", "M3": "I1", "M4": "I2"}
+        terms = {"M1": 1, "M2": 1, "M3": 2, "M4": 3}
+        placements = tuple(
+            Placement(m, terms[m], (teachers[m] if with_instructors else None,) * 2)
+            for m in ("M3", "M1", "M4", "M2")
+        )
+    return PlanResult(
+        problem,
+        Status.OPTIMAL,
+        placements=placements,
+        stages=(Stage("coverage", 22, 22, True, 0.1), Stage("hours", 240, 240, True, 0.2)),
+        solver=SolverInfo("9.15", {"num_workers": "2"}, 0.3),
+    )
+
+
+@pytest.fixture
+def result() -> PlanResult:
+    made = tiny_result()
+    assert made.violations() == []  # the fixture itself must be a valid plan
+    return made
+
+
+@pytest.fixture
+def workbook(result: PlanResult, tmp_path: Path) -> openpyxl.Workbook:
+    path = tmp_path / "plan.xlsx"
+    write_workbook(result, path)
+    return openpyxl.load_workbook(path)
+
+
+def header_row(ws) -> list:
+    return [cell.value for cell in ws[1]]
+
+
+def plan_rows(ws) -> list[dict]:
+    headers = header_row(ws)
+    end = headers.index(None)  # the plan table ends at the first blank header
+    return [
+        dict(zip(headers[:end], row[:end], strict=True))
+        for row in ws.iter_rows(min_row=2, values_only=True)
+        if row[headers.index("Module ID")] is not None
+    ]
+
+
+def test_sheets_come_in_the_documented_order(workbook):
+    assert workbook.sheetnames == SHEETS
+
+
+def test_plan_has_the_pinned_columns_and_one_row_per_section(workbook):
+    ws = workbook["Plan"]
+    assert set(header_row(ws)) >= PINNED_PLAN_COLUMNS
+    rows = plan_rows(ws)
+    # 4 taken modules x 2 sections, sorted by term then module.
+    assert [(r["Term"], r["Module ID"], r["Section"]) for r in rows] == [
+        (1, "M1", 1),
+        (1, "M1", 2),
+        (1, "M2", 1),
+        (1, "M2", 2),
+        (2, "M3", 1),
+        (2, "M3", 2),
+        (3, "M4", 1),
+        (3, "M4", 2),
+    ]
+    assert {r["Instructor ID"] for r in rows if r["Module ID"] == "M4"} == {"I2"}
+    assert next(r["Status"] for r in rows if r["Module ID"] == "M2") == "new"
+
+
+def test_plan_reads_back_with_pandas(result, tmp_path):
+    path = tmp_path / "plan.xlsx"
+    write_workbook(result, path)
+    frame = pd.read_excel(path, sheet_name="Plan")
+    assert set(frame.columns) >= PINNED_PLAN_COLUMNS
+    assert frame["Module ID"].notna().sum() == 8
+
+
+def test_term_totals_come_from_the_result(workbook, result):
+    ws = workbook["Plan"]
+    left = header_row(ws).index("Modules")  # 0-based index of the totals table's second column
+    totals = [
+        (row[left - 1], row[left], row[left + 1])
+        for row in ws.iter_rows(min_row=2, max_row=4, values_only=True)
+    ]
+    # Term hours: M1 60 + M2 80 = 140; M3 40; M4 60 (counted once per module, not per section).
+    assert totals == [(1, 2, 140), (2, 1, 40), (3, 1, 60)]
+    assert result.term_hours == (140, 40, 60)
+
+
+def test_catalog_text_is_never_a_formula(workbook):
+    texts = set()
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} holds a formula: {cell.value}"
+                if isinstance(cell.value, str):
+                    texts.add(cell.value)
+    assert {FORMULA_NAME, "@x injected", "+Beto Ruiz", "-Soldadura"} <= texts
+
+
+def test_coverage_matrix_shows_taught_levels_and_uncovered_demands(workbook):
+    ws = workbook["Coverage"]
+    headers = header_row(ws)
+    rows = {
+        row[1]: dict(zip(headers, row, strict=True))
+        for row in ws.iter_rows(min_row=2, values_only=True)
+        if row[1] in {"S1", "S2", "S3", "S4", "S5", "S6"}
+    }
+    assert rows["S2"]["M2"] == 3 and rows["S2"]["M1"] is None
+    assert rows["S2"]["Covered"] == "yes"
+    assert rows["S6"]["Covered"] == "no"  # only M5 teaches metrology, and it is not taken
+    assert rows["S4"]["Skill"] == "@x injected"
+    assert ws.conditional_formatting, "the level cells carry a colour scale"
+
+
+def test_gaps_list_each_uncovered_demand_with_a_reason(workbook, result):
+    ws = workbook["Gaps"]
+    rows = [dict(zip(header_row(ws), row, strict=True)) for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert [(r["Sector ID"], r["Skill ID"]) for r in rows] == [("med", "S6")]
+    assert rows[0]["Why it is not covered"] == result.gaps[0].reason
+
+
+def test_instructor_loads_against_capacity(workbook):
+    ws = workbook["Instructors"]
+    rows = {
+        row[0]: dict(zip(header_row(ws), row, strict=True))
+        for row in ws.iter_rows(min_row=2, values_only=True)
+        if row[0] in {"I1", "I2"}
+    }
+    # I1 teaches both sections of M1 (60 h) in term 1 and of M3 (40 h) in term 2.
+    assert (rows["I1"]["Term 1"], rows["I1"]["Term 2"], rows["I1"]["Peak term hours"]) == (120, 80, 120)
+    assert rows["I1"]["Utilisation %"] == pytest.approx(120 / 200)
+    assert rows["I2"]["Instructor"] == "+Beto Ruiz"
+
+
+def test_tables_have_filters_exact_refs_and_unique_names(workbook):
+    names = []
+    for ws in workbook.worksheets:
+        for table in ws.tables.values():
+            names.append(table.displayName.casefold())
+            assert table.autoFilter is not None and table.autoFilter.ref == table.ref
+            cells = ws[table.ref]
+            assert len(cells) > 1, f"{table.displayName} has no data rows"
+            assert [c.value for c in cells[0]] == [col.name for col in table.tableColumns]
+    assert {
+        "plansections",
+        "termtotals",
+        "coveragematrix",
+        "gaps",
+        "instructorloads",
+        "sectorcoverage",
+    } <= set(names)
+    assert len(names) == len(set(names))
+
+
+def test_every_sheet_has_frozen_header_rows(workbook):
+    for ws in workbook.worksheets:
+        assert ws.freeze_panes is not None, ws.title
+    assert workbook["Plan"].freeze_panes == "A2"
+
+
+def test_charts_are_present(result):
+    # Charts are checked on the built workbook: openpyxl does not read charts back from a file.
+    from planner.export.workbook import build_workbook
+
+    book = build_workbook(result)
+    for sheet in ("Summary", "Plan", "Instructors"):
+        assert book[sheet]._charts, sheet
+
+
+def test_without_instructors_the_sheet_says_so_and_the_json_has_nulls(tmp_path):
+    result = tiny_result(with_instructors=False)
+    assert result.violations() == []
+    write_workbook(result, tmp_path / "plan.xlsx")
+    write_plan_file(result, tmp_path / "plan.json")
+    ws = openpyxl.load_workbook(tmp_path / "plan.xlsx")["Instructors"]
+    assert "no instructors" in ws["A1"].value
+    assert not ws.tables
+    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert all(s["instructor_id"] is None for m in plan["modules"] for s in m["sections"])
+
+
+def test_an_empty_plan_writes_no_empty_table(tmp_path):
+    result = tiny_result(placements=())
+    path = tmp_path / "empty.xlsx"
+    write_workbook(result, path)
+    book = openpyxl.load_workbook(path)
+    assert set(header_row(book["Plan"])) >= PINNED_PLAN_COLUMNS
+    assert "PlanSections" not in book["Plan"].tables
+    for ws in book.worksheets:
+        for table in ws.tables.values():
+            assert len(ws[table.ref]) > 1, f"{ws.title}: {table.displayName} is empty"
+
+
+def test_plan_file_has_the_pinned_keys(result, tmp_path):
+    path = tmp_path / "plan.json"
+    write_plan_file(result, path)
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    assert plan["scenario"] == "Técnico en semiconductores"
+    assert plan["status"] == "OPTIMAL"
+    assert plan["objectives"] == result.objectives
+    assert set(plan["objectives"]) == {"coverage", "hours", "balance"}
+    assert [(m["module_id"], m["term"]) for m in plan["modules"]] == [
+        ("M1", 1),
+        ("M2", 1),
+        ("M3", 2),
+        ("M4", 3),
+    ]
+    assert plan["modules"][0]["sections"] == [
+        {"section": 1, "instructor_id": "I1"},
+        {"section": 2, "instructor_id": "I1"},
+    ]
+    assert plan["catalog_fingerprint"] == "sha256:0123abcd"
+    assert [s["objective"] for s in plan["stages"]] == ["coverage", "hours"]
+
+
+def test_plan_file_is_utf8_with_accents_unescaped(result, tmp_path):
+    path = tmp_path / "plan.json"
+    write_plan_file(result, path)
+    assert '"Técnico en semiconductores"' in path.read_text(encoding="utf-8")  # ensure_ascii=False
+
+
+@pytest.mark.parametrize("writer, name", [(write_workbook, "plan.xlsx"), (write_plan_file, "plan.json")])
+def test_refuses_to_overwrite_without_force(result, tmp_path, writer, name):
+    path = tmp_path / name
+    path.write_bytes(b"yesterday's file")
+    with pytest.raises(OutputError, match="--force") as caught:
+        writer(result, path)
+    assert name in str(caught.value)
+    assert path.read_bytes() == b"yesterday's file"
+    writer(result, path, force=True)
+    assert path.read_bytes() != b"yesterday's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+@pytest.mark.parametrize("writer, name", [(write_workbook, "plan.xlsx"), (write_plan_file, "plan.json")])
+def test_new_files_get_normal_permissions(result, tmp_path, writer, name):
+    path = tmp_path / "new" / "folder" / name  # parent folders are created
+    writer(result, path)
+    mask = os.umask(0)
+    os.umask(mask)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    assert mode == 0o666 & ~mask
+    assert mode != 0o600
+
+
+def test_a_failed_workbook_write_leaves_no_trace(result, tmp_path, monkeypatch):
+    def broken_save(self, filename):
+        filename.write(b"half a zip")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    with pytest.raises(RuntimeError):
+        write_workbook(result, tmp_path / "plan.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+    target = tmp_path / "kept.xlsx"
+    target.write_bytes(b"previous plan")
+    with pytest.raises(RuntimeError):
+        write_workbook(result, target, force=True)
+    assert target.read_bytes() == b"previous plan"
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.xlsx"]
+
+
+def test_an_unwritable_target_is_an_output_error(result, tmp_path):
+    folder = tmp_path / "plan.xlsx"
+    folder.mkdir()  # a folder where the file should go: os.replace fails
+    with pytest.raises(OutputError, match="plan.xlsx"):
+        write_workbook(result, folder, force=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
