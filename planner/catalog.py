@@ -1,0 +1,683 @@
+"""Reading and checking a catalog: a folder of CSV files or one .xlsx workbook.
+
+This is the only module that reads catalog files. Whatever the format, the files become `Table`s
+(a header and rows of text cells, each row numbered as a spreadsheet user counts it), so every
+check below runs the same way on CSV and Excel and nothing downstream knows which it was.
+
+Every problem is collected before anything is refused: one `InputError` lists them all, each
+naming the file (or sheet), row and column, so a curriculum designer can fix a catalog in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+
+from planner.errors import InputError, Issue
+from planner.model import (
+    Catalog,
+    Demand,
+    Instructor,
+    Module,
+    ModuleSkill,
+    Origin,
+    Prerequisite,
+    Qualification,
+    Sector,
+    Skill,
+)
+
+# Limits for files from untrusted hands: a catalog is a few hundred rows, so anything near these
+# sizes is a mistake or an attack (an .xlsx is a zip archive, and a tiny zip can inflate to gigabytes).
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100  # real workbooks compress about 5-20 times
+MAX_ZIP_ENTRIES = 10_000
+# Whole numbers above this cannot be meant (hours, weights, ...) and would overflow the solver's sums.
+LARGEST_NUMBER = 1_000_000
+
+REQUIRED_TABLES = ("sectors", "skills", "demands", "modules", "module_skills")
+OPTIONAL_TABLES = ("prerequisites", "instructors", "qualifications")
+
+# Required columns per table; modules also have the optional term window below.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "sectors": ("sector_id", "name", "weight"),
+    "skills": ("skill_id", "name", "cluster"),
+    "demands": ("sector_id", "skill_id", "level", "importance"),
+    "modules": ("module_id", "name", "career", "hours"),
+    "module_skills": ("module_id", "skill_id", "level"),
+    "prerequisites": ("module_id", "prerequisite_id"),
+    "instructors": ("instructor_id", "name", "max_hours_per_term"),
+    "qualifications": ("instructor_id", "module_id"),
+}
+MODULE_WINDOW = ("earliest_term", "latest_term")
+
+# The columns that identify a row: a second row with the same values is a duplicate.
+KEYS: dict[str, tuple[str, ...]] = {
+    "sectors": ("sector_id",),
+    "skills": ("skill_id",),
+    "demands": ("sector_id", "skill_id"),
+    "modules": ("module_id",),
+    "module_skills": ("module_id", "skill_id"),
+    "prerequisites": ("module_id", "prerequisite_id"),
+    "instructors": ("instructor_id",),
+    "qualifications": ("instructor_id", "module_id"),
+}
+
+# (table, column) -> (table, column) whose ids it must name.
+REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
+    ("demands", "sector_id"): ("sectors", "sector_id"),
+    ("demands", "skill_id"): ("skills", "skill_id"),
+    ("module_skills", "module_id"): ("modules", "module_id"),
+    ("module_skills", "skill_id"): ("skills", "skill_id"),
+    ("prerequisites", "module_id"): ("modules", "module_id"),
+    ("prerequisites", "prerequisite_id"): ("modules", "module_id"),
+    ("qualifications", "instructor_id"): ("instructors", "instructor_id"),
+    ("qualifications", "module_id"): ("modules", "module_id"),
+}
+
+
+# --- tables: what both formats are turned into -----------------------------------------------
+
+
+@dataclass
+class Row:
+    """One data row: its spreadsheet number and its cells by column name (missing columns absent)."""
+
+    number: int
+    cells: dict[str, str]
+
+
+@dataclass
+class Table:
+    name: str  # the file stem / sheet name, e.g. "modules"
+    label: str  # how messages name it: "modules.csv" or "catalog.xlsx, sheet modules"
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+
+def _make_table(name: str, label: str, lines: list[list[str]], issues: list[Issue]) -> Table | None:
+    """Build a table from rows of text cells; the first row is the header (spreadsheet row 1)."""
+    if not lines or all(cell.strip() == "" for cell in lines[0]):
+        issues.append(
+            Issue(label, "the first row must be the header row with the column names, but it is empty.")
+        )
+        return None
+    header = lines[0]
+    if len(header) == 1 and ";" in header[0]:
+        issues.append(
+            Issue(label, "the columns are separated by ';'; save the file as CSV with commas.", row=1)
+        )
+        return None
+    position: dict[str, int] = {}
+    for index, column in enumerate(header):
+        if column == "":
+            continue  # spreadsheets often carry empty trailing columns; they hold nothing to read
+        if column in position:
+            issues.append(
+                Issue(label, f"the column '{column}' appears more than once.", row=1, column=column)
+            )
+            continue
+        position[column] = index
+    table = Table(name, label, list(position))
+    for number, cells in enumerate(lines[1:], start=2):
+        if all(cell.strip() == "" for cell in cells):
+            continue  # a blank row holds no entity; later rows keep their spreadsheet numbers
+        padded = cells + [""] * (len(header) - len(cells))
+        table.rows.append(Row(number, {column: padded[index] for column, index in position.items()}))
+    return table
+
+
+def _csv_lines(text: str, label: str, issues: list[Issue]) -> list[list[str]] | None:
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            dtype=str,
+            keep_default_na=False,  # "NA" or "null" are text here, never missing values
+            skip_blank_lines=False,  # keep blank lines so row numbers match the spreadsheet
+        )
+    except pd.errors.EmptyDataError:
+        return []
+    except pd.errors.ParserError as exc:
+        detail = str(exc).replace("Error tokenizing data. C error: ", "").strip()
+        line = re.search(r"line (\d+)", detail)
+        row = int(line.group(1)) if line else None
+        issues.append(Issue(label, f"this is not a well-formed CSV file: {detail}.", row=row))
+        return None
+    return [list(values) for values in frame.itertuples(index=False, name=None)]
+
+
+# --- reading a folder of CSV files -----------------------------------------------------------
+
+
+def _read_bytes(path: Path, label: str) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError(
+            [
+                Issue(
+                    label,
+                    f"the file is {size / 2**20:.1f} MB; "
+                    f"files above {MAX_FILE_BYTES / 2**20:g} MB are refused.",
+                )
+            ]
+        )
+    return path.read_bytes()
+
+
+def _read_folder(folder: Path, issues: list[Issue]) -> tuple[dict[str, Table], str]:
+    tables: dict[str, Table] = {}
+    digest = hashlib.sha256()
+    present = {p.name: p for p in folder.iterdir() if p.is_file()}
+    for file_name in sorted(f"{name}.csv" for name in (*REQUIRED_TABLES, *OPTIONAL_TABLES)):
+        if file_name not in present:
+            continue
+        data = _read_bytes(present[file_name], file_name)
+        digest.update(data)
+        try:
+            # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark that is not part of the header
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            issues.append(
+                Issue(
+                    file_name,
+                    f"the file is not UTF-8 text (byte {exc.start} cannot be read); save it as 'CSV UTF-8'.",
+                )
+            )
+            continue
+        lines = _csv_lines(text, file_name, issues)
+        if lines is None:
+            continue
+        table = _make_table(file_name.removesuffix(".csv"), file_name, lines, issues)
+        if table is not None:
+            tables[table.name] = table
+    for name in REQUIRED_TABLES:
+        if f"{name}.csv" not in present:
+            issues.append(
+                Issue(
+                    f"{name}.csv",
+                    f"this required file is missing from {folder}{_near(f'{name}.csv', present)}.",
+                )
+            )
+    return tables, digest.hexdigest()
+
+
+def _near(name: str, available: Iterable[str]) -> str:
+    """A hint when the wanted name exists with other capitals or spaces, the commonest slip."""
+    for other in available:
+        if other != name and other.strip().casefold() == name.casefold():
+            return f" (there is '{other}'; rename it to '{name}')"
+    return ""
+
+
+# --- reading one .xlsx workbook --------------------------------------------------------------
+
+
+def _refuse(label: str, message: str) -> InputError:
+    return InputError([Issue(label, message)])
+
+
+def _check_zip(archive: zipfile.ZipFile, label: str) -> None:
+    """Refuse archives that would inflate far beyond any real catalog, or that declare XML entities.
+
+    The sizes in the zip directory are safe to trust: Python's zipfile stops decompressing an entry
+    at its declared size. A DOCTYPE never occurs in a genuine workbook; refusing it here keeps entity
+    expansion attacks away from every XML parser, whichever one openpyxl picks (defusedxml also
+    guards openpyxl's own parsing).
+    """
+    entries = archive.infolist()
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise _refuse(label, f"the workbook holds {len(entries)} parts; this is refused as unsafe.")
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_UNZIPPED_BYTES:
+        raise _refuse(
+            label,
+            f"the workbook would unpack to {total // 2**20} MB, more than {MAX_UNZIPPED_BYTES // 2**20} MB; "
+            "this is refused as unsafe.",
+        )
+    for entry in entries:
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > 2**20 and ratio > MAX_COMPRESSION_RATIO:
+            raise _refuse(
+                label,
+                f"the workbook part {entry.filename} is compressed {ratio:.0f} times (a zip bomb?); "
+                "this is refused as unsafe.",
+            )
+    for entry in entries:
+        if _has_doctype(archive, entry):
+            raise _refuse(
+                label,
+                f"the workbook part {entry.filename} declares a DOCTYPE (XML entities); "
+                "this is refused as unsafe.",
+            )
+
+
+_DOCTYPE = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def _has_doctype(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    tail = b""
+    with archive.open(entry) as part:
+        while chunk := part.read(2**20):
+            window = tail + chunk
+            if any(marker in window for marker in _DOCTYPE):
+                return True
+            tail = window[-32:]  # a marker may straddle two chunks
+    return False
+
+
+def _read_workbook(path: Path, issues: list[Issue]) -> tuple[dict[str, Table], str]:
+    data = _read_bytes(path, path.name)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_zip(archive, path.name)
+        tables, sheet_names = _read_sheets(data, path.name, issues)
+    except InputError:
+        raise
+    except zipfile.BadZipFile:
+        raise _refuse(
+            path.name, "this is not an .xlsx workbook (save an .xls or .ods file as .xlsx)."
+        ) from None
+    except Exception as exc:  # damaged files raise all kinds of errors in zipfile and openpyxl
+        raise _refuse(path.name, f"the workbook cannot be read: {_first_line(exc)}") from None
+    for name in REQUIRED_TABLES:
+        if name not in sheet_names:
+            issues.append(
+                Issue(path.name, f"the required sheet '{name}' is missing{_near(name, sheet_names)}.")
+            )
+    return tables, hashlib.sha256(data).hexdigest()
+
+
+def _read_sheets(data: bytes, file_name: str, issues: list[Issue]) -> tuple[dict[str, Table], list[str]]:
+    tables: dict[str, Table] = {}
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    try:
+        for name in workbook.sheetnames:
+            sheet = workbook[name]
+            if name not in COLUMNS or not hasattr(sheet, "iter_rows"):
+                continue  # other sheets (notes, charts) are the user's own business
+            sheet.reset_dimensions()  # the stored used range may be wrong; read what is really there
+            lines = [[_cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
+            table = _make_table(name, f"{file_name}, sheet {name}", lines, issues)
+            if table is not None:
+                tables[name] = table
+        return tables, list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as the text a CSV export would hold, so both formats are checked the same way."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        # The user sees 3 in a number cell; some writers store it as 3.0, which is not their typo.
+        return str(int(value))
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+# --- rows into entities ----------------------------------------------------------------------
+
+_WHOLE = re.compile(r"-?[0-9]+")
+
+
+def _clip(value: str, limit: int = 40) -> str:
+    """A cell's text for a message: a runaway cell must not flood the terminal."""
+    return value if len(value) <= limit else value[: limit - 3] + "..."
+
+
+_WHOLE_WITH_ZEROS = re.compile(r"-?[0-9]+\.0*")
+
+
+class RowReader:
+    """Reads the cells of one row, recording every problem instead of stopping at the first."""
+
+    def __init__(self, table: Table, row: Row, issues: list[Issue]) -> None:
+        self.table = table
+        self.row = row
+        self.issues = issues
+        self.ok = True
+
+    def report(self, column: str | None, message: str) -> None:
+        self.issues.append(Issue(self.table.label, message, row=self.row.number, column=column))
+        self.ok = False
+
+    def text(self, column: str) -> str:
+        value = self.row.cells.get(column)
+        if value is None:  # the missing column was reported once, at the header
+            self.ok = False
+            return ""
+        if value.strip() == "":
+            self.report(column, "this required cell is empty.")
+        return value
+
+    def ident(self, column: str) -> str:
+        value = self.text(column)
+        if value.strip() and value != value.strip():
+            self.report(column, f"'{_clip(value)}' has leading or trailing spaces; ids must not.")
+        return value
+
+    def whole(
+        self, column: str, minimum: int, maximum: int | None = None, optional: bool = False
+    ) -> int | None:
+        value = self.row.cells.get(column)
+        if value is None:  # the column is absent: fine when optional, else reported at the header
+            self.ok = self.ok and optional
+            return None
+        if value.strip() == "":
+            if not optional:
+                self.report(column, "this required cell is empty.")
+            return None
+        if not _WHOLE.fullmatch(value):
+            hint = f"; write {value.split('.')[0]}" if _WHOLE_WITH_ZEROS.fullmatch(value) else ""
+            self.report(column, f"'{_clip(value)}' is not a whole number{hint}.")
+            return None
+        # Python refuses to convert thousands of digits, and anything past 15 is too large anyway.
+        number = int(value) if len(value) <= 15 else LARGEST_NUMBER + 1
+        if maximum is not None and not minimum <= number <= maximum:
+            self.report(column, f"{column} must be between {minimum} and {maximum}, not {value}.")
+        elif number < minimum:
+            self.report(column, f"{column} must be at least {minimum}, not {value}.")
+        elif number > LARGEST_NUMBER:
+            self.report(
+                column, f"{column} {_clip(value)} is too large; the most accepted is {LARGEST_NUMBER}."
+            )
+        else:
+            return number
+        return None
+
+    def build(self, make: Callable[..., Any], blame: str, **fields: Any) -> Any:
+        """Create the entity if every cell was readable; its own checks become issues on this row."""
+        if not self.ok:
+            return None
+        try:
+            return make(**fields, origin=Origin(self.table.label, self.row.number))
+        except ValueError as exc:
+            # The entities' messages start with the field they are about ("earliest_term 3 is ...").
+            first = str(exc).split(" ", 1)[0]
+            self.report(first if first in fields else blame, str(exc))
+            return None
+
+
+def _sector(r: RowReader) -> Sector | None:
+    return r.build(
+        Sector, "sector_id", sector_id=r.ident("sector_id"), name=r.text("name"), weight=r.whole("weight", 1)
+    )
+
+
+def _skill(r: RowReader) -> Skill | None:
+    return r.build(
+        Skill, "skill_id", skill_id=r.ident("skill_id"), name=r.text("name"), cluster=r.text("cluster")
+    )
+
+
+def _demand(r: RowReader) -> Demand | None:
+    return r.build(
+        Demand,
+        "skill_id",
+        sector_id=r.ident("sector_id"),
+        skill_id=r.ident("skill_id"),
+        level=r.whole("level", 1, 3),
+        importance=r.whole("importance", 1),
+    )
+
+
+def _module(r: RowReader) -> Module | None:
+    known = set(COLUMNS["modules"]) | set(MODULE_WINDOW)
+    return r.build(
+        Module,
+        "module_id",
+        module_id=r.ident("module_id"),
+        name=r.text("name"),
+        career=r.text("career"),
+        hours=r.whole("hours", 1),
+        earliest_term=r.whole("earliest_term", 1, optional=True),
+        latest_term=r.whole("latest_term", 1, optional=True),
+        # Extra columns (status, code, ...) travel with the module so the export can show them.
+        extra={column: value for column, value in r.row.cells.items() if column not in known},
+    )
+
+
+def _module_skill(r: RowReader) -> ModuleSkill | None:
+    return r.build(
+        ModuleSkill,
+        "skill_id",
+        module_id=r.ident("module_id"),
+        skill_id=r.ident("skill_id"),
+        level=r.whole("level", 1, 3),
+    )
+
+
+def _prerequisite(r: RowReader) -> Prerequisite | None:
+    return r.build(
+        Prerequisite,
+        "prerequisite_id",
+        module_id=r.ident("module_id"),
+        prerequisite_id=r.ident("prerequisite_id"),
+    )
+
+
+def _instructor(r: RowReader) -> Instructor | None:
+    return r.build(
+        Instructor,
+        "instructor_id",
+        instructor_id=r.ident("instructor_id"),
+        name=r.text("name"),
+        max_hours_per_term=r.whole("max_hours_per_term", 0),
+    )
+
+
+def _qualification(r: RowReader) -> Qualification | None:
+    return r.build(
+        Qualification, "module_id", instructor_id=r.ident("instructor_id"), module_id=r.ident("module_id")
+    )
+
+
+READERS: dict[str, Callable[[RowReader], Any]] = {
+    "sectors": _sector,
+    "skills": _skill,
+    "demands": _demand,
+    "modules": _module,
+    "module_skills": _module_skill,
+    "prerequisites": _prerequisite,
+    "instructors": _instructor,
+    "qualifications": _qualification,
+}
+
+
+# --- checks across rows and tables -----------------------------------------------------------
+
+
+def _missing_columns(table: Table, issues: list[Issue]) -> None:
+    for column in COLUMNS[table.name]:
+        if column not in table.columns:
+            hint = _near(column, table.columns)
+            issues.append(
+                Issue(table.label, f"the header row has no column '{column}'{hint}.", row=1, column=column)
+            )
+
+
+def _duplicates(table: Table, issues: list[Issue]) -> None:
+    key = KEYS[table.name]
+    if any(column not in table.columns for column in key):
+        return
+    first_row: dict[tuple[str, ...], int] = {}
+    for row in table.rows:
+        values = tuple(row.cells[column] for column in key)
+        if any(value.strip() == "" for value in values):
+            continue
+        if values not in first_row:
+            first_row[values] = row.number
+            continue
+        named = " with ".join(f"{column} '{value}'" for column, value in zip(key, values, strict=True))
+        issues.append(
+            Issue(
+                table.label,
+                f"{named} is already listed at row {first_row[values]}.",
+                row=row.number,
+                column=key[-1],
+            )
+        )
+
+
+def _ids(table: Table | None, column: str) -> set[str] | None:
+    """The ids a table defines, or None when they cannot be known (so references are not checked)."""
+    if table is None or column not in table.columns:
+        return None
+    return {row.cells[column] for row in table.rows}
+
+
+def _unknown_references(table: Table, tables: dict[str, Table], issues: list[Issue]) -> None:
+    for (name, column), (target, target_column) in REFERENCES.items():
+        if name != table.name or column not in table.columns:
+            continue
+        known = _ids(tables.get(target), target_column)
+        if known is None:
+            continue
+        target_label = tables[target].label
+        for row in table.rows:
+            value = row.cells[column]
+            if value.strip() and value == value.strip() and value not in known:
+                issues.append(
+                    Issue(
+                        table.label,
+                        f"there is no {target_column} '{_clip(value)}' in {target_label}.",
+                        row=row.number,
+                        column=column,
+                    )
+                )
+
+
+def _prerequisite_cycles(prerequisites: Iterable[Prerequisite], issues: list[Issue]) -> None:
+    """Report each cycle found, in order (module -> its prerequisite -> ...), at its first link's row."""
+    needs: dict[str, set[str]] = {}  # a set: a duplicated row must not report its cycle twice
+    row_of: dict[tuple[str, str], Origin] = {}
+    for p in prerequisites:
+        needs.setdefault(p.module_id, set()).add(p.prerequisite_id)
+        if p.origin is not None:
+            row_of.setdefault((p.module_id, p.prerequisite_id), p.origin)
+    for cycle in _cycles(needs):
+        origin = row_of.get((cycle[0], cycle[1]))
+        issues.append(
+            Issue(
+                origin.file if origin else "prerequisites",
+                f"prerequisite cycle: {' -> '.join(cycle)} (each module requires the next one first).",
+                row=origin.row if origin else None,
+                column="prerequisite_id",
+            )
+        )
+
+
+def _cycles(needs: dict[str, set[str]]) -> list[list[str]]:
+    """Cycles closed by the back edges of a depth-first search (iterative: chains can be long)."""
+    on_path: set[str] = set()
+    done: set[str] = set()
+    cycles: list[list[str]] = []
+    for start in sorted(needs):
+        if start in done:
+            continue
+        path = [start]
+        pending = [iter(sorted(needs.get(start, ())))]
+        on_path.add(start)
+        while pending:
+            following = next(pending[-1], None)
+            if following is None:
+                done.add(path[-1])
+                on_path.discard(path.pop())
+                pending.pop()
+            elif following in on_path:
+                cycles.append(path[path.index(following) :] + [following])
+            elif following not in done:
+                path.append(following)
+                on_path.add(following)
+                pending.append(iter(sorted(needs.get(following, ()))))
+    return cycles
+
+
+# --- the public entry point ------------------------------------------------------------------
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Read and check the catalog at `path` (a folder of CSV files or an .xlsx workbook).
+
+    Raises InputError listing every problem found, each with its file (or sheet), row and column.
+    `Catalog.fingerprint` is the sha256 of the catalog's bytes: the workbook file, or the table
+    CSV files concatenated in sorted name order (`cat *.csv | sha256sum` over those files).
+    """
+    path = Path(path)
+    issues: list[Issue] = []
+    tables, fingerprint = _read_source(path, issues)
+    entities: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+    for name in COLUMNS:  # a fixed order, so issues come grouped by table
+        table = tables.get(name)
+        if table is None:
+            continue
+        _missing_columns(table, issues)
+        for row in table.rows:
+            entity = READERS[name](RowReader(table, row, issues))
+            if entity is not None:
+                entities[name].append(entity)
+        _duplicates(table, issues)
+        _unknown_references(table, tables, issues)
+    if "qualifications" in tables and "instructors" not in tables and tables["qualifications"].rows:
+        issues.append(
+            Issue(
+                tables["qualifications"].label,
+                "qualifications are listed, but the catalog has no instructors.",
+            )
+        )
+    known_modules = {m.module_id for m in entities["modules"]}
+    _prerequisite_cycles(
+        (p for p in entities["prerequisites"] if {p.module_id, p.prerequisite_id} <= known_modules), issues
+    )
+    if issues:
+        raise InputError(issues)
+    return Catalog(
+        sectors=tuple(entities["sectors"]),
+        skills=tuple(entities["skills"]),
+        demands=tuple(entities["demands"]),
+        modules=tuple(entities["modules"]),
+        module_skills=tuple(entities["module_skills"]),
+        prerequisites=tuple(entities["prerequisites"]),
+        instructors=tuple(entities["instructors"]),
+        qualifications=tuple(entities["qualifications"]),
+        source=str(path),
+        fingerprint=fingerprint,
+    )
+
+
+def _read_source(path: Path, issues: list[Issue]) -> tuple[dict[str, Table], str]:
+    try:
+        if path.is_dir():
+            return _read_folder(path, issues)
+        if not path.exists():
+            raise InputError([Issue(str(path), "the catalog does not exist (no such folder or file).")])
+        if path.suffix.lower() == ".xlsx":
+            return _read_workbook(path, issues)
+    except OSError as exc:
+        raise InputError([Issue(str(path), f"the catalog cannot be read: {exc.strerror or exc}.")]) from None
+    if path.suffix.lower() == ".csv":
+        message = "a catalog is the folder that holds the CSV files; give the folder, not one file."
+    else:
+        message = "a catalog must be a folder of CSV files or an .xlsx workbook."
+    raise InputError([Issue(str(path), message)])

@@ -1,0 +1,276 @@
+"""Reading and checking a scenario: one TOML file (see PLANNER-SPEC.md, "Scenario format").
+
+Keys are strict, so a typo never passes silently: an unknown key or a value of the wrong type is
+reported with the dotted key it concerns ("hours.term_maxx") and, for typos, the nearest known key.
+Every problem in the file is reported at once, in one InputError.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from planner.errors import InputError, Issue
+from planner.model import OBJECTIVES, Scenario, SectorGoal
+
+LARGEST_NUMBER = 1_000_000  # beyond any real term count, hour budget or weight
+
+TOP_KEYS = (
+    "name",
+    "catalog",
+    "terms",
+    "sections",
+    "careers",
+    "required_modules",
+    "excluded_modules",
+    "objective",
+    "time_limit_seconds",
+    "hours",
+    "modules_per_term",
+    "instructors",
+    "sectors",
+)
+HOURS_KEYS = ("total_max", "term_min", "term_max")
+MODULES_PER_TERM_KEYS = ("min", "max")
+INSTRUCTORS_KEYS = ("max_used",)
+SECTOR_KEYS = ("min_coverage", "weight")
+
+
+@dataclass
+class Reader:
+    """Reads the values of a scenario file, recording every problem instead of stopping at the first."""
+
+    file: str
+    issues: list[Issue]
+
+    def report(self, key: str, message: str) -> None:
+        self.issues.append(Issue(self.file, message, column=key))
+
+    def known_keys(self, table: dict[str, Any], allowed: tuple[str, ...], prefix: str = "") -> None:
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"the keys here are {', '.join(allowed)}."
+                self.report(prefix + key, f"unknown key '{key}'; {hint}")
+
+    def table(self, parent: dict[str, Any], key: str, prefix: str = "") -> dict[str, Any]:
+        value = parent.get(key, {})
+        if isinstance(value, dict):
+            return value
+        self.report(prefix + key, f"must be a table ([{prefix + key}]), not {_shown(value)}.")
+        return {}
+
+    def text(self, table: dict[str, Any], key: str, prefix: str = "", required: bool = False) -> str | None:
+        if key not in table:
+            if required:
+                self.report(prefix + key, "this required key is missing.")
+            return None
+        value = table[key]
+        if not isinstance(value, str) or value.strip() == "":
+            self.report(prefix + key, f"must be non-empty text in quotes, not {_shown(value)}.")
+            return None
+        return value
+
+    def whole(
+        self, table: dict[str, Any], key: str, minimum: int, prefix: str = "", required: bool = False
+    ) -> int | None:
+        if key not in table:
+            if required:
+                self.report(prefix + key, "this required key is missing.")
+            return None
+        value = table[key]
+        # bool is an int in Python, but `terms = true` is surely a mistake
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.report(prefix + key, f"must be a whole number, not {_shown(value)}.")
+            return None
+        if value < minimum:
+            self.report(prefix + key, f"must be at least {minimum}, not {value}.")
+            return None
+        if value > LARGEST_NUMBER:
+            self.report(prefix + key, f"{value} is too large; the most accepted is {LARGEST_NUMBER}.")
+            return None
+        return value
+
+    def names(self, table: dict[str, Any], key: str) -> tuple[str, ...] | None:
+        """A list of distinct non-empty texts (module ids, careers, objectives)."""
+        if key not in table:
+            return None
+        value = table[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.report(key, f"must be a list of non-empty texts in quotes, not {_shown(value)}.")
+            return None
+        for repeated in sorted({v for v in value if value.count(v) > 1}):
+            self.report(key, f"'{repeated}' is listed more than once.")
+        return tuple(value)
+
+
+def _shown(value: Any) -> str:
+    """A value as it is written in TOML, so the user recognises it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return str(value)
+
+
+def _exact(value: int | float) -> Fraction:
+    # Through the decimal text, so 0.8 is 4/5 as the user wrote it, not 0.8000000000000000444...
+    return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+
+
+def _time_limit(read: Reader, data: dict[str, Any]) -> float | None:
+    value = data.get("time_limit_seconds")
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        read.report("time_limit_seconds", f"must be a positive number of seconds, not {_shown(value)}.")
+        return None
+    return float(value)
+
+
+def _objective(read: Reader, data: dict[str, Any]) -> tuple[str, ...]:
+    names = read.names(data, "objective")
+    if names is None:
+        return OBJECTIVES
+    if not names:
+        read.report("objective", f"must name at least one of {', '.join(OBJECTIVES)}.")
+        return OBJECTIVES
+    for name in names:
+        if name not in OBJECTIVES:
+            close = difflib.get_close_matches(name, OBJECTIVES, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"use {', '.join(OBJECTIVES)}."
+            read.report("objective", f"'{name}' is not an objective; {hint}")
+    return names
+
+
+def _sector_goals(read: Reader, data: dict[str, Any]) -> tuple[SectorGoal, ...] | None:
+    if "sectors" not in data:
+        return None  # every catalog sector counts
+    sectors = read.table(data, "sectors")
+    if not sectors and isinstance(data["sectors"], dict):
+        read.report("sectors", "lists no sector; add [sectors.<sector_id>] tables or remove [sectors].")
+    goals = []
+    for sector_id in sectors:
+        prefix = f"sectors.{sector_id}."
+        goal = read.table(sectors, sector_id, "sectors.")
+        read.known_keys(goal, SECTOR_KEYS, prefix)
+        goals.append(
+            SectorGoal(sector_id, _min_coverage(read, goal, prefix), read.whole(goal, "weight", 1, prefix))
+        )
+    return tuple(goals)
+
+
+def _min_coverage(read: Reader, goal: dict[str, Any], prefix: str) -> Fraction:
+    value = goal.get("min_coverage", 0)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        read.report(
+            prefix + "min_coverage", f"must be a number from 0 to 1 (0.8 = 80%), not {_shown(value)}."
+        )
+        return Fraction(0)
+    return _exact(value)
+
+
+def _catalog_path(read: Reader, data: dict[str, Any], scenario_file: Path) -> Path | None:
+    value = read.text(data, "catalog")
+    # Relative to the scenario file, not to wherever the command was run from.
+    return (scenario_file.parent / value).resolve() if value is not None else None
+
+
+def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The Scenario's fields; missing or invalid values are left out (and reported)."""
+    read.known_keys(data, TOP_KEYS)
+    hours = read.table(data, "hours")
+    read.known_keys(hours, HOURS_KEYS, "hours.")
+    per_term = read.table(data, "modules_per_term")
+    read.known_keys(per_term, MODULES_PER_TERM_KEYS, "modules_per_term.")
+    instructors = read.table(data, "instructors")
+    read.known_keys(instructors, INSTRUCTORS_KEYS, "instructors.")
+    fields = {
+        "name": read.text(data, "name", required=True),
+        "terms": read.whole(data, "terms", 1, required=True),
+        "sections": read.whole(data, "sections", 1),
+        "catalog": _catalog_path(read, data, path),
+        "careers": read.names(data, "careers"),
+        "required_modules": read.names(data, "required_modules"),
+        "excluded_modules": read.names(data, "excluded_modules"),
+        "objective": _objective(read, data),
+        "time_limit_seconds": _time_limit(read, data),
+        "total_hours_max": read.whole(hours, "total_max", 0, "hours."),
+        "term_hours_min": read.whole(hours, "term_min", 0, "hours."),
+        "term_hours_max": read.whole(hours, "term_max", 0, "hours."),
+        "modules_per_term_min": read.whole(per_term, "min", 0, "modules_per_term."),
+        "modules_per_term_max": read.whole(per_term, "max", 0, "modules_per_term."),
+        "max_instructors_used": read.whole(instructors, "max_used", 0, "instructors."),
+        "sectors": _sector_goals(read, data),
+    }
+    _lower_above_upper(read, fields, "term_hours_min", "term_hours_max", "hours.term_min", "hours.term_max")
+    _lower_above_upper(
+        read,
+        fields,
+        "modules_per_term_min",
+        "modules_per_term_max",
+        "modules_per_term.min",
+        "modules_per_term.max",
+    )
+    # Absent (or invalid, hence reported) keys take the Scenario's defaults.
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def _lower_above_upper(
+    read: Reader, fields: dict[str, Any], low: str, high: str, low_key: str, high_key: str
+) -> None:
+    if fields[low] is not None and fields[high] is not None and fields[low] > fields[high]:
+        read.report(low_key, f"{low_key} = {fields[low]} is more than {high_key} = {fields[high]}.")
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError([Issue(path.name, f"the scenario file {path} does not exist.")]) from None
+    except UnicodeDecodeError:
+        raise InputError([Issue(path.name, "the file is not UTF-8 text; save it as UTF-8.")]) from None
+    except ValueError as exc:  # TOMLDecodeError, or a number too long for Python to convert
+        # tomllib's message ends with "(at line L, column C)", which is where the user must look.
+        raise InputError([Issue(path.name, f"this is not valid TOML: {_first_line(exc)}.")]) from None
+    except OSError as exc:
+        raise InputError(
+            [Issue(path.name, f"the scenario file {path} cannot be read: {exc.strerror}.")]
+        ) from None
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().split("\n", 1)[0].removesuffix(".")
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read and check the scenario TOML file at `path`.
+
+    Raises InputError listing every problem (unknown keys, wrong types, out-of-range values).
+    `Scenario.catalog` is resolved against the scenario file's folder; `Scenario.path` is `path`.
+    Ids are not checked against a catalog here; `Problem.build` does that.
+    """
+    path = Path(path)
+    data = _parse(path)
+    read = Reader(path.name, [])
+    fields = _scenario(read, data, path)
+    if read.issues:
+        raise InputError(read.issues)
+    try:
+        return Scenario(**fields, path=path)
+    except ValueError as exc:  # a rule of Scenario's own that the checks above do not cover
+        raise InputError([Issue(path.name, str(exc))]) from None
