@@ -136,6 +136,25 @@ def summary_sheet(ws: Worksheet, result: PlanResult) -> None:
         percent=True,
         horizontal=True,
     )
+    row = write_line(ws, row + 1, "Hours per term", styles.HEADING)
+    terms_top = row
+    terms = [
+        (t, count, hours)
+        for t, (count, hours) in enumerate(zip(result.term_module_counts, result.term_hours, strict=True), start=1)
+    ]
+    row = write_table(ws, row, 1, ("Term", "Modules", "Term hours"), terms, "TermTotals", {"Term hours": styles.HOURS})
+    write_row(ws, row, 1, ("All terms", len(result.placements), result.objectives["hours"]), styles.TOTAL)
+    row = write_line(ws, row + 1, "Hours count once per module, however many sections it runs.")
+    add_bar_chart(
+        ws,
+        title="Hours per term",
+        header_row=terms_top,
+        last_row=terms_top + len(terms),
+        category_column=1,
+        value_columns=(3,),
+        anchor=cell_name(terms_top, len(headers) + 2),
+        axis_title="hours",
+    )
     row = write_line(ws, row + 1, "Sheets in this workbook", styles.HEADING)
     for sheet, what in SHEET_GUIDE:
         row = write_line(ws, row, f"{sheet}: {what}")
@@ -174,7 +193,11 @@ def _limit_note(limit: int | None, key: str) -> str:
 
 
 def plan_sheet(ws: Worksheet, result: PlanResult) -> None:
-    """One row per section of each taken module (pinned by the spec), and hours per term beside it."""
+    """One row per section of each taken module (pinned by the spec), with its term's total hours.
+
+    The sheet holds nothing but this table, so it reads back as one clean table; the term totals
+    table and chart are on the Summary sheet.
+    """
     ws.title = "Plan"
     headers = (
         "Term",
@@ -186,36 +209,13 @@ def plan_sheet(ws: Worksheet, result: PlanResult) -> None:
         "Instructor ID",
         "Instructor",
         "Status",
+        "Term hours",
     )
     rows = [row for p in _placements_in_order(result) for row in _section_rows(result, p)]
     centred = {"Term": styles.CENTER, "Section": styles.CENTER}
-    write_table(ws, 1, 1, headers, rows, "PlanSections", {"Hours": styles.HOURS}, align=centred)
+    hours = {"Hours": styles.HOURS, "Term hours": styles.HOURS}
+    write_table(ws, 1, 1, headers, rows, "PlanSections", hours, align=centred)
     ws.freeze_panes = "A2"
-
-    # Term totals sit to the right of the plan, so the plan stays one clean filterable table.
-    left = len(headers) + 2
-    terms = [
-        (t, count, hours)
-        for t, (count, hours) in enumerate(
-            zip(result.term_module_counts, result.term_hours, strict=True), start=1
-        )
-    ]
-    end = write_table(
-        ws, 1, left, ("Term", "Modules", "Term hours"), terms, "TermTotals", {"Term hours": styles.HOURS}
-    )
-    write_row(ws, end, left, ("All terms", len(result.placements), result.objectives["hours"]), styles.TOTAL)
-    note = "Hours count once per module, however many sections it runs."
-    write_line(ws, end + 1, note, column=left)
-    add_bar_chart(
-        ws,
-        title="Hours per term",
-        header_row=1,
-        last_row=len(terms) + 1,
-        category_column=left,
-        value_columns=(left + 2,),
-        anchor=cell_name(end + 3, left),
-        axis_title="hours",
-    )
 
 
 def _placements_in_order(result: PlanResult) -> list[Placement]:
@@ -239,6 +239,7 @@ def _section_rows(result: PlanResult, p: Placement) -> list[tuple[Any, ...]]:
                 instructor_id,
                 instructor.name if instructor else None,
                 module.extra.get("status"),
+                result.term_hours[p.term - 1],
             )
         )
     return rows
