@@ -43,7 +43,10 @@ def _run(action: Callable[[], T], debug: bool) -> T:
     except Exception as error:  # noqa: BLE001 - the CLI promises no traceback without --debug
         if debug:
             traceback.print_exc()
-        err.print(f"Unexpected error: {error}. Nothing was written. Run again with --debug for details.", markup=False)
+        err.print(
+            f"Unexpected error: {error}. Nothing was written. Run again with --debug for details.",
+            markup=False,
+        )
         raise typer.Exit(1) from None
 
 
@@ -75,7 +78,8 @@ def plan(
     out_file: Annotated[Path | None, typer.Option("--out", help="Workbook to write (.xlsx).")] = None,
     json_file: Annotated[Path | None, typer.Option("--json", help="Plan file to write (.json).")] = None,
     time_limit: Annotated[
-        float | None, typer.Option("--time-limit", min=0.1, help="Seconds for the whole run (default: scenario's, else 60).")
+        float | None,
+        typer.Option("--time-limit", min=0.1, help="Seconds for the whole run (default: scenario's, else 60)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
     debug: DebugOption = False,
@@ -99,7 +103,9 @@ def plan(
 
 @app.command()
 def validate(
-    catalog: Annotated[Path | None, typer.Argument(help="Catalog folder or .xlsx (default: the scenario's, else ./catalog).")] = None,
+    catalog: Annotated[
+        Path | None, typer.Argument(help="Catalog folder or .xlsx (default: the scenario's, else ./catalog).")
+    ] = None,
     scenario: Annotated[Path | None, typer.Option(help="Also check this scenario against the catalog.")] = None,
     debug: DebugOption = False,
 ) -> None:
@@ -149,10 +155,13 @@ def _progress_line() -> Iterator[Callable[[Progress], None] | None]:
 def _summary(result: PlanResult, workbook: Path, plan_file: Path) -> None:
     objectives = result.objectives
     verdict = "proven optimal" if result.status.value == "OPTIMAL" else "best found within the time limit"
-    out.print(f"{result.problem.scenario.name}: {result.status.value} ({verdict}) in {result.solver.seconds:.1f} s", markup=False)
     out.print(
-        f"  {len(result.placements)} modules, {objectives['hours']} h in total, largest term {objectives['balance']} h, "
-        f"coverage score {objectives['coverage']} of {result.max_coverage}",
+        f"{result.problem.scenario.name}: {result.status.value} ({verdict}) in {result.solver.seconds:.1f} s",
+        markup=False,
+    )
+    out.print(
+        f"  {len(result.placements)} modules, {objectives['hours']} h in total, "
+        f"largest term {objectives['balance']} h, coverage score {objectives['coverage']} of {result.max_coverage}",
         markup=False,
     )
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
@@ -160,7 +169,10 @@ def _summary(result: PlanResult, workbook: Path, plan_file: Path) -> None:
         table.add_column(column)
     for sector in result.sector_coverage:
         table.add_row(
-            sector.sector_id, f"{float(sector.ratio):.0%}", f"{float(sector.min_coverage):.0%}", "" if sector.met else "below floor"
+            sector.sector_id,
+            f"{float(sector.ratio):.0%}",
+            f"{float(sector.min_coverage):.0%}",
+            "" if sector.met else "below floor",
         )
     if result.sector_coverage:
         out.print(table)

@@ -306,18 +306,18 @@ def _scenario_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
             if module_id not in known:
                 issues.append(Issue(file, f"module '{module_id}' is not in the catalog.", column=key))
     for module_id in sorted(set(scenario.required_modules) & set(scenario.excluded_modules)):
-        issues.append(
-            Issue(file, f"module '{module_id}' is both required and excluded.", column="excluded_modules")
-        )
+        issues.append(Issue(file, f"module '{module_id}' is both required and excluded.", column="excluded_modules"))
     for career in scenario.careers or ():
         if career not in catalog.careers:
-            issues.append(
-                Issue(file, f"career '{career}' has no module in the catalog.", column="careers")
-            )
+            issues.append(Issue(file, f"career '{career}' has no module in the catalog.", column="careers"))
     for goal in scenario.sectors or ():
         if goal.sector_id not in catalog.sector_by_id:
             issues.append(
-                Issue(file, f"sector '{goal.sector_id}' is not in the catalog.", column=f"sectors.{goal.sector_id}")
+                Issue(
+                    file,
+                    f"sector '{goal.sector_id}' is not in the catalog.",
+                    column=f"sectors.{goal.sector_id}",
+                )
             )
     for module in _candidates(catalog, scenario):
         if module.earliest_term is not None and module.earliest_term > scenario.terms:
@@ -342,8 +342,7 @@ def _candidates(catalog: Catalog, scenario: Scenario) -> list[Module]:
     return [
         m
         for m in catalog.modules
-        if m.module_id not in excluded
-        and (careers is None or m.career in careers or m.module_id in required)
+        if m.module_id not in excluded and (careers is None or m.career in careers or m.module_id in required)
     ]
 
 
@@ -351,8 +350,7 @@ def _build(catalog: Catalog, scenario: Scenario) -> Problem:
     candidates = _candidates(catalog, scenario)
     index = {m.module_id: i for i, m in enumerate(candidates)}
     windows = tuple(
-        (max(1, m.earliest_term or 1), min(scenario.terms, m.latest_term or scenario.terms))
-        for m in candidates
+        (max(1, m.earliest_term or 1), min(scenario.terms, m.latest_term or scenario.terms)) for m in candidates
     )
     blocked: dict[int, str] = {}
     prerequisites: list[tuple[int, int]] = []
@@ -391,9 +389,7 @@ def _build(catalog: Catalog, scenario: Scenario) -> Problem:
         goals = tuple(SectorGoal(s.sector_id) for s in catalog.sectors)
     sector_ids = tuple(g.sector_id for g in goals)
     sector_index = {s: k for k, s in enumerate(sector_ids)}
-    weights = tuple(
-        g.weight if g.weight is not None else catalog.sector_by_id[g.sector_id].weight for g in goals
-    )
+    weights = tuple(g.weight if g.weight is not None else catalog.sector_by_id[g.sector_id].weight for g in goals)
     teaches: dict[str, list[tuple[int, int]]] = {}
     for ms in catalog.module_skills:
         if ms.module_id in index:

@@ -21,7 +21,13 @@ def load_problem(scenario_path: Path, catalog_path: Path | None = None) -> Probl
     path = catalog_path or scenario.catalog
     if path is None:
         raise InputError(
-            [Issue(scenario.file_name, "no catalog given: set `catalog` in the scenario or pass --catalog.", column="catalog")]
+            [
+                Issue(
+                    scenario.file_name,
+                    "no catalog given: set `catalog` in the scenario or pass --catalog.",
+                    column="catalog",
+                )
+            ]
         )
     return Problem.build(load_catalog(path), scenario)
 
@@ -38,7 +44,9 @@ def make_plan(
     result = solve(load_problem(scenario_path, catalog_path), time_limit, progress)
     broken = result.violations()
     if broken:  # a solver or model bug: refuse to hand out a plan that breaks the rules
-        raise PlannerError("Internal error: the plan found breaks these rules, so nothing was written: " + "; ".join(broken))
+        raise PlannerError(
+            "Internal error: the plan found breaks these rules, so nothing was written: " + "; ".join(broken)
+        )
     return result
 
 
@@ -50,9 +58,7 @@ def check_inputs(catalog_path: Path | None, scenario_path: Path | None) -> tuple
     return problem.catalog, problem
 
 
-def output_paths(
-    scenario_path: Path, workbook: Path | None, plan_file: Path | None, force: bool
-) -> tuple[Path, Path]:
+def output_paths(scenario_path: Path, workbook: Path | None, plan_file: Path | None, force: bool) -> tuple[Path, Path]:
     """Where the workbook and plan file go; refused up front if they exist and --force is not given."""
     workbook = workbook or EXPORTS / f"{scenario_path.stem}.xlsx"
     plan_file = plan_file or workbook.with_suffix(".json")
@@ -63,5 +69,7 @@ def output_paths(
     existing = [p for p in (workbook, plan_file) if p.exists()]
     if existing and not force:
         names = " and ".join(str(p) for p in existing)
-        raise OutputError(f"{names} already exist{'s' if len(existing) == 1 else ''}; nothing was written. Use --force to overwrite.")
+        raise OutputError(
+            f"{names} already exist{'s' if len(existing) == 1 else ''}; nothing was written. Use --force to overwrite."
+        )
     return workbook, plan_file

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 
 from planner.model import Demand, Problem
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     OPTIMAL = "OPTIMAL"  # every objective stage proven optimal
     FEASIBLE = "FEASIBLE"  # a valid plan, but some stage stopped at the time limit
 
@@ -183,9 +183,7 @@ class PlanResult:
     def objectives(self) -> dict[str, int]:
         """All three objective values of this plan, whatever the scenario's order."""
         coverage = sum(
-            row.weight
-            for row, cov in zip(self.problem.demand_rows, self.demand_coverage, strict=True)
-            if cov.covered
+            row.weight for row, cov in zip(self.problem.demand_rows, self.demand_coverage, strict=True) if cov.covered
         )
         return {
             "coverage": coverage,
@@ -258,13 +256,17 @@ class PlanResult:
         name = candidate.module_id
         total = sum(self.term_hours)
         if scenario.total_hours_max is not None and total + hours > scenario.total_hours_max:
-            return f"adding {name} ({hours} h) would exceed total_max {scenario.total_hours_max} h (plan uses {total} h)"
+            return (
+                f"adding {name} ({hours} h) would exceed total_max {scenario.total_hours_max} h (plan uses {total} h)"
+            )
         lo, hi = problem.windows[module]
         fits = [
             t
             for t in range(lo, hi + 1)
             if (scenario.term_hours_max is None or self.term_hours[t - 1] + hours <= scenario.term_hours_max)
-            and (scenario.modules_per_term_max is None or self.term_module_counts[t - 1] < scenario.modules_per_term_max)
+            and (
+                scenario.modules_per_term_max is None or self.term_module_counts[t - 1] < scenario.modules_per_term_max
+            )
         ]
         if not fits:
             return f"adding {name} ({hours} h) would break the hour or module-count limit of terms {lo}-{hi}"
@@ -279,7 +281,11 @@ class PlanResult:
                     f"adding {name} would exceed the term capacity of the instructors qualified for it "
                     f"({problem.sections} section(s) of {hours} h)"
                 )
-            spare = {load.instructor_id for load in loads if any(load.capacity - load.hours_per_term[t - 1] >= hours for t in fits)}
+            spare = {
+                load.instructor_id
+                for load in loads
+                if any(load.capacity - load.hours_per_term[t - 1] >= hours for t in fits)
+            }
             if (
                 scenario.max_instructors_used is not None
                 and self.instructors_used >= scenario.max_instructors_used

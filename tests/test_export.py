@@ -98,8 +98,7 @@ def tiny_result(with_instructors: bool = True, placements: tuple[Placement, ...]
         teachers = {"M1": "I1", "M2": "I2", "M3": "I1", "M4": "I2"}
         terms = {"M1": 1, "M2": 1, "M3": 2, "M4": 3}
         placements = tuple(
-            Placement(m, terms[m], (teachers[m] if with_instructors else None,) * 2)
-            for m in ("M3", "M1", "M4", "M2")
+            Placement(m, terms[m], (teachers[m] if with_instructors else None,) * 2) for m in ("M3", "M1", "M4", "M2")
         )
     return PlanResult(
         problem,

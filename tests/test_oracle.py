@@ -55,9 +55,7 @@ def problems(draw: st.DrawFn, with_instructors: bool) -> Problem:
     prerequisites = {(a, b) for a, b in pairs if a > b}  # a needs b; b < a keeps it acyclic
     demands = draw(
         st.lists(
-            st.tuples(
-                st.sampled_from(["s1", "s2"]), st.sampled_from(SKILLS), st.integers(1, 3), st.integers(1, 3)
-            ),
+            st.tuples(st.sampled_from(["s1", "s2"]), st.sampled_from(SKILLS), st.integers(1, 3), st.integers(1, 3)),
             min_size=1,
             max_size=4,
             unique_by=lambda x: x[:2],
@@ -137,9 +135,7 @@ def test_optimizer_matches_brute_force_with_instructors(problem: Problem) -> Non
 
 
 def check_against_brute_force(problem: Problem) -> None:
-    feasible = [
-        r for plan in every_plan(problem) if not (r := PlanResult(problem, Status.OPTIMAL, plan)).violations()
-    ]
+    feasible = [r for plan in every_plan(problem) if not (r := PlanResult(problem, Status.OPTIMAL, plan)).violations()]
     if not feasible:
         with pytest.raises(InfeasibleError):
             solve(problem, time_limit=20)
@@ -150,6 +146,4 @@ def check_against_brute_force(problem: Problem) -> None:
     assert result.violations() == []
     assert score(result) == best
     # The solver's stage values agree with the figures recomputed from its plan.
-    assert [s.value for s in result.stages] == [
-        result.objectives[name] for name in problem.scenario.objective
-    ]
+    assert [s.value for s in result.stages] == [result.objectives[name] for name in problem.scenario.objective]

@@ -35,9 +35,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
                 "module_id": p.module_id,
                 "term": p.term,
                 "hours": catalog.module_by_id[p.module_id].hours,
-                "sections": [
-                    {"section": s, "instructor_id": who} for s, who in enumerate(p.instructors, start=1)
-                ],
+                "sections": [{"section": s, "instructor_id": who} for s, who in enumerate(p.instructors, start=1)],
             }
             for p in placements
         ],

@@ -73,14 +73,10 @@ def summary_sheet(ws: Worksheet, result: PlanResult) -> None:
     ws.title = "Summary"
     scenario = result.problem.scenario
     row = write_line(ws, 1, f"Curriculum plan: {scenario.name}", styles.TITLE)
-    row = write_line(
-        ws, row, f"{STATUS_WORDS[result.status]} (objectives in order: {', '.join(scenario.objective)})."
-    )
+    row = write_line(ws, row, f"{STATUS_WORDS[result.status]} (objectives in order: {', '.join(scenario.objective)}).")
     broken = result.violations()
     if broken:
-        row = write_line(
-            ws, row, f"Rule check: this plan breaks {len(broken)} planning rule(s):", styles.ALERT
-        )
+        row = write_line(ws, row, f"Rule check: this plan breaks {len(broken)} planning rule(s):", styles.ALERT)
         for rule in broken:
             row = write_line(ws, row, f"- {rule}", styles.ALERT)
     else:
@@ -333,9 +329,7 @@ def instructors_sheet(ws: Worksheet, result: PlanResult) -> None:
     """Each instructor's hours per term against their capacity, with a peak-vs-capacity chart."""
     ws.title = "Instructors"
     if not result.problem.instructors:
-        write_line(
-            ws, 1, "The catalog has no instructors, so the plan assigns none and has no loads to show."
-        )
+        write_line(ws, 1, "The catalog has no instructors, so the plan assigns none and has no loads to show.")
         ws.freeze_panes = "A2"
         return
     terms = [f"Term {t}" for t in range(1, result.problem.terms + 1)]
@@ -419,9 +413,7 @@ def scenario_sheet(ws: Worksheet, result: PlanResult) -> None:
         for k, sector_id in enumerate(problem.sector_ids)
     ]
     goal_headers = ("Sector ID", "Sector", "Weight", "Weight from", "Min coverage")
-    row = write_table(
-        ws, row, 1, goal_headers, sectors, "SectorGoals", {"Min coverage": styles.PERCENT}, "None."
-    )
+    row = write_table(ws, row, 1, goal_headers, sectors, "SectorGoals", {"Min coverage": styles.PERCENT}, "None.")
 
     row = write_line(ws, row + 1, "Catalog", styles.HEADING)
     facts = [
@@ -453,9 +445,7 @@ def scenario_sheet(ws: Worksheet, result: PlanResult) -> None:
     ]
     stage_headers = ("Order", "Objective", "Value", "Bound", "Proven", "Seconds")
     stages_top = row
-    write_table(
-        ws, row, 1, stage_headers, stages, "SolverStages", {"Seconds": styles.SECONDS}, "No stage recorded."
-    )
+    write_table(ws, row, 1, stage_headers, stages, "SolverStages", {"Seconds": styles.SECONDS}, "No stage recorded.")
     flag_no(ws, stages_top + 1, stages_top + len(stages), stage_headers.index("Proven") + 1)
     ws.freeze_panes = "A2"
 
@@ -468,9 +458,7 @@ def _scenario_settings(s: Scenario) -> list[tuple[str, Any, str]]:
         return value if value is not None else "no limit"
 
     careers = (
-        "all careers"
-        if s.careers is None
-        else (listed(s.careers) if s.careers else "none (required modules only)")
+        "all careers" if s.careers is None else (listed(s.careers) if s.careers else "none (required modules only)")
     )
     return [
         ("Name", s.name, "name"),

@@ -120,9 +120,7 @@ def total_hours_within_limit(pm: PlanModel) -> None:
     limit = pm.problem.scenario.total_hours_max
     if limit is not None:
         enforce = pm.requirements.enforce("total_max", f"hours.total_max = {limit} h")
-        pm.model.add(sum(pm.problem.hours[i] * v for (i, _), v in pm.place.items()) <= limit).only_enforce_if(
-            enforce
-        )
+        pm.model.add(sum(pm.problem.hours[i] * v for (i, _), v in pm.place.items()) <= limit).only_enforce_if(enforce)
 
 
 def modules_per_term_within_bounds(pm: PlanModel) -> None:

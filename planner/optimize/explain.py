@@ -27,14 +27,15 @@ def infeasibility(problem: Problem, seconds: float) -> InfeasibleError:
     core, minimal = _core(pm.model, [lit for lit, _ in groups.values()], deadline)
     if core is None:
         return InfeasibleError(
-            ["No plan satisfies this scenario (proven), but the conflicting requirements could not be "
-             "isolated within the time limit; raise --time-limit to get them named."],
+            [
+                "No plan satisfies this scenario (proven), but the conflicting requirements could not be "
+                "isolated within the time limit; raise --time-limit to get them named."
+            ],
         )
     keys = sorted(literal_key[lit.index] for lit in core)
     lines = _describe(problem, keys, groups)
-    header = (
-        "No plan satisfies this scenario. These requirements cannot all hold together"
-        + (" (drop any one of them and the rest can):" if minimal else ":")
+    header = "No plan satisfies this scenario. These requirements cannot all hold together" + (
+        " (drop any one of them and the rest can):" if minimal else ":"
     )
     return InfeasibleError([header, *lines])
 
@@ -61,7 +62,7 @@ def _core(
 
 def _solve_under(
     model: cp_model.CpModel, literals: list[cp_model.IntVar], deadline: float
-) -> tuple[int, list[cp_model.IntVar]]:
+) -> tuple[cp_model.CpSolverStatus, list[cp_model.IntVar]]:
     """Solve with exactly these requirement groups switched on (the others off)."""
     model.clear_assumptions()
     model.clear_objective()

@@ -12,7 +12,7 @@ from planner.errors import NoPlanFoundError
 from planner.model import Problem
 from planner.optimize import explain
 from planner.optimize.constraints import OBJECTIVE_TERMS, PlanModel, build
-from planner.result import PlanResult, Placement, Progress, SolverInfo, Stage, Status
+from planner.result import Placement, PlanResult, Progress, SolverInfo, Stage, Status
 
 DEFAULT_TIME_LIMIT = 60.0
 # CP-SAT's portfolio with 8 workers (LP-based and LNS workers among them) beats 2 workers even on
@@ -86,7 +86,7 @@ def solve(problem: Problem, time_limit: float | None = None, progress: ProgressC
     assert placements is not None
     all_proven = len(stages) == len(objective) and all(s.proven for s in stages)
     info = SolverInfo(
-        ortools_version=ortools.__version__,
+        ortools_version=ortools.__version__,  # type: ignore[attr-defined]
         parameters={k: str(v) for k, v in parameters.items() if k != "max_time_in_seconds"}
         | {"time_limit_seconds": f"{limit:g}"},
         seconds=round(time.monotonic() - start, 3),
@@ -107,7 +107,12 @@ def _fix(pm: PlanModel, expr: cp_model.LinearExprT, value: int, maximise: bool, 
 def _hint(pm: PlanModel, solver: cp_model.CpSolver) -> None:
     """Start the next stage from this stage's plan, which stays feasible there."""
     pm.model.clear_hints()
-    variables: list[cp_model.IntVar] = [*pm.place.values(), *pm.teach.values(), *pm.covered.values(), *pm.uses]
+    variables: list[cp_model.IntVar] = [
+        *pm.place.values(),
+        *pm.teach.values(),
+        *pm.covered.values(),
+        *pm.uses,
+    ]
     if pm.largest_term is not None:
         variables.append(pm.largest_term)
     for v in variables:
