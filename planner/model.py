@@ -365,15 +365,19 @@ def _build(catalog: Catalog, scenario: Scenario) -> Problem:
     instructors = tuple(i for i in catalog.instructors)
     inst_index = {i.instructor_id: k for k, i in enumerate(instructors)}
     qualified: list[list[int]] = [[] for _ in candidates]
+    any_qualified: set[int] = set()
     for q in catalog.qualifications:
         if q.module_id in index and q.instructor_id in inst_index:
             k = inst_index[q.instructor_id]
+            any_qualified.add(index[q.module_id])
             if instructors[k].max_hours_per_term >= candidates[index[q.module_id]].hours:
                 qualified[index[q.module_id]].append(k)
     if instructors:
         for i, teachers in enumerate(qualified):
-            if not teachers:
-                blocked.setdefault(i, "no qualified instructor has the hours to teach it")
+            if i not in any_qualified:
+                blocked.setdefault(i, "no instructor is qualified to teach it")
+            elif not teachers:
+                blocked.setdefault(i, "no qualified instructor has enough hours per term to teach it")
 
     # A module is also blocked when a prerequisite is blocked (transitively).
     changed = True

@@ -1,0 +1,184 @@
+"""The catalog and seed scenarios shipped in the repository load, hang together and meet the floors
+promised for them (catalog/SOURCES.md explains where the data comes from).
+
+The loader already refuses unknown ids, duplicates and cycles; these tests add what a curriculum
+designer expects of *this* data: CONALEP-style codes, 18-week hours, 8-20 h instructor contracts,
+prerequisites that fit their semester windows, and gaps that are deliberate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from planner.catalog import load_catalog
+from planner.errors import InfeasibleError
+from planner.model import Catalog, Problem
+from planner.optimize import solve
+from planner.result import PlanResult
+from planner.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "catalog"
+SEEDS = sorted((ROOT / "seeds").glob("*.toml"))
+COMMON_CORE = "Núcleo común"
+WEEKS_PER_TERM = 18
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog(CATALOG)
+
+
+def qualified_modules(catalog: Catalog) -> set[str]:
+    return {q.module_id for q in catalog.qualifications}
+
+
+def test_catalog_meets_the_size_floors(catalog: Catalog) -> None:
+    careers = {m.career for m in catalog.modules} - {COMMON_CORE}
+    assert len(catalog.sectors) >= 5
+    assert len(catalog.skills) >= 60
+    assert len({s.cluster for s in catalog.skills}) >= 8
+    assert len(catalog.demands) >= 150
+    assert len(catalog.modules) >= 120
+    assert len(careers) >= 6
+    assert len(catalog.module_skills) >= 300
+    assert len(catalog.prerequisites) >= 40
+    assert len(catalog.instructors) >= 20
+    assert len(catalog.qualifications) >= 150
+
+
+def test_semiconductor_sector_is_split_in_three(catalog: Catalog) -> None:
+    assert {"semi-fe", "semi-be", "semi-des", "med", "ems"} <= set(catalog.sector_by_id)
+
+
+def test_each_sector_needs_a_skill_at_most_once(catalog: Catalog) -> None:
+    pairs = Counter((d.sector_id, d.skill_id) for d in catalog.demands)
+    assert [pair for pair, n in pairs.items() if n > 1] == []
+
+
+def test_skill_ids_follow_the_cluster_prefix_and_name_a_basis(catalog: Catalog) -> None:
+    skills = {s.skill_id for s in catalog.skills}
+    assert [s for s in skills if not re.fullmatch(r"[A-Z]{3}-[A-Z0-9]+", s)] == []
+    text = (CATALOG / "skills.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "skill_id,name,cluster,basis"
+
+
+def test_every_demand_can_be_met_by_some_module(catalog: Catalog) -> None:
+    best: dict[str, int] = {}
+    for ms in catalog.module_skills:
+        best[ms.skill_id] = max(best.get(ms.skill_id, 0), ms.level)
+    unreachable = [(d.sector_id, d.skill_id) for d in catalog.demands if best.get(d.skill_id, 0) < d.level]
+    assert unreachable == []
+
+
+def test_module_codes_hours_and_status_follow_conalep_conventions(catalog: Catalog) -> None:
+    for module in catalog.modules:
+        assert re.fullmatch(r"[A-Z]{4}-\d{2}", module.module_id), module.module_id
+        assert module.hours in (54, 72, 90, 108, 126), module.module_id
+        assert module.earliest_term is not None and module.latest_term is not None
+        assert 1 <= module.earliest_term <= module.latest_term <= 6, module.module_id
+        assert module.extra.get("status") in ("existing", "proposed"), module.module_id
+
+
+def test_semiconductor_track_modules_are_proposed(catalog: Catalog) -> None:
+    semiconductor = [m for m in catalog.modules if m.career == "Semiconductores"]
+    assert len(semiconductor) >= 10
+    assert {m.extra["status"] for m in semiconductor} == {"proposed"}
+
+
+def test_prerequisites_fit_in_their_semester_windows(catalog: Catalog) -> None:
+    """Following every prerequisite chain, each module can still start before its latest term."""
+    modules = catalog.module_by_id
+    needs: dict[str, list[str]] = {}
+    for p in catalog.prerequisites:
+        needs.setdefault(p.module_id, []).append(p.prerequisite_id)
+    start: dict[str, int] = {}
+
+    def earliest(module_id: str) -> int:
+        if module_id not in start:
+            own = modules[module_id].earliest_term or 1
+            start[module_id] = max([own] + [earliest(p) + 1 for p in needs.get(module_id, [])])
+        return start[module_id]
+
+    late = [m for m in modules if earliest(m) > (modules[m].latest_term or 6)]
+    assert late == []
+
+
+def test_instructors_have_8_to_20_hour_contracts(catalog: Catalog) -> None:
+    for instructor in catalog.instructors:
+        weekly, rest = divmod(instructor.max_hours_per_term, WEEKS_PER_TERM)
+        assert rest == 0 and 8 <= weekly <= 20, instructor.instructor_id
+
+
+def test_most_modules_have_a_qualified_instructor_but_some_are_training_needs(catalog: Catalog) -> None:
+    qualified = qualified_modules(catalog)
+    assert len(qualified) >= 0.7 * len(catalog.modules)
+    untaught_proposed = [
+        m for m in catalog.modules if m.extra["status"] == "proposed" and m.module_id not in qualified
+    ]
+    assert len(untaught_proposed) >= 3
+
+
+def test_back_end_lab_modules_can_be_taught(catalog: Catalog) -> None:
+    """The main seed's point is an ATP track, so its core labs must have instructors."""
+    assert {"LDUA-00", "POPF-00", "EMEA-00", "OMES-00"} <= qualified_modules(catalog)
+
+
+def test_the_promised_seeds_are_shipped() -> None:
+    names = {path.stem for path in SEEDS}
+    assert {
+        "semiconductor_backend_baja",
+        "design_validation_jalisco",
+        "medical_devices_baja",
+        "instructor_shortage",
+    } <= names
+    assert any("infeasible" in name for name in names)
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
+def test_seed_loads_and_builds_a_problem(path: Path, catalog: Catalog) -> None:
+    scenario = load_scenario(path)
+    assert scenario.catalog is not None and scenario.catalog.resolve() == CATALOG
+    assert scenario.terms == 6
+    assert scenario.time_limit_seconds == 60
+    problem = Problem.build(catalog, scenario)
+    assert len(problem.candidates) > len(scenario.required_modules)
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
+def test_seed_starts_by_stating_its_planning_question(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("# Planning question")
+
+
+# --- solving the two seeds the README leads with (a few seconds each) -------------------------
+
+
+def solve_seed(name: str, catalog: Catalog) -> PlanResult:
+    return solve(Problem.build(catalog, load_scenario(ROOT / "seeds" / f"{name}.toml")))
+
+
+def test_main_seed_gives_a_sensible_back_end_track(catalog: Catalog) -> None:
+    result = solve_seed("semiconductor_backend_baja", catalog)
+    assert result.status.value == "OPTIMAL"
+    assert result.violations() == []
+    # the back-end labs are the point of the track: cleanroom, die attach / wire bonding, test,
+    # encapsulation, equipment maintenance
+    assert {"PCLC-00", "LDUA-00", "POPF-00", "EMEA-00", "OMES-00"} <= set(result.taken)
+    back_end = next(s for s in result.sector_coverage if s.sector_id == "semi-be")
+    assert back_end.ratio >= 0.9
+    # reliability testing is a training need: its only module has no instructor on the roster
+    gaps = {g.demand.skill_id: g.reason for g in result.gaps if g.demand.sector_id == "semi-be"}
+    assert "instructor" in gaps["ATP-REL"]
+
+
+def test_infeasible_seed_says_the_fab_modules_have_no_instructor(catalog: Catalog) -> None:
+    with pytest.raises(InfeasibleError) as caught:
+        solve_seed("infeasible_frontend_fab", catalog)
+    message = str(caught.value)
+    assert "semi-fe" in message
+    assert "PFOB-00" in message and "instructor" in message
