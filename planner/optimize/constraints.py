@@ -1,10 +1,11 @@
 """The planning model on CP-SAT: variables, one function per rule of PLANNER-SPEC.md, objective terms.
 
-Variables, all Boolean:
+Variables (Boolean unless said otherwise):
 - place[i, t]: candidate module i is taken in term t (only for t in the module's window);
   whether i is taken at all is the sum over t (`taken(i)`);
-- teach[i, s, k, t]: section s of module i is taught by qualified instructor k, in term t. Folding the
-  term into the assignment keeps instructor capacity linear and its LP relaxation tight;
+- teach[i, k, t] (integer 0..sections): how many sections of module i qualified instructor k teaches,
+  in term t. Folding the term into the assignment keeps instructor capacity linear and its LP
+  relaxation tight;
 - covered[c]: one per distinct set of covering modules, true exactly when one of them is taken;
 - uses[k]: instructor k teaches at least one section.
 
@@ -46,7 +47,7 @@ class PlanModel:
     model: cp_model.CpModel
     requirements: Requirements
     place: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
-    teach: dict[tuple[int, int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    teach: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     covered: dict[tuple[int, ...], cp_model.IntVar] = field(default_factory=dict)
     uses: list[cp_model.IntVar] = field(default_factory=list)
     largest_term: cp_model.IntVar | None = None
@@ -146,56 +147,56 @@ def modules_per_term_within_bounds(pm: PlanModel) -> None:
 def every_section_has_a_qualified_instructor(pm: PlanModel) -> None:
     """Every section of a taken module has exactly one qualified instructor.
 
-    Sections of a module are interchangeable, so their instructors are kept in ascending index
-    order: this removes equivalent plans without losing any (two sections may share an instructor).
+    Sections of a module are interchangeable, so the model counts how many sections each qualified
+    instructor teaches (0..sections) rather than naming them; the plan numbers them afterwards.
+    This removes the equivalent plans that differ only in which section is whose.
+    An instructor who teaches any section is in use; summed over the module's terms (it runs in
+    one) this is the tightest form for the LP: a taken module needs qualified instructors in use.
     """
     problem = pm.problem
+    sections = problem.sections
+    pm.uses = [pm.model.new_bool_var(f"uses_{k}") for k in range(len(problem.instructors))]
     for i, qualified in enumerate(problem.qualified):
-        for s in range(problem.sections):
-            for t in pm.terms_of(i):
-                chosen = []
-                for k in qualified:
-                    pm.teach[i, s, k, t] = pm.model.new_bool_var(f"teach_{i}_{s}_{k}_{t}")
-                    chosen.append(pm.teach[i, s, k, t])
-                pm.model.add(sum(chosen) == pm.place[i, t])
-        for s in range(problem.sections - 1):
-            pm.model.add(_instructor_rank(pm, i, s) <= _instructor_rank(pm, i, s + 1))
-
-
-def _instructor_rank(pm: PlanModel, i: int, s: int) -> cp_model.LinearExprT:
-    return sum(k * pm.teach[i, s, k, t] for k in pm.problem.qualified[i] for t in pm.terms_of(i))
+        for t in pm.terms_of(i):
+            for k in qualified:
+                pm.teach[i, k, t] = pm.model.new_int_var(0, sections, f"teach_{i}_{k}_{t}")
+            pm.model.add(sum(pm.teach[i, k, t] for k in qualified) == sections * pm.place[i, t])
+        for k in qualified:
+            pm.model.add(sum(pm.teach[i, k, t] for t in pm.terms_of(i)) <= sections * pm.uses[k])
 
 
 def instructor_capacity(pm: PlanModel) -> None:
-    """In every term, an instructor teaches at most max_hours_per_term hours of sections."""
+    """In every term, an instructor teaches at most max_hours_per_term hours of sections.
+
+    Written as load <= capacity x uses[k]: an instructor not in use brings no capacity, which lets
+    the LP relaxation see what instructors.max_used costs.
+    """
     problem = pm.problem
     load: dict[tuple[int, int], list[cp_model.LinearExprT]] = {}
     most: dict[tuple[int, int], int] = {}
-    for (i, _s, k, t), v in pm.teach.items():
+    for (i, k, t), v in pm.teach.items():
         load.setdefault((k, t), []).append(problem.hours[i] * v)
-        most[k, t] = most.get((k, t), 0) + problem.hours[i]
+        most[k, t] = most.get((k, t), 0) + problem.hours[i] * problem.sections
     for (k, t), terms in sorted(load.items()):
         instructor = problem.instructors[k]
         capacity = instructor.max_hours_per_term
         if most[k, t] <= capacity:
             continue  # cannot bind
         text = f"capacity of instructor {instructor.instructor_id} ({capacity} h per term)"
-        pm.model.add(sum(terms) <= capacity).only_enforce_if(
+        pm.model.add(sum(terms) <= capacity * pm.uses[k]).only_enforce_if(
             pm.requirements.enforce(f"capacity:{instructor.instructor_id}", text)
         )
-    # Redundant: a term's section hours fit in the capacity of all instructors together.
-    everyone = sum(i.max_hours_per_term for i in problem.instructors)
+    if pm.requirements.explaining:
+        return  # the redundant sum below must not outlive a capacity group switched off
+    # Redundant: a term's section hours fit in the capacity of the instructors in use together.
+    in_use = sum(i.max_hours_per_term * uses for i, uses in zip(problem.instructors, pm.uses, strict=True))
     for t in range(1, problem.terms + 1):
-        pm.model.add(problem.sections * pm.term_hours(t) <= everyone)
+        pm.model.add(problem.sections * pm.term_hours(t) <= in_use)
 
 
 def instructor_limit(pm: PlanModel) -> None:
     """At most instructors.max_used distinct instructors teach."""
-    problem = pm.problem
-    pm.uses = [pm.model.new_bool_var(f"uses_{k}") for k in range(len(problem.instructors))]
-    for (_i, _s, k, _t), v in pm.teach.items():
-        pm.model.add_implication(v, pm.uses[k])
-    limit = problem.scenario.max_instructors_used
+    limit = pm.problem.scenario.max_instructors_used
     if limit is not None:
         enforce = pm.requirements.enforce("max_used", f"instructors.max_used = {limit}")
         pm.model.add(sum(pm.uses) <= limit).only_enforce_if(enforce)

@@ -120,16 +120,16 @@ def _hint(pm: PlanModel, solver: cp_model.CpSolver) -> None:
 
 
 def _placements(pm: PlanModel, solver: cp_model.CpSolver) -> tuple[Placement, ...]:
+    """The plan; a module's sections go to its instructors in catalog order (sections are alike)."""
     problem = pm.problem
-    teachers: dict[tuple[int, int], str] = {}
-    for (i, s, k, _t), v in pm.teach.items():
-        if solver.boolean_value(v):
-            teachers[i, s] = problem.instructors[k].instructor_id
+    teachers: dict[int, list[str]] = {}
+    for (i, k, _t), v in sorted(pm.teach.items()):
+        teachers.setdefault(i, []).extend([problem.instructors[k].instructor_id] * solver.value(v))
     plan = [
         Placement(
             module_id=problem.candidates[i].module_id,
             term=t,
-            instructors=tuple(teachers.get((i, s)) for s in range(problem.sections)),
+            instructors=tuple(teachers[i]) if problem.instructors else (None,) * problem.sections,
         )
         for (i, t), v in pm.place.items()
         if solver.boolean_value(v)
