@@ -24,8 +24,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+# soft_wrap: a message stays on one line in logs and pipes, where rich would wrap at 80 columns.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of unexpected errors.")]
 
@@ -91,10 +92,9 @@ def plan(
         workbook, plan_file = output_paths(scenario, out_file, json_file, force)
         with _progress_line() as progress:
             result = make_plan(scenario, catalog, time_limit, progress)
-        from planner.export import write_plan_file, write_workbook
+        from planner.export import write_outputs
 
-        write_workbook(result, workbook, force=force)
-        write_plan_file(result, plan_file, force=force)
+        write_outputs(result, workbook, plan_file, force=force)
         _summary(result, workbook, plan_file)
         return result
 

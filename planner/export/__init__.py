@@ -4,7 +4,18 @@ This package is the only place that writes files; both writers refuse to overwri
 `force` and write atomically (see files.py).
 """
 
-from planner.export.plan_file import write_plan_file
-from planner.export.workbook import write_workbook
+from pathlib import Path
 
-__all__ = ["write_plan_file", "write_workbook"]
+from planner.export.files import write_together
+from planner.export.plan_file import plan_bytes, write_plan_file
+from planner.export.workbook import build_workbook, write_workbook
+from planner.result import PlanResult
+
+__all__ = ["write_outputs", "write_plan_file", "write_workbook"]
+
+
+def write_outputs(result: PlanResult, workbook: Path, plan_file: Path, force: bool = False) -> None:
+    """Write the workbook and the plan file together: both appear, or neither does."""
+    book = build_workbook(result)
+    data = plan_bytes(result)
+    write_together([(workbook, book.save), (plan_file, lambda handle: handle.write(data))], force)

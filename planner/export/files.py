@@ -15,22 +15,45 @@ from typing import BinaryIO
 
 from planner.errors import OutputError
 
+Writer = Callable[[BinaryIO], object]
 
-def write_atomically(path: Path, write: Callable[[BinaryIO], object], force: bool = False) -> None:
-    """Write a file through `write(handle)` into a temporary file beside `path`, then rename it.
 
-    Refuses to replace an existing file unless `force`; on any error the temporary file is removed
-    and the target is left as it was. Raises OutputError with a sentence for the user.
+def write_atomically(path: Path, write: Writer, force: bool = False) -> None:
+    """Write a file through `write(handle)` into a temporary file beside `path`, then rename it."""
+    write_together([(Path(path), write)], force)
+
+
+def write_together(files: list[tuple[Path, Writer]], force: bool = False) -> None:
+    """Write several files so that either all of them appear or none does.
+
+    Each is written in full to a temporary file beside its target first; only when all are written
+    are they renamed into place. Refuses to replace an existing file unless `force`; on any error
+    the temporary files are removed and the targets are left as they were. Raises OutputError with
+    a sentence for the user.
     """
-    path = Path(path)
-    if path.exists() and not force:
-        raise OutputError(f"{path} already exists; use --force to overwrite it.")
+    for path, _ in files:
+        if path.exists() and not force:
+            raise OutputError(f"{path} already exists; use --force to overwrite it.")
+    staged: list[tuple[str, Path]] = []
+    current = files[0][0] if files else Path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Same folder as the target, so os.replace is a rename within one file system.
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise OutputError(f"Cannot write {path}: {error.strerror or error}.") from error
+        for current, write in files:
+            staged.append((_stage(current, write), current))
+        for temporary, current in staged:
+            os.replace(temporary, current)
+    except BaseException as error:
+        for temporary, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise OutputError(f"Cannot write {current}: {error.strerror or error}.") from error
+        raise
+
+
+def _stage(path: Path, write: Writer) -> str:
+    """The finished temporary file for `path`, in the same folder so the rename stays on one disk."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             write(handle)
@@ -38,13 +61,11 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], object], force: boo
             os.fsync(handle.fileno())
         # mkstemp creates the file 0600; give it the permissions a normal new file would get.
         os.chmod(temporary, 0o666 & ~_current_umask())
-        os.replace(temporary, path)
-    except BaseException as error:
+    except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise OutputError(f"Cannot write {path}: {error.strerror or error}.") from error
         raise
+    return temporary
 
 
 def _current_umask() -> int:

@@ -16,8 +16,13 @@ def write_plan_file(result: PlanResult, path: Path, force: bool = False) -> None
 
     The content is the same on every run of the same plan, except the keys named `solver_seconds`.
     """
-    text = json.dumps(plan_document(result), ensure_ascii=False, indent=2) + "\n"
-    write_atomically(Path(path), lambda handle: handle.write(text.encode("utf-8")), force)
+    data = plan_bytes(result)
+    write_atomically(Path(path), lambda handle: handle.write(data), force)
+
+
+def plan_bytes(result: PlanResult) -> bytes:
+    """The plan file's content: UTF-8 JSON, keys in a fixed order."""
+    return (json.dumps(plan_document(result), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def plan_document(result: PlanResult) -> dict[str, Any]:

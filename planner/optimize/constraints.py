@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
@@ -235,10 +236,18 @@ def sector_min_coverage(pm: PlanModel) -> None:
         if floor == 0 or total == 0:
             continue
         covered = sum(r.demand.importance * pm.covered[r.covering] for r in rows)
-        text = f"sector {sector_id} needs min_coverage {float(floor):.0%} of its demand importance"
+        text = f"sector {sector_id} needs min_coverage {_share(floor)} of its demand importance"
         pm.model.add(floor.denominator * covered >= floor.numerator * total).only_enforce_if(
             pm.requirements.enforce(f"coverage:{sector_id}", text)
         )
+
+
+def _share(value: Fraction) -> str:
+    """A coverage floor as the user wrote it: a whole percent, else the exact fraction."""
+    percent = value * 100
+    if percent.denominator == 1:
+        return f"{percent.numerator}%"
+    return f"{value.numerator}/{value.denominator} ({float(value):.2%})"
 
 
 RULES: tuple[Callable[[PlanModel], None], ...] = (
@@ -251,7 +260,15 @@ RULES: tuple[Callable[[PlanModel], None], ...] = (
     demand_coverage,
     sector_min_coverage,
 )
-INSTRUCTOR_RULES: tuple[Callable[[PlanModel], None], ...] = (
+INSTRUCTOR_def _share(value: Fraction) -> str:
+    """A coverage floor as the user wrote it: a whole percent, else the exact fraction."""
+    percent = value * 100
+    if percent.denominator == 1:
+        return f"{percent.numerator}%"
+    return f"{value.numerator}/{value.denominator} ({float(value):.2%})"
+
+
+RULES: tuple[Callable[[PlanModel], None], ...] = (
     every_section_has_a_qualified_instructor,
     instructor_capacity,
     instructor_limit,
