@@ -260,15 +260,7 @@ RULES: tuple[Callable[[PlanModel], None], ...] = (
     demand_coverage,
     sector_min_coverage,
 )
-INSTRUCTOR_def _share(value: Fraction) -> str:
-    """A coverage floor as the user wrote it: a whole percent, else the exact fraction."""
-    percent = value * 100
-    if percent.denominator == 1:
-        return f"{percent.numerator}%"
-    return f"{value.numerator}/{value.denominator} ({float(value):.2%})"
-
-
-RULES: tuple[Callable[[PlanModel], None], ...] = (
+INSTRUCTOR_RULES: tuple[Callable[[PlanModel], None], ...] = (
     every_section_has_a_qualified_instructor,
     instructor_capacity,
     instructor_limit,
