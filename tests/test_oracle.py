@@ -43,7 +43,7 @@ def problems(draw: st.DrawFn, with_instructors: bool) -> Problem:
     for i in range(n):
         lo = draw(st.none() | st.integers(1, terms))
         hi = draw(st.none() | st.integers(lo or 1, terms))
-        modules.append(Module(f"M{i}", f"m{i}", "E", draw(st.sampled_from([2, 3, 5])), lo, hi))
+        modules.append(Module(f"M{i}", f"m{i}", "E", draw(st.sampled_from([2, 3, 4, 6])), lo, hi))
     teaches = draw(
         st.lists(
             st.tuples(st.integers(0, n - 1), st.sampled_from(SKILLS), st.integers(1, 3)),

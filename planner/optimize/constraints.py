@@ -16,6 +16,7 @@ groups conflict (see explain.py).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -52,6 +53,20 @@ class PlanModel:
     covered: dict[tuple[int, ...], cp_model.IntVar] = field(default_factory=dict)
     uses: list[cp_model.IntVar] = field(default_factory=list)
     largest_term: cp_model.IntVar | None = None
+    # Hours are counted in units of the gcd of all module hours (18 h on CONALEP's 18-week
+    # semesters): every sum of hours is a multiple of it, so limits round to whole units and the
+    # LP bounds of the hour objectives tighten for free.
+    unit: int = 1
+
+    @property
+    def hours(self) -> tuple[int, ...]:
+        return tuple(h // self.unit for h in self.problem.hours)
+
+    def units_at_most(self, limit: int) -> int:
+        return limit // self.unit
+
+    def units_at_least(self, limit: int) -> int:
+        return -(-limit // self.unit)
 
     def terms_of(self, i: int) -> range:
         lo, hi = self.problem.windows[i]
@@ -61,7 +76,7 @@ class PlanModel:
         return sum(self.place[i, t] for t in self.terms_of(i))
 
     def term_hours(self, t: int) -> cp_model.LinearExprT:
-        hours = self.problem.hours
+        hours = self.hours
         return sum(hours[i] * v for (i, term), v in self.place.items() if term == t)
 
     def term_modules(self, t: int) -> cp_model.LinearExprT:
@@ -111,10 +126,10 @@ def term_hours_within_bounds(pm: PlanModel) -> None:
         hours = pm.term_hours(t)
         if scenario.term_hours_min > 0:
             enforce = pm.requirements.enforce(f"term_min:{t}", f"hours.term_min = {scenario.term_hours_min} h")
-            pm.model.add(hours >= scenario.term_hours_min).only_enforce_if(enforce)
+            pm.model.add(hours >= pm.units_at_least(scenario.term_hours_min)).only_enforce_if(enforce)
         if scenario.term_hours_max is not None:
             enforce = pm.requirements.enforce(f"term_max:{t}", f"hours.term_max = {scenario.term_hours_max} h")
-            pm.model.add(hours <= scenario.term_hours_max).only_enforce_if(enforce)
+            pm.model.add(hours <= pm.units_at_most(scenario.term_hours_max)).only_enforce_if(enforce)
 
 
 def total_hours_within_limit(pm: PlanModel) -> None:
@@ -122,7 +137,7 @@ def total_hours_within_limit(pm: PlanModel) -> None:
     limit = pm.problem.scenario.total_hours_max
     if limit is not None:
         enforce = pm.requirements.enforce("total_max", f"hours.total_max = {limit} h")
-        pm.model.add(sum(pm.problem.hours[i] * v for (i, _), v in pm.place.items()) <= limit).only_enforce_if(enforce)
+        pm.model.add(total_hours(pm) <= pm.units_at_most(limit)).only_enforce_if(enforce)
 
 
 def modules_per_term_within_bounds(pm: PlanModel) -> None:
@@ -173,24 +188,27 @@ def instructor_capacity(pm: PlanModel) -> None:
     the LP relaxation see what instructors.max_used costs.
     """
     problem = pm.problem
+    hours = pm.hours
     load: dict[tuple[int, int], list[cp_model.LinearExprT]] = {}
     most: dict[tuple[int, int], int] = {}
     for (i, k, t), v in pm.teach.items():
-        load.setdefault((k, t), []).append(problem.hours[i] * v)
-        most[k, t] = most.get((k, t), 0) + problem.hours[i] * problem.sections
+        load.setdefault((k, t), []).append(hours[i] * v)
+        most[k, t] = most.get((k, t), 0) + hours[i] * problem.sections
     for (k, t), terms in sorted(load.items()):
         instructor = problem.instructors[k]
-        capacity = instructor.max_hours_per_term
+        capacity = pm.units_at_most(instructor.max_hours_per_term)
         if most[k, t] <= capacity:
             continue  # cannot bind
-        text = f"capacity of instructor {instructor.instructor_id} ({capacity} h per term)"
+        text = f"capacity of instructor {instructor.instructor_id} ({instructor.max_hours_per_term} h per term)"
         pm.model.add(sum(terms) <= capacity * pm.uses[k]).only_enforce_if(
             pm.requirements.enforce(f"capacity:{instructor.instructor_id}", text)
         )
     if pm.requirements.explaining:
         return  # the redundant sum below must not outlive a capacity group switched off
     # Redundant: a term's section hours fit in the capacity of the instructors in use together.
-    in_use = sum(i.max_hours_per_term * uses for i, uses in zip(problem.instructors, pm.uses, strict=True))
+    in_use = sum(
+        pm.units_at_most(i.max_hours_per_term) * uses for i, uses in zip(problem.instructors, pm.uses, strict=True)
+    )
     for t in range(1, problem.terms + 1):
         pm.model.add(problem.sections * pm.term_hours(t) <= in_use)
 
@@ -270,7 +288,7 @@ INSTRUCTOR_RULES: tuple[Callable[[PlanModel], None], ...] = (
 def build(problem: Problem, explaining: bool = False) -> PlanModel:
     """The whole planning model; instructor rules apply only when the catalog has instructors."""
     model = cp_model.CpModel()
-    pm = PlanModel(problem, model, Requirements(model, explaining))
+    pm = PlanModel(problem, model, Requirements(model, explaining), unit=math.gcd(*problem.hours) or 1)
     for rule in RULES:
         rule(pm)
     if problem.instructors:
@@ -289,21 +307,22 @@ def coverage_score(pm: PlanModel) -> cp_model.LinearExprT:
 
 def total_hours(pm: PlanModel) -> cp_model.LinearExprT:
     """Hours of all taken modules (minimised)."""
-    return sum(pm.problem.hours[i] * v for (i, _), v in pm.place.items())
+    hours = pm.hours
+    return sum(hours[i] * v for (i, _), v in pm.place.items())
 
 
 def largest_term_hours(pm: PlanModel) -> cp_model.LinearExprT:
     """Hours of the heaviest term (minimised)."""
     if pm.largest_term is None:
-        upper = sum(pm.problem.hours)
+        upper = sum(pm.hours)
         pm.largest_term = pm.model.new_int_var(0, upper, "largest_term")
         for t in range(1, pm.problem.terms + 1):
             pm.model.add(pm.largest_term >= pm.term_hours(t))
     return pm.largest_term
 
 
-OBJECTIVE_TERMS: dict[str, tuple[Callable[[PlanModel], cp_model.LinearExprT], bool]] = {
-    "coverage": (coverage_score, True),  # (term, maximise?)
-    "hours": (total_hours, False),
-    "balance": (largest_term_hours, False),
+OBJECTIVE_TERMS: dict[str, tuple[Callable[[PlanModel], cp_model.LinearExprT], bool, bool]] = {
+    "coverage": (coverage_score, True, False),  # (term, maximise?, counted in hour units?)
+    "hours": (total_hours, False, True),
+    "balance": (largest_term_hours, False, True),
 }

@@ -51,7 +51,8 @@ def solve(problem: Problem, time_limit: float | None = None, progress: ProgressC
         remaining = limit - (time.monotonic() - start)
         if placements is not None and remaining < MIN_STAGE_SECONDS:
             break
-        term, maximise = OBJECTIVE_TERMS[name]
+        term, maximise, in_hours = OBJECTIVE_TERMS[name]
+        scale = pm.unit if in_hours else 1
         expr = term(pm)
         if maximise:
             pm.model.maximize(expr)
@@ -61,7 +62,7 @@ def solve(problem: Problem, time_limit: float | None = None, progress: ProgressC
         parameters = solver_parameters(remaining)
         for key, value in parameters.items():
             setattr(solver.parameters, key, value)
-        reporter = _reporter(progress, name, number, len(objective), start, limit, solver)
+        reporter = _reporter(progress, name, number, len(objective), start, limit, solver, scale)
         stage_start = time.monotonic()
         status = solver.solve(pm.model, reporter)
         seconds = time.monotonic() - stage_start
@@ -77,7 +78,7 @@ def solve(problem: Problem, time_limit: float | None = None, progress: ProgressC
         value = round(solver.objective_value)
         bound = round(solver.best_objective_bound)
         proven = status == cp_model.OPTIMAL
-        stages.append(Stage(name, value, bound, proven, round(seconds, 3)))
+        stages.append(Stage(name, value * scale, bound * scale, proven, round(seconds, 3)))
         placements = _placements(pm, solver)
         _fix(pm, expr, value, maximise, proven)
         _hint(pm, solver)
@@ -145,6 +146,7 @@ def _reporter(
     start: float,
     limit: float,
     solver: cp_model.CpSolver,
+    scale: int,
 ) -> cp_model.CpSolverSolutionCallback | None:
     """A callback that passes each new plan and bound to `progress`; None when nobody listens."""
     if progress is None:
@@ -158,7 +160,7 @@ def _reporter(
                 stage_number=number,
                 stages=stages,
                 best=best[0],
-                bound=None if bound is None else round(bound),
+                bound=None if bound is None else round(bound) * scale,
                 elapsed=time.monotonic() - start,
                 limit=limit,
             )
@@ -166,7 +168,7 @@ def _reporter(
 
     class Reporter(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self) -> None:
-            best[0] = round(self.objective_value)
+            best[0] = round(self.objective_value) * scale
             report(self.best_objective_bound)
 
     solver.best_bound_callback = report
