@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -131,25 +132,39 @@ def validate(
     _run(body, debug)
 
 
+class _ProgressLine:
+    """The live line's content; rendered on every refresh so the elapsed time keeps moving."""
+
+    def __init__(self) -> None:
+        self.latest: Progress | None = None
+        self.since = time.monotonic()
+
+    def update(self, progress: Progress) -> None:
+        self.latest = progress
+        self.since = time.monotonic() - progress.elapsed
+
+    def __rich__(self) -> Text:
+        p = self.latest
+        if p is None:
+            return Text("Solving...")
+        best = "-" if p.best is None else str(p.best)
+        bound = "-" if p.bound is None else str(p.bound)
+        elapsed = time.monotonic() - self.since
+        return Text(
+            f"Solving {p.stage} ({p.stage_number}/{p.stages})  best {best}  bound {bound}  "
+            f"{elapsed:.1f} s of {p.limit:g} s"
+        )
+
+
 @contextmanager
 def _progress_line() -> Iterator[Callable[[Progress], None] | None]:
     """A live line on a terminal (stage, best value, bound, elapsed of the limit); silent otherwise."""
     if not err.is_terminal:
         yield None
         return
-    with Live(Text("Solving..."), console=err, transient=True, refresh_per_second=8) as live:
-
-        def show(p: Progress) -> None:
-            best = "-" if p.best is None else str(p.best)
-            bound = "-" if p.bound is None else str(p.bound)
-            live.update(
-                Text(
-                    f"Solving {p.stage} ({p.stage_number}/{p.stages})  best {best}  bound {bound}  "
-                    f"{p.elapsed:.1f} s of {p.limit:g} s"
-                )
-            )
-
-        yield show
+    line = _ProgressLine()
+    with Live(line, console=err, transient=True, refresh_per_second=8):
+        yield line.update
 
 
 def _summary(result: PlanResult, workbook: Path, plan_file: Path) -> None:
