@@ -1,0 +1,266 @@
+"""Synthetic catalogs at campus and national scale, the same for a given seed.
+
+The shape follows DOMAIN-NOTES.md: module hours are multiples of an 18-week semester (54..126 h),
+programmes run 6 terms, skills sit in the clusters of the proposed catalog (§2.4), instructors
+have 144..360 h per term, and each module has 1-4 qualified instructors from its career. The
+scenario's limits are set from the catalog so that they bind: the hour budget is well below what
+covering every demand would take, terms are capped, some sectors have coverage floors, and only
+part of the staff may teach.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+
+from benchmarks.files import Instance
+from planner.model import (
+    Catalog,
+    Demand,
+    Instructor,
+    Module,
+    ModuleSkill,
+    Prerequisite,
+    Qualification,
+    Scenario,
+    Sector,
+    SectorGoal,
+    Skill,
+)
+
+HOURS = (54, 72, 90, 108, 126)  # 3..7 h a week over 18 weeks
+CAPACITIES = (144, 180, 216, 252, 288, 324, 360)  # 8..20 h a week over 18 weeks
+
+CLUSTERS = {
+    "FND": "Foundations",
+    "SAF": "Safety & contamination",
+    "ELE": "Electrical & electronics",
+    "MEC": "Mechatronics & equipment",
+    "FAB": "Wafer fabrication",
+    "ATP": "Assembly, test & packaging",
+    "QUA": "Quality & continuous improvement",
+    "DIG": "Digital manufacturing & data",
+    "DES": "Chip & board design",
+    "SCM": "Supply chain & environment",
+}
+
+# sector_id: (name, weight, clusters it mostly demands)
+SECTORS = {
+    "SEMI-BE": ("Semiconductores: ensamble, prueba y empaque", 5, ("ATP", "QUA", "ELE", "SAF")),
+    "MED": ("Dispositivos médicos", 3, ("QUA", "SAF", "MEC", "FND")),
+    "EMS": ("Manufactura electrónica", 2, ("ELE", "ATP", "DIG", "FND")),
+    "SEMI-FE": ("Semiconductores: fabricación de obleas", 4, ("FAB", "SAF", "QUA", "FND")),
+    "SEMI-DES": ("Semiconductores: diseño", 3, ("DES", "DIG", "ELE")),
+    "ENV": ("Tecnologías ambientales", 1, ("SCM", "SAF", "FND")),
+}
+
+# career: (code, clusters its modules teach)
+CAREERS = {
+    "Electrónica Industrial": ("ELI", ("ELE", "ATP", "FND")),
+    "Mecatrónica": ("MEC", ("MEC", "ELE", "DIG")),
+    "Control de Calidad": ("CCA", ("QUA", "SAF", "FND")),
+    "Química Industrial": ("QUI", ("FAB", "SAF", "SCM")),
+    "Ciencia de Datos e Inteligencia Artificial": ("CDI", ("DIG", "DES", "FND")),
+    "Autotrónica": ("AUT", ("ELE", "MEC", "QUA")),
+    "Telecomunicaciones": ("TEL", ("ELE", "DES", "DIG")),
+    "Mantenimiento de Sistemas Automáticos": ("MSA", ("MEC", "SAF", "DIG")),
+    "Electromecánica Industrial": ("EMI", ("MEC", "ELE", "SAF")),
+    "Informática": ("INF", ("DIG", "DES", "SCM")),
+    "Máquinas-Herramienta": ("MHE", ("MEC", "QUA", "FND")),
+    "Refrigeración y Climatización": ("RCL", ("MEC", "SCM", "SAF")),
+}
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    modules: int
+    skills: int
+    sectors: int
+    instructors: int
+    sections: int
+    careers: int
+    seed: int
+    terms: int = 6
+    max_used_share: float = 0.4  # of the staff that may teach
+    budget_share: float = 0.65  # of the hours a greedy full cover needs
+
+
+CAMPUS = Scale("campus", modules=300, skills=120, sectors=4, instructors=30, sections=2, careers=5, seed=2030)
+NATIONAL = Scale("national", modules=1500, skills=300, sectors=6, instructors=80, sections=3, careers=12, seed=2150)
+SCALES = {s.name: s for s in (CAMPUS, NATIONAL)}
+
+
+def instance(scale: Scale) -> Instance:
+    """The catalog and scenario of `scale`, identical on every call."""
+    rng = random.Random(scale.seed)
+    catalog = synthetic_catalog(scale, rng)
+    return Instance(scale.name, "synthetic", catalog, binding_scenario(scale, catalog))
+
+
+def synthetic_catalog(scale: Scale, rng: random.Random) -> Catalog:
+    careers = list(CAREERS)[: scale.careers]
+    sectors = tuple(Sector(sid, name, weight) for sid, (name, weight, _) in list(SECTORS.items())[: scale.sectors])
+    skills = _skills(scale)
+    modules, module_skills, nominal = _modules(scale, careers, skills, rng)
+    prerequisites = _prerequisites(modules, nominal, rng)
+    instructors, qualifications = _staff(scale, careers, modules, rng)
+    return Catalog(
+        sectors=sectors,
+        skills=skills,
+        demands=_demands(sectors, skills, module_skills, rng),
+        modules=modules,
+        module_skills=module_skills,
+        prerequisites=prerequisites,
+        instructors=instructors,
+        qualifications=qualifications,
+        source=f"synthetic {scale.name} (seed {scale.seed})",
+    )
+
+
+def _skills(scale: Scale) -> tuple[Skill, ...]:
+    clusters = list(CLUSTERS)
+    out = []
+    for n in range(scale.skills):
+        cluster = clusters[n % len(clusters)]
+        number = n // len(clusters) + 1
+        out.append(Skill(f"{cluster}-{number:03d}", f"{CLUSTERS[cluster]} {number}", CLUSTERS[cluster]))
+    return tuple(out)
+
+
+def _modules(scale: Scale, careers: list[str], skills: tuple[Skill, ...], rng: random.Random):
+    """Modules with a nominal term; later terms teach at higher levels, as a programme deepens."""
+    by_cluster: dict[str, list[Skill]] = {}
+    for skill in skills:
+        by_cluster.setdefault(skill.skill_id.split("-")[0], []).append(skill)
+    modules, module_skills, nominal = [], [], []
+    for n in range(scale.modules):
+        career = rng.choice(careers)
+        code, clusters = CAREERS[career]
+        term = rng.randint(1, scale.terms)
+        earliest, latest = _window(term, scale.terms, rng)
+        module_id = f"M-{code}-{n + 1:04d}"
+        modules.append(Module(module_id, f"Módulo {code} {n + 1}", career, rng.choice(HOURS), earliest, latest))
+        nominal.append(term)
+        pool = [s for c in clusters for s in by_cluster[c]]
+        taught = rng.sample(pool, rng.randint(1, 4))
+        if rng.random() < 0.1:
+            taught.append(rng.choice(skills))
+        for skill in {s.skill_id: s for s in taught}.values():
+            level = min(3, max(1, 1 + (term - 1) // 2 + rng.choice((-1, 0, 0, 1))))
+            module_skills.append(ModuleSkill(module_id, skill.skill_id, level))
+    return tuple(modules), tuple(module_skills), nominal
+
+
+def _window(term: int, terms: int, rng: random.Random) -> tuple[int | None, int | None]:
+    draw = rng.random()
+    if draw < 0.25:
+        return None, None  # offered in any term
+    if draw < 0.85:
+        return max(1, term - 1), min(terms, term + 1)
+    return term, term
+
+
+def _prerequisites(modules: tuple[Module, ...], nominal: list[int], rng: random.Random):
+    """Prerequisites point to earlier-term modules of the same career, so the graph has no cycle."""
+    by_career: dict[str, list[int]] = {}
+    for i, module in enumerate(modules):
+        by_career.setdefault(module.career, []).append(i)
+    out = []
+    for i, module in enumerate(modules):
+        if nominal[i] == 1 or rng.random() >= 0.35:
+            continue
+        latest = module.latest_term or 99
+        earlier = [
+            j for j in by_career[module.career] if nominal[j] < nominal[i] and (modules[j].earliest_term or 1) < latest
+        ]
+        for j in rng.sample(earlier, min(len(earlier), 1 if rng.random() < 0.7 else 2)):
+            out.append(Prerequisite(module.module_id, modules[j].module_id))
+    return tuple(out)
+
+
+def _staff(scale: Scale, careers: list[str], modules: tuple[Module, ...], rng: random.Random):
+    instructors = tuple(
+        Instructor(f"D{n + 1:03d}", f"Docente {n + 1} ({careers[n % len(careers)]})", rng.choice(CAPACITIES))
+        for n in range(scale.instructors)
+    )
+    home = {
+        c: [i.instructor_id for n, i in enumerate(instructors) if n % len(careers) == k] for k, c in enumerate(careers)
+    }
+    qualifications = []
+    for module in modules:
+        wanted = rng.randint(1, 4)
+        chosen = rng.sample(home[module.career], min(wanted, len(home[module.career])))
+        # A career with few instructors borrows from the rest of the staff.
+        others = [i.instructor_id for i in instructors if i.instructor_id not in chosen]
+        chosen += rng.sample(others, wanted - len(chosen))
+        qualifications.extend(Qualification(i, module.module_id) for i in sorted(chosen))
+    return instructors, tuple(qualifications)
+
+
+def _demands(sectors, skills, module_skills, rng: random.Random) -> tuple[Demand, ...]:
+    """Each sector demands about a quarter of the skills, mostly from its own clusters."""
+    best_level: dict[str, int] = {}
+    for ms in module_skills:
+        best_level[ms.skill_id] = max(best_level.get(ms.skill_id, 0), ms.level)
+    out = []
+    for sector in sectors:
+        focus = set(SECTORS[sector.sector_id][2])
+        own = [s for s in skills if s.skill_id.split("-")[0] in focus]
+        rest = [s for s in skills if s.skill_id.split("-")[0] not in focus]
+        count = len(skills) // 4
+        chosen = rng.sample(own, min(len(own), count * 4 // 5))
+        chosen += rng.sample(rest, count - len(chosen))
+        for skill in chosen:
+            # Demand no more than some module teaches: uncoverable demands would only pad the gaps.
+            level = min(rng.choice((1, 1, 2, 2, 2, 3)), best_level.get(skill.skill_id, 3))
+            out.append(Demand(sector.sector_id, skill.skill_id, level, rng.randint(1, 5)))
+    return tuple(out)
+
+
+def binding_scenario(scale: Scale, catalog: Catalog) -> Scenario:
+    """Limits derived from the catalog so that each one constrains the optimum."""
+    full = _greedy_full_cover_hours(catalog)
+    total_max = _round_to_18(scale.budget_share * full)
+    per_term = total_max / scale.terms
+    weakest = [s.sector_id for s in sorted(catalog.sectors, key=lambda s: s.weight)[:2]]
+    goals = tuple(
+        SectorGoal(s.sector_id, Fraction(3, 4) if s.sector_id in weakest else Fraction(0)) for s in catalog.sectors
+    )
+    return Scenario(
+        name=f"Synthetic {scale.name} catalog (seed {scale.seed})",
+        terms=scale.terms,
+        sections=scale.sections,
+        total_hours_max=total_max,
+        term_hours_min=_round_to_18(0.5 * per_term),
+        term_hours_max=_round_to_18(1.05 * per_term),
+        modules_per_term_max=math.ceil(1.1 * per_term / 90),
+        max_instructors_used=math.ceil(scale.max_used_share * scale.instructors),
+        sectors=goals,
+    )
+
+
+def _round_to_18(hours: float) -> int:
+    return max(18, 18 * round(hours / 18))
+
+
+def _greedy_full_cover_hours(catalog: Catalog) -> int:
+    """Hours a greedy cover of every coverable demand takes (most weight per hour first)."""
+    sector_weight = {s.sector_id: s.weight for s in catalog.sectors}
+    weight = [sector_weight[d.sector_id] * d.importance for d in catalog.demands]
+    by_skill: dict[str, list[int]] = {}
+    for n, d in enumerate(catalog.demands):
+        by_skill.setdefault(d.skill_id, []).append(n)
+    covers: dict[str, set[int]] = {m.module_id: set() for m in catalog.modules}
+    for ms in catalog.module_skills:
+        covers[ms.module_id].update(n for n in by_skill.get(ms.skill_id, ()) if catalog.demands[n].level <= ms.level)
+    hours = {m.module_id: m.hours for m in catalog.modules}
+    open_demands = set().union(*covers.values())
+    total = 0
+    while open_demands:
+        best = max(covers, key=lambda m: sum(weight[n] for n in covers[m] & open_demands) / hours[m])
+        total += hours[best]
+        open_demands -= covers[best]
+    return total

@@ -1,0 +1,336 @@
+"""An independent MILP of the planning model (PLANNER-SPEC.md), solved with HiGHS.
+
+It reads the same `Problem` as the planner's optimizer but shares none of its code, so agreement
+on the optimum checks both. Variables:
+
+- `x[i, t]`: candidate module i is taken in term t (only terms in its window);
+- `n[i, k, t]`: how many of module i's sections instructor k teaches when i is in term t
+  (sections are interchangeable, so counting them is exact and far smaller than one binary each);
+- `used[k]`: instructor k teaches something; `covered[d]`: demand row d is covered;
+- `peak`: the largest term's hours, for the balance objective.
+
+The plan is read back into a `planner.result.PlanResult`, so its objectives and rule checks are
+recomputed by the same code that checks the planner's plans.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+from planner.model import Problem
+from planner.result import Placement, PlanResult, SolverInfo, Stage, Status
+
+INF = highspy.kHighsInf
+
+
+@dataclass
+class _Rows:
+    """Columns and rows collected in plain lists, then handed to HiGHS in one call each."""
+
+    lower: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
+    integer: list[bool] = field(default_factory=list)
+    row_lower: list[float] = field(default_factory=list)
+    row_upper: list[float] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    index: list[int] = field(default_factory=list)
+    value: list[float] = field(default_factory=list)
+
+    def var(self, lower: float = 0, upper: float = 1, integer: bool = True) -> int:
+        self.lower.append(lower)
+        self.upper.append(upper)
+        self.integer.append(integer)
+        return len(self.lower) - 1
+
+    def row(self, lower: float, upper: float, terms: dict[int, float]) -> None:
+        self.row_lower.append(lower)
+        self.row_upper.append(upper)
+        self.starts.append(len(self.index))
+        self.index.extend(terms)
+        self.value.extend(terms.values())
+
+
+@dataclass
+class MilpModel:
+    problem: Problem
+    rows: _Rows
+    x: dict[tuple[int, int], int]  # (candidate, term) -> column
+    n: dict[tuple[int, int, int], int]  # (candidate, instructor, term) -> column
+    objectives: dict[str, tuple[dict[int, float], int]]  # name -> (expression, HiGHS sense)
+
+
+@dataclass(frozen=True)
+class MilpRun:
+    """What HiGHS found: the plan (None when it found none), per-stage facts, and the wall time."""
+
+    result: PlanResult | None
+    stages: tuple[Stage, ...]
+    status: str  # "OPTIMAL", "FEASIBLE", "INFEASIBLE" or "NO PLAN"
+    seconds: float
+    build_seconds: float
+
+
+def solve(problem: Problem, time_limit: float | None = None) -> MilpRun:
+    """Solve the objectives in the scenario's order, fixing each value before the next."""
+    start = time.perf_counter()
+    model = build(problem)
+    highs = _highs(model.rows)
+    build_seconds = time.perf_counter() - start
+    stages: list[Stage] = []
+    solution = None
+    for name in problem.scenario.objective:
+        expression, sense = model.objectives[name]
+        remaining = None if time_limit is None else max(0.0, time_limit - (time.perf_counter() - start))
+        stage_start = time.perf_counter()
+        found = _solve_stage(highs, expression, sense, remaining, solution)
+        if found is None:
+            status = "INFEASIBLE" if highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible else "NO PLAN"
+            return MilpRun(None, tuple(stages), status, time.perf_counter() - start, build_seconds)
+        solution, value, bound, proven = found
+        stages.append(Stage(name, value, bound, proven, time.perf_counter() - stage_start))
+        if not proven:
+            break  # the time limit is spent: later stages keep this plan, as the planner does
+        _fix(highs, expression, sense, value)
+    proven = len(stages) == len(problem.scenario.objective) and all(s.proven for s in stages)
+    result = PlanResult(
+        problem=problem,
+        status=Status.OPTIMAL if proven else Status.FEASIBLE,
+        placements=_placements(model, solution),
+        stages=tuple(stages),
+        solver=SolverInfo(f"highspy {highs.version()}", seconds=time.perf_counter() - start),
+    )
+    return MilpRun(result, tuple(stages), result.status.value, time.perf_counter() - start, build_seconds)
+
+
+def _solve_stage(highs, expression, sense, time_limit, start_values):
+    """One lexicographic stage; returns (column values, value, bound, proven) or None."""
+    costs = np.zeros(highs.getNumCol())
+    for column, coefficient in expression.items():
+        costs[column] = coefficient
+    highs.changeColsCost(len(costs), np.arange(len(costs), dtype=np.int32), costs)
+    highs.changeObjectiveSense(sense)
+    highs.setOptionValue("time_limit", INF if time_limit is None else float(time_limit))
+    if start_values is not None:
+        # The previous stage's plan satisfies this stage's rows too: a free incumbent.
+        start = highspy.HighsSolution()
+        start.col_value = list(start_values)
+        start.value_valid = True
+        highs.setSolution(start)
+    highs.run()
+    info = highs.getInfo()
+    if info.primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
+        return None
+    values = list(highs.getSolution().col_value)
+    value = round(sum(c * values[col] for col, c in expression.items()))
+    proven = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    bound = value if proven else _bound(info.mip_dual_bound, sense)
+    return values, value, bound, proven
+
+
+def _bound(dual_bound: float, sense) -> int | None:
+    if not math.isfinite(dual_bound):
+        return None  # stopped before the root relaxation gave a bound
+    # Objectives are integers, so a fractional dual bound rounds towards the incumbent.
+    if sense == highspy.ObjSense.kMaximize:
+        return math.floor(dual_bound + 1e-6)
+    return math.ceil(dual_bound - 1e-6)
+
+
+def _fix(highs, expression: dict[int, float], sense, value: int) -> None:
+    """Keep the stage's value while later stages optimise (>= for a maximum, <= for a minimum)."""
+    lower, upper = (value, INF) if sense == highspy.ObjSense.kMaximize else (-INF, value)
+    columns = np.array(list(expression), dtype=np.int32)
+    coefficients = np.array(list(expression.values()), dtype=np.float64)
+    highs.addRow(lower, upper, len(columns), columns, coefficients)
+
+
+def _highs(rows: _Rows) -> highspy.Highs:
+    highs = highspy.Highs()
+    highs.silent()
+    # Every objective is a whole number, so a gap below 1 proves optimality; HiGHS's default
+    # relative gap (1e-4) would accept plans a few hours short on large objectives.
+    highs.setOptionValue("mip_rel_gap", 0.0)
+    highs.setOptionValue("mip_abs_gap", 0.999)
+    n = len(rows.lower)
+    highs.addCols(
+        n,
+        np.zeros(n),
+        np.array(rows.lower, dtype=np.float64),
+        np.array(rows.upper, dtype=np.float64),
+        0,
+        np.array([], dtype=np.int32),
+        np.array([], dtype=np.int32),
+        np.array([], dtype=np.float64),
+    )
+    integrality = np.array([1 if i else 0 for i in rows.integer], dtype=np.uint8)
+    highs.changeColsIntegrality(n, np.arange(n, dtype=np.int32), integrality)
+    highs.addRows(
+        len(rows.row_lower),
+        np.array(rows.row_lower, dtype=np.float64),
+        np.array(rows.row_upper, dtype=np.float64),
+        len(rows.index),
+        np.array(rows.starts, dtype=np.int32),
+        np.array(rows.index, dtype=np.int32),
+        np.array(rows.value, dtype=np.float64),
+    )
+    return highs
+
+
+# --- the model ---------------------------------------------------------------------------------
+
+
+def build(problem: Problem) -> MilpModel:
+    """The five constraint families of the planning model and the three objectives."""
+    rows = _Rows()
+    x = {
+        (i, t): rows.var()
+        for i in range(len(problem.candidates))
+        if i not in problem.blocked
+        for t in range(problem.windows[i][0], problem.windows[i][1] + 1)
+    }
+    model = MilpModel(problem, rows, x, {}, {})
+    taken_at_most_once(model)
+    prerequisites_first(model)
+    hours_and_counts_within_limits(model)
+    instructors_teach_every_section(model)
+    covered = sector_min_coverage(model)
+    add_objectives(model, covered)
+    return model
+
+
+def _taken(model: MilpModel, i: int, coefficient: float = 1) -> dict[int, float]:
+    lo, hi = model.problem.windows[i]
+    return {model.x[i, t]: coefficient for t in range(lo, hi + 1) if (i, t) in model.x}
+
+
+def _term(model: MilpModel, t: int, weights) -> dict[int, float]:
+    return {column: weights[i] for (i, s), column in model.x.items() if s == t}
+
+
+def taken_at_most_once(model: MilpModel) -> None:
+    """Rule 1: a module is taken at most once, required ones exactly once, within its window."""
+    required = set(model.problem.required)
+    for i in range(len(model.problem.candidates)):
+        terms = _taken(model, i)
+        if i in required:
+            # A required module that cannot be taken leaves an empty row 1 <= 0: infeasible, as it should.
+            model.rows.row(1, 1, terms)
+        elif terms:
+            model.rows.row(-INF, 1, terms)
+
+
+def prerequisites_first(model: MilpModel) -> None:
+    """Rule 2: a module in term t needs each prerequisite taken in a term before t."""
+    for module, prerequisite in model.problem.prerequisites:
+        lo, hi = model.problem.windows[module]
+        for t in range(lo, hi + 1):
+            if (module, t) not in model.x:
+                continue
+            terms = {model.x[module, t]: 1.0}
+            for s in range(model.problem.windows[prerequisite][0], t):
+                if (prerequisite, s) in model.x:
+                    terms[model.x[prerequisite, s]] = -1.0
+            model.rows.row(-INF, 0, terms)
+
+
+def hours_and_counts_within_limits(model: MilpModel) -> None:
+    """Rule 3: each term's hours and module count within bounds; total hours within total_max."""
+    problem, scenario = model.problem, model.problem.scenario
+    hours = problem.hours
+    for t in range(1, problem.terms + 1):
+        model.rows.row(scenario.term_hours_min, _or_inf(scenario.term_hours_max), _term(model, t, hours))
+        model.rows.row(
+            scenario.modules_per_term_min, _or_inf(scenario.modules_per_term_max), _term(model, t, [1] * len(hours))
+        )
+    if scenario.total_hours_max is not None:
+        total = {column: hours[i] for (i, _), column in model.x.items()}
+        model.rows.row(-INF, scenario.total_hours_max, total)
+
+
+def _or_inf(value: int | None) -> float:
+    return INF if value is None else value
+
+
+def instructors_teach_every_section(model: MilpModel) -> None:
+    """Rule 4: every section of a taken module has one qualified instructor; per-term capacity;
+    at most max_used distinct instructors."""
+    problem, rows = model.problem, model.rows
+    if not problem.instructors:
+        return
+    sections = problem.sections
+    used = [rows.var() for _ in problem.instructors]
+    load: dict[tuple[int, int], dict[int, float]] = {}
+    for (i, t), taken in model.x.items():
+        share = {taken: -float(sections)}
+        for k in problem.qualified[i]:
+            column = rows.var(0, sections)
+            model.n[i, k, t] = column
+            share[column] = 1.0
+            load.setdefault((k, t), {})[column] = problem.hours[i]
+            rows.row(-INF, 0, {column: 1.0, used[k]: -float(sections)})
+        rows.row(0, 0, share)
+    for (k, _), terms in load.items():
+        capacity = problem.instructors[k].max_hours_per_term
+        rows.row(-INF, 0, {**terms, used[k]: -float(capacity)})
+    if problem.scenario.max_instructors_used is not None:
+        rows.row(-INF, problem.scenario.max_instructors_used, dict.fromkeys(used, 1.0))
+
+
+def sector_min_coverage(model: MilpModel) -> list[int]:
+    """Rule 5: a demand counts as covered only if a taken module covers it; each sector's covered
+    importance reaches min_coverage of its total, compared exactly."""
+    problem, rows = model.problem, model.rows
+    covered = []
+    for row in problem.demand_rows:
+        column = rows.var()
+        covering: dict[int, float] = {}
+        for i in row.covering:
+            covering.update(_taken(model, i, -1.0))
+        rows.row(-INF, 0, {column: 1.0, **covering})
+        covered.append(column)
+    for k in range(len(problem.sector_ids)):
+        demands = [(d, r.demand.importance) for d, r in enumerate(problem.demand_rows) if r.sector == k]
+        total = sum(importance for _, importance in demands)
+        # covered / total >= f  <=>  covered >= ceil(f * total), as covered is a whole number.
+        floor = math.ceil(problem.min_coverage[k] * total)
+        if demands and floor > 0:
+            rows.row(floor, INF, {covered[d]: importance for d, importance in demands})
+    return covered
+
+
+def add_objectives(model: MilpModel, covered: list[int]) -> None:
+    problem = model.problem
+    model.objectives["coverage"] = (
+        {column: row.weight for column, row in zip(covered, problem.demand_rows, strict=True)},
+        highspy.ObjSense.kMaximize,
+    )
+    model.objectives["hours"] = (
+        {column: problem.hours[i] for (i, _), column in model.x.items()},
+        highspy.ObjSense.kMinimize,
+    )
+    if "balance" in problem.scenario.objective:
+        peak = model.rows.var(0, INF, integer=False)
+        for t in range(1, problem.terms + 1):
+            model.rows.row(-INF, 0, {**_term(model, t, problem.hours), peak: -1.0})
+        model.objectives["balance"] = ({peak: 1.0}, highspy.ObjSense.kMinimize)
+
+
+def _placements(model: MilpModel, values: list[float]) -> tuple[Placement, ...]:
+    problem = model.problem
+    placements = []
+    for (i, t), column in sorted(model.x.items()):
+        if values[column] < 0.5:
+            continue
+        teachers: list[str | None] = []
+        for k in problem.qualified[i]:
+            count = round(values[model.n[i, k, t]]) if (i, k, t) in model.n else 0
+            teachers.extend([problem.instructors[k].instructor_id] * count)
+        if not problem.instructors:
+            teachers = [None] * problem.sections
+        placements.append(Placement(problem.candidates[i].module_id, t, tuple(teachers)))
+    return tuple(placements)

@@ -1,0 +1,478 @@
+"""Run every benchmark and write docs/BENCHMARKS.md.
+
+    python -m benchmarks.run [--only NAME[,NAME...]] [--time-limit S] [--out FILE] [--no-highs]
+
+Each instance is written as a catalog folder + scenario TOML in a temporary folder, then solved
+twice, each time in a fresh subprocess so that peak memory is per instance and per solver:
+once through the planner's real path (load, build, solve, export), once with the independent
+HiGHS model (benchmarks/milp.py) on the same loaded Problem. `--only` takes instance names
+(bacp8, scp41, campus, national) or families (bacp, scp, synthetic); with it, the table is only
+printed unless `--out` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks import generate, published
+from benchmarks.files import Instance, write_instance
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "BENCHMARKS.md"
+NAMES = (*published.NAMES, *generate.SCALES)
+DEFAULT_TIME_LIMIT = 120.0
+
+
+def load_instance(name: str) -> Instance:
+    if name in generate.SCALES:
+        return generate.instance(generate.SCALES[name])
+    return published.instance(name)
+
+
+# --- workers: one instance, one solver, in their own process -------------------------------------
+
+
+def planner_worker(scenario_path: Path, time_limit: float) -> dict:
+    """The designer's path: load the files, build the problem, solve, write workbook and plan file."""
+    clock = _Clock()
+    from planner.catalog import load_catalog
+    from planner.errors import PlannerError
+    from planner.export import write_plan_file, write_workbook
+    from planner.model import Problem
+    from planner.optimize import solve
+    from planner.scenario import load_scenario
+
+    clock.lap("import")
+    scenario = load_scenario(scenario_path)
+    catalog = load_catalog(scenario_path.parent / "catalog")
+    clock.lap("load")
+    problem = Problem.build(catalog, scenario)
+    clock.lap("build")
+    try:
+        result = solve(problem, time_limit=time_limit)
+    except PlannerError as error:
+        clock.lap("solve")
+        status = {"InfeasibleError": "INFEASIBLE", "NoPlanFoundError": "NO PLAN"}.get(type(error).__name__, "ERROR")
+        return {"status": status, "error": str(error)[:300], "seconds": clock.laps}
+    clock.lap("solve")
+    with tempfile.TemporaryDirectory() as folder:
+        write_workbook(result, Path(folder) / "plan.xlsx")
+        write_plan_file(result, Path(folder) / "plan.json")
+    clock.lap("export")
+    return {
+        "status": result.status.value,
+        "objectives": result.objectives,
+        "stages": [[s.objective, s.value, s.bound, s.proven, s.seconds] for s in result.stages],
+        "violations": result.violations(),
+        "seconds": clock.laps,
+        "size": _size(problem),
+        "limits": _limits(result),
+    }
+
+
+def highs_worker(scenario_path: Path, time_limit: float) -> dict:
+    """The same loaded Problem, solved by the independent HiGHS model."""
+    from benchmarks import milp
+    from planner.catalog import load_catalog
+    from planner.model import Problem
+    from planner.scenario import load_scenario
+
+    problem = Problem.build(load_catalog(scenario_path.parent / "catalog"), load_scenario(scenario_path))
+    run = milp.solve(problem, time_limit=time_limit)
+    return {
+        "status": run.status,
+        "objectives": run.result.objectives if run.result else None,
+        "stages": [[s.objective, s.value, s.bound, s.proven, s.seconds] for s in run.stages],
+        "violations": run.result.violations() if run.result else [],
+        "seconds": {"build": run.build_seconds, "solve": run.seconds - run.build_seconds},
+    }
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self.last
+        self.last = now
+
+
+def _size(problem) -> dict:
+    return {
+        "modules": len(problem.candidates),
+        "skills": len(problem.catalog.skills),
+        "demands": len(problem.demand_rows),
+        "prerequisites": len(problem.prerequisites),
+        "instructors": len(problem.instructors),
+        "sections": problem.sections,
+        "terms": problem.terms,
+    }
+
+
+def _limits(result) -> list[list]:
+    """Each scenario limit next to the plan's figure, to show which ones bind."""
+    s = result.problem.scenario
+    rows = [
+        ["hours.total_max", s.total_hours_max, sum(result.term_hours)],
+        ["hours.term_max", s.term_hours_max, max(result.term_hours, default=0)],
+        ["hours.term_min", s.term_hours_min or None, min(result.term_hours, default=0)],
+        ["modules_per_term.max", s.modules_per_term_max, max(result.term_module_counts, default=0)],
+        ["instructors.max_used", s.max_instructors_used, result.instructors_used],
+    ]
+    for sector in result.sector_coverage:
+        if sector.min_coverage > 0:
+            rows.append(
+                [
+                    f"sectors.{sector.sector_id}.min_coverage",
+                    str(sector.min_coverage),
+                    f"{sector.covered_importance}/{sector.total_importance}",
+                ]
+            )
+    return [row for row in rows if row[1] is not None]
+
+
+def _worker_main(args: argparse.Namespace) -> None:
+    worker = planner_worker if args.worker == "planner" else highs_worker
+    report = worker(Path(args.scenario), args.time_limit)
+    # ru_maxrss is in KiB on Linux: the peak resident memory of this process, i.e. this instance.
+    report["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    Path(args.report).write_text(json.dumps(report))
+
+
+# --- the driver -------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    instance: Instance
+    planner: dict
+    highs: dict | None
+
+
+def run_worker(kind: str, scenario: Path, time_limit: float, folder: Path) -> dict:
+    report = folder / f"{kind}.json"
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.run",
+        "--worker",
+        kind,
+        "--scenario",
+        str(scenario),
+        "--report",
+        str(report),
+        "--time-limit",
+        str(time_limit),
+    ]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=_env())
+    if done.returncode != 0 or not report.exists():
+        return {"status": "CRASHED", "error": (done.stderr or done.stdout).strip()[-500:]}
+    return json.loads(report.read_text())
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def select(only: str | None) -> list[str]:
+    if not only:
+        return list(NAMES)
+    wanted = [w.strip() for w in only.split(",") if w.strip()]
+    families = {"bacp": published.BACP, "scp": published.SCP, "synthetic": generate.SCALES}
+    chosen: list[str] = []
+    for w in wanted:
+        if w in families:
+            chosen.extend(families[w])
+        elif w in NAMES:
+            chosen.append(w)
+        else:
+            raise SystemExit(f"unknown instance '{w}'; choose from {', '.join(NAMES)} or bacp, scp, synthetic")
+    return list(dict.fromkeys(chosen))
+
+
+def run(names: list[str], time_limit: float, with_highs: bool) -> list[Row]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:
+        for name in names:
+            instance = load_instance(name)
+            scenario = write_instance(instance, Path(tmp))
+            # One heavy solve at a time: the machine's two cores are shared.
+            planner = run_worker("planner", scenario, time_limit, scenario.parent)
+            highs = run_worker("highs", scenario, time_limit, scenario.parent) if with_highs else None
+            row = Row(instance, planner, highs)
+            print(_console_line(row), flush=True)
+            rows.append(row)
+    return rows
+
+
+def _console_line(row: Row) -> str:
+    p, h = row.planner, row.highs
+    line = f"{row.instance.name:9} planner {p['status']:9} {_objectives(p, row):>22} {_total(p):7.2f} s"
+    if h is not None:
+        line += f" | HiGHS {h['status']:9} {_objectives(h, row):>22} {_total(h):7.2f} s | agree: {agree(row)}"
+    return line
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
+def _objectives(report: dict, row: Row) -> str:
+    values = report.get("objectives")
+    if not values:
+        return "-"
+    return ", ".join(f"{name} {values[name]}" for name in row.instance.scenario.objective)
+
+
+def _total(report: dict) -> float:
+    return sum(report.get("seconds", {}).values())
+
+
+def agree(row: Row) -> str:
+    p, h = row.planner, row.highs
+    if h is None:
+        return "-"
+    if not p.get("objectives") or not h.get("objectives"):
+        return "yes" if p["status"] == h["status"] else "no plan to compare"
+    same = all(p["objectives"][o] == h["objectives"][o] for o in row.instance.scenario.objective)
+    if p["status"] == "OPTIMAL" and h["status"] == "OPTIMAL":
+        return "yes" if same else "**NO**"
+    unproven = " and ".join(n for n, r in (("planner", p), ("HiGHS", h)) if r["status"] != "OPTIMAL")
+    return f"{'same values' if same else 'differ'}, {unproven} not proven"
+
+
+def published_check(row: Row) -> str:
+    optimum = row.instance.optimum
+    if optimum is None:
+        return "-"
+    p = row.planner
+    value = (p.get("objectives") or {}).get(row.instance.objective)
+    ok = p["status"] == "OPTIMAL" and value == optimum and not p.get("violations")
+    return f"{optimum} {'✓' if ok else '✗ (got ' + str(value) + ')'}"
+
+
+def markdown(rows: list[Row], time_limit: float) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `python -m benchmarks.run` (benchmarks/run.py); do not edit by hand.",
+        "",
+        "Published instances check that the planner reaches known optima; synthetic catalogs at",
+        "campus and national scale measure speed and memory; every instance is also solved by an",
+        "independent HiGHS MILP of the same model (benchmarks/milp.py) and the optima compared.",
+        f"Time limit per solve: {time_limit:g} s (planner and HiGHS alike).",
+        "",
+        *goals_section(rows),
+        "",
+        "## Planner, end to end",
+        "",
+        "Seconds per phase of one run in a fresh process: `import` (planner, pandas, OR-Tools, openpyxl),",
+        "`load` (CSV catalog + TOML scenario), `build` (Problem.build), `solve` (all objective stages;",
+        "per stage in the last column), `export` (workbook + plan file). Peak memory is the process's",
+        "maximum resident set size (ru_maxrss).",
+        "",
+        "| instance | modules | status | objectives | published | import | load | build | solve | export "
+        "| total | peak MiB | solve by stage |",
+        "|---|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        p = row.planner
+        s = p.get("seconds", {})
+        stages = ", ".join(
+            f"{o} {sec:.2f}{'' if proven else ' (not proven)'}" for o, _, _, proven, sec in p.get("stages", [])
+        )
+        violations = _broken(p)
+        lines.append(
+            f"| {row.instance.name} | {(p.get('size') or {}).get('modules', '-')} | {p['status']}{violations} "
+            f"| {_objectives(p, row)} | {published_check(row)} | "
+            + " | ".join(_seconds(s.get(k)) for k in ("import", "load", "build", "solve", "export"))
+            + f" | {_total(p):.2f} | {_mib(p)} | {stages or p.get('error', '-')} |"
+        )
+    if any(r.highs for r in rows):
+        lines += [
+            "",
+            "## Side by side with HiGHS",
+            "",
+            "Same Problem, same time limit, same lexicographic order (solve a stage, fix its value, next).",
+            "`planner` is the CP-SAT solve time; `HiGHS` is model build + all stages; the ratio is",
+            "planner / HiGHS (below 1: the planner is faster). `agree` compares the objectives of the",
+            "scenario's order when both proved optimality.",
+            "",
+            "| instance | planner s | HiGHS s | ratio | planner objectives | HiGHS status | HiGHS objectives "
+            "| agree | HiGHS peak MiB |",
+            "|---|---:|---:|---:|---|---|---|---|---:|",
+        ]
+        for row in rows:
+            p, h = row.planner, row.highs or {}
+            solve_s, highs_s = p.get("seconds", {}).get("solve"), _total(h)
+            ratio = f"{solve_s / highs_s:.2f}" if solve_s and highs_s else "-"
+            hv = _broken(h)
+            lines.append(
+                f"| {row.instance.name} | {_seconds(solve_s)} | {highs_s:.2f} | {ratio} | {_objectives(p, row)} "
+                f"| {h.get('status', '-')}{hv} | {_objectives(h, row)} | {agree(row)} | {_mib(h)} |"
+            )
+    synthetic = [r for r in rows if r.instance.family == "synthetic" and r.planner.get("limits")]
+    if synthetic:
+        lines += [
+            "",
+            "## Synthetic instances: do the limits bind?",
+            "",
+            "Each scenario limit next to the planner's plan (generated by benchmarks/generate.py).",
+            "",
+        ]
+        for row in synthetic:
+            size = row.planner["size"]
+            lines += [
+                f"**{row.instance.name}**: {size['modules']} modules, {size['skills']} skills, "
+                f"{size['demands']} demands, {size['prerequisites']} prerequisites, {size['instructors']} "
+                f"instructors, {size['sections']} sections, {size['terms']} terms, seed "
+                f"{generate.SCALES[row.instance.name].seed}.",
+                "",
+                "| limit | scenario | plan |",
+                "|---|---:|---:|",
+                *(f"| {name} | {limit} | {value} |" for name, limit, value in row.planner["limits"]),
+                "",
+            ]
+    lines += ["", *machine_section(), "", *reproduce_section()]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def goals_section(rows: list[Row]) -> list[str]:
+    """The targets for this 2-core machine, measured (never asserted by the tests)."""
+    by_name = {r.instance.name: r for r in rows}
+    lines = ["## Goals", ""]
+    for name, limit in (("campus", 10), ("national", 60)):
+        if name in by_name:
+            p = by_name[name].planner
+            met = p["status"] == "OPTIMAL" and _total(p) < limit
+            lines.append(
+                f"- {name} proven optimal end to end in under {limit} s: {'met' if met else 'NOT met'} "
+                f"({p['status']}, {_total(p):.1f} s)"
+            )
+    peaks = [r.planner["peak_mib"] for r in rows if "peak_mib" in r.planner]
+    if peaks:
+        lines.append(
+            f"- peak memory under 2 GiB: {'met' if max(peaks) < 2048 else 'NOT met'} (largest {max(peaks):.0f} MiB)"
+        )
+    timed = [r for r in rows if r.highs and r.planner.get("seconds", {}).get("solve") is not None]
+    if timed:
+        faster = [r for r in timed if r.planner["seconds"]["solve"] <= _total(r.highs)]
+        lines.append(f"- planner solve at or below HiGHS time: {len(faster)} of {len(timed)} instances")
+    return lines
+
+
+def _broken(report: dict) -> str:
+    """A plan that breaks a rule is a bug: say how many rules and quote the first."""
+    broken = report.get("violations") or []
+    return f" but breaks {len(broken)} rules, e.g. '{broken[0]}'" if broken else ""
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _mib(report: dict) -> str:
+    return f"{report['peak_mib']:.0f}" if "peak_mib" in report else "-"
+
+
+def machine_section() -> list[str]:
+    import highspy
+    import ortools
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in _read("/proc/cpuinfo").splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    memory = next(
+        (line.split()[1] for line in _read("/proc/meminfo").splitlines() if line.startswith("MemTotal")), None
+    )
+    memory_text = f"{int(memory) / 1024**2:.1f} GiB" if memory else "unknown"
+    return [
+        "## Machine",
+        "",
+        f"- date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- cores (nproc): {os.cpu_count()}; CPU: {cpu}",
+        f"- memory: {memory_text}",
+        f"- {platform.platform()}",
+        f"- Python {platform.python_version()}, OR-Tools {ortools.__version__}, "
+        f"highspy {_version('highspy')} (HiGHS {highspy.Highs().version()})",
+        "- other work shared the machine during the run, so times carry some noise",
+    ]
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import version
+
+    return version(package)
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def reproduce_section() -> list[str]:
+    return [
+        "## How to reproduce",
+        "",
+        "```sh",
+        'pip install -e ".[bench]"          # highspy for the side-by-side model',
+        "python -m benchmarks.run           # everything; rewrites docs/BENCHMARKS.md",
+        "python -m benchmarks.run --only bacp12,campus --time-limit 30   # a subset, printed only",
+        "pytest -m benchmark tests/benchmarks    # the published optima as tests",
+        "```",
+        "",
+        "The published instances are read from `shared/benchmarks/` beside the repository",
+        "(override with `PLANNER_BENCHMARK_DATA=/path`): CSPLib prob030 BACP (bacp8/10/12) and",
+        "OR-Library set covering scp41..scp410 (J.E. Beasley, EJOR 31 (1987) 85-93). The synthetic",
+        "catalogs are regenerated from fixed seeds on every run.",
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", help="comma-separated instance names or families (bacp, scp, synthetic)")
+    parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, help="seconds per solve")
+    parser.add_argument("--out", type=Path, help=f"where to write the report (default {DOCS} for a full run)")
+    parser.add_argument("--no-highs", action="store_true", help="skip the HiGHS side-by-side solves")
+    parser.add_argument("--worker", choices=("planner", "highs"), help=argparse.SUPPRESS)
+    parser.add_argument("--scenario", help=argparse.SUPPRESS)
+    parser.add_argument("--report", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        _worker_main(args)
+        return
+    names = select(args.only)
+    rows = run(names, args.time_limit, with_highs=not args.no_highs)
+    out = args.out or (None if args.only else DOCS)
+    text = markdown(rows, args.time_limit)
+    if out is None:
+        print("\n" + text)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
