@@ -286,13 +286,27 @@ class PlanResult:
                 for load in loads
                 if any(load.capacity - load.hours_per_term[t - 1] >= hours for t in fits)
             }
-            if (
-                scenario.max_instructors_used is not None
-                and self.instructors_used >= scenario.max_instructors_used
-                and not any(load.sections and load.instructor_id in qualified & spare for load in self.instructor_loads)
-            ):
-                return f"adding {name} would need more than max_used {scenario.max_instructors_used} instructors"
-        return f"adding {name} ({hours} h) does not pay off under the objective order {', '.join(scenario.objective)}"
+            teaching = {load.instructor_id for load in self.instructor_loads if load.sections}
+            limit = scenario.max_instructors_used
+            if limit is not None and self.instructors_used >= limit and not spare & teaching:
+                return f"adding {name} would need more than max_used {limit} instructors"
+        missing = [
+            problem.candidates[q].module_id
+            for m, q in problem.prerequisites
+            if m == module and problem.candidates[q].module_id not in self.taken
+        ]
+        if missing:
+            return f"adding {name} would also need its prerequisites {', '.join(missing)}, which are not in the plan"
+        return self._trade_off(name, hours)
+
+    def _trade_off(self, name: str, hours: int) -> str:
+        """The module fits on its own, so the objective order kept it out."""
+        first = self.problem.scenario.objective[0]
+        if first != "coverage":
+            return f"adding {name} ({hours} h) would worsen '{first}', which comes first in the objective order"
+        if self.status is Status.OPTIMAL:
+            return f"adding {name} ({hours} h) would mean dropping modules that cover more within the same limits"
+        return f"the search found no room for {name} ({hours} h) within the time limit"
 
     # --- the rules, checked on the plan ------------------------------------------------------
 

@@ -1,0 +1,87 @@
+"""Each uncovered demand comes with the reason an administrator needs to act on it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from planner.model import (
+    Catalog,
+    Demand,
+    Instructor,
+    Module,
+    ModuleSkill,
+    Prerequisite,
+    Problem,
+    Qualification,
+    Scenario,
+    Sector,
+    Skill,
+)
+from planner.optimize import solve
+
+CATALOG = Catalog(
+    sectors=(Sector("semi", "Semiconductores", 1),),
+    skills=tuple(Skill(s, s, "c") for s in ("BOND", "TEST", "SPC", "ESD")),
+    demands=(
+        Demand("semi", "BOND", 3, 5),  # taught only at level 2: never coverable
+        Demand("semi", "TEST", 1, 4),  # taught by PRUE-00 (90 h), out of reach of total_max
+        Demand("semi", "SPC", 1, 3),  # taught by CEPR-01, of another career
+        Demand("semi", "ESD", 1, 2),  # taught by ESDC-00 (54 h), which fits
+    ),
+    modules=(
+        Module("LDUA-00", "Laboratorio de unión", "Semi", 54),
+        Module("PRUE-00", "Prueba final", "Semi", 90),
+        Module("CEPR-01", "Control estadístico", "Calidad", 54),
+        Module("ESDC-00", "Control ESD", "Semi", 54),
+    ),
+    module_skills=(
+        ModuleSkill("LDUA-00", "BOND", 2),
+        ModuleSkill("PRUE-00", "TEST", 2),
+        ModuleSkill("CEPR-01", "SPC", 2),
+        ModuleSkill("ESDC-00", "ESD", 2),
+    ),
+)
+SCENARIO = Scenario(name="gaps", terms=2, careers=("Semi",), total_hours_max=108)
+
+
+def reasons(catalog: Catalog, scenario: Scenario) -> dict[str, str]:
+    result = solve(Problem.build(catalog, scenario), time_limit=10)
+    assert result.violations() == []
+    return {gap.demand.skill_id: gap.reason for gap in result.gaps}
+
+
+def test_each_gap_names_why():
+    # Coverage first: ESDC-00 (54 h, importance 2) and LDUA-00 (54 h, no coverage) fit in 108 h,
+    # but PRUE-00 (90 h, importance 4) alone beats ESDC-00 and leaves 18 h: the optimum takes
+    # PRUE-00, so ESD is the gap that the total-hours limit explains.
+    gaps = reasons(CATALOG, SCENARIO)
+    assert gaps["BOND"] == "no module in the catalog teaches BOND at level 3"
+    assert gaps["SPC"].startswith("no candidate module teaches it (CEPR-01")
+    assert "total_max 108 h" in gaps["ESD"]
+    assert "TEST" not in gaps
+
+
+def test_a_gap_blamed_on_instructor_capacity():
+    catalog = replace(
+        CATALOG,
+        instructors=(Instructor("DOC-01", "Ana", 100),),
+        qualifications=(Qualification("DOC-01", "ESDC-00"), Qualification("DOC-01", "PRUE-00")),
+    )
+    scenario = replace(SCENARIO, total_hours_max=None, sections=2)
+    # One instructor with 100 h per term: two sections of ESDC-00 take 108 h, of PRUE-00 180 h,
+    # so neither module can be staffed in any term.
+    gaps = reasons(catalog, scenario)
+    assert "capacity of the instructors qualified for it" in gaps["ESD"]
+
+
+def test_a_gap_blamed_on_a_missing_prerequisite():
+    # ESDC-00 needs LDUA-00 first; with one term that can never happen, so ESD stays a gap.
+    catalog = replace(CATALOG, prerequisites=(Prerequisite("ESDC-00", "LDUA-00"),))
+    gaps = reasons(catalog, replace(SCENARIO, terms=1, total_hours_max=None))
+    assert "prerequisites LDUA-00" in gaps["ESD"]
+
+
+def test_a_gap_left_by_the_objective_order():
+    # Hours first: the cheapest plan takes nothing, so every coverable demand is a trade-off.
+    gaps = reasons(CATALOG, replace(SCENARIO, objective=("hours", "coverage")))
+    assert gaps["ESD"] == "adding ESDC-00 (54 h) would worsen 'hours', which comes first in the objective order"
