@@ -109,24 +109,18 @@ class Table:
 def _make_table(name: str, label: str, lines: list[list[str]], issues: list[Issue]) -> Table | None:
     """Build a table from rows of text cells; the first row is the header (spreadsheet row 1)."""
     if not lines or all(cell.strip() == "" for cell in lines[0]):
-        issues.append(
-            Issue(label, "the first row must be the header row with the column names, but it is empty.")
-        )
+        issues.append(Issue(label, "the first row must be the header row with the column names, but it is empty."))
         return None
     header = lines[0]
     if len(header) == 1 and ";" in header[0]:
-        issues.append(
-            Issue(label, "the columns are separated by ';'; save the file as CSV with commas.", row=1)
-        )
+        issues.append(Issue(label, "the columns are separated by ';'; save the file as CSV with commas.", row=1))
         return None
     position: dict[str, int] = {}
     for index, column in enumerate(header):
         if column == "":
             continue  # spreadsheets often carry empty trailing columns; they hold nothing to read
         if column in position:
-            issues.append(
-                Issue(label, f"the column '{column}' appears more than once.", row=1, column=column)
-            )
+            issues.append(Issue(label, f"the column '{column}' appears more than once.", row=1, column=column))
             continue
         position[column] = index
     table = Table(name, label, list(position))
@@ -168,8 +162,7 @@ def _read_bytes(path: Path, label: str) -> bytes:
             [
                 Issue(
                     label,
-                    f"the file is {size / 2**20:.1f} MB; "
-                    f"files above {MAX_FILE_BYTES / 2**20:g} MB are refused.",
+                    f"the file is {size / 2**20:.1f} MB; files above {MAX_FILE_BYTES / 2**20:g} MB are refused.",
                 )
             ]
         )
@@ -258,8 +251,7 @@ def _check_zip(archive: zipfile.ZipFile, label: str) -> None:
         if _has_doctype(archive, entry):
             raise _refuse(
                 label,
-                f"the workbook part {entry.filename} declares a DOCTYPE (XML entities); "
-                "this is refused as unsafe.",
+                f"the workbook part {entry.filename} declares a DOCTYPE (XML entities); this is refused as unsafe.",
             )
 
 
@@ -286,16 +278,12 @@ def _read_workbook(path: Path, issues: list[Issue]) -> tuple[dict[str, Table], s
     except InputError:
         raise
     except zipfile.BadZipFile:
-        raise _refuse(
-            path.name, "this is not an .xlsx workbook (save an .xls or .ods file as .xlsx)."
-        ) from None
+        raise _refuse(path.name, "this is not an .xlsx workbook (save an .xls or .ods file as .xlsx).") from None
     except Exception as exc:  # damaged files raise all kinds of errors in zipfile and openpyxl
         raise _refuse(path.name, f"the workbook cannot be read: {_first_line(exc)}") from None
     for name in REQUIRED_TABLES:
         if name not in sheet_names:
-            issues.append(
-                Issue(path.name, f"the required sheet '{name}' is missing{_near(name, sheet_names)}.")
-            )
+            issues.append(Issue(path.name, f"the required sheet '{name}' is missing{_near(name, sheet_names)}."))
     return tables, hashlib.sha256(data).hexdigest()
 
 
@@ -377,9 +365,7 @@ class RowReader:
             self.report(column, f"'{_clip(value)}' has leading or trailing spaces; ids must not.")
         return value
 
-    def whole(
-        self, column: str, minimum: int, maximum: int | None = None, optional: bool = False
-    ) -> int | None:
+    def whole(self, column: str, minimum: int, maximum: int | None = None, optional: bool = False) -> int | None:
         value = self.row.cells.get(column)
         if value is None:  # the column is absent: fine when optional, else reported at the header
             self.ok = self.ok and optional
@@ -399,9 +385,7 @@ class RowReader:
         elif number < minimum:
             self.report(column, f"{column} must be at least {minimum}, not {value}.")
         elif number > LARGEST_NUMBER:
-            self.report(
-                column, f"{column} {_clip(value)} is too large; the most accepted is {LARGEST_NUMBER}."
-            )
+            self.report(column, f"{column} {_clip(value)} is too large; the most accepted is {LARGEST_NUMBER}.")
         else:
             return number
         return None
@@ -426,9 +410,7 @@ def _sector(r: RowReader) -> Sector | None:
 
 
 def _skill(r: RowReader) -> Skill | None:
-    return r.build(
-        Skill, "skill_id", skill_id=r.ident("skill_id"), name=r.text("name"), cluster=r.text("cluster")
-    )
+    return r.build(Skill, "skill_id", skill_id=r.ident("skill_id"), name=r.text("name"), cluster=r.text("cluster"))
 
 
 def _demand(r: RowReader) -> Demand | None:
@@ -488,9 +470,7 @@ def _instructor(r: RowReader) -> Instructor | None:
 
 
 def _qualification(r: RowReader) -> Qualification | None:
-    return r.build(
-        Qualification, "module_id", instructor_id=r.ident("instructor_id"), module_id=r.ident("module_id")
-    )
+    return r.build(Qualification, "module_id", instructor_id=r.ident("instructor_id"), module_id=r.ident("module_id"))
 
 
 READERS: dict[str, Callable[[RowReader], Any]] = {
@@ -512,9 +492,7 @@ def _missing_columns(table: Table, issues: list[Issue]) -> None:
     for column in COLUMNS[table.name]:
         if column not in table.columns:
             hint = _near(column, table.columns)
-            issues.append(
-                Issue(table.label, f"the header row has no column '{column}'{hint}.", row=1, column=column)
-            )
+            issues.append(Issue(table.label, f"the header row has no column '{column}'{hint}.", row=1, column=column))
 
 
 def _duplicates(table: Table, issues: list[Issue]) -> None:

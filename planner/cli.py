@@ -84,6 +84,14 @@ def plan(
         typer.Option("--time-limit", min=0.1, help="Seconds for the whole run (default: scenario's, else 60)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
+    fast: Annotated[
+        bool,
+        typer.Option(
+            "--fast",
+            help="Let the solver's workers race freely: often faster on large catalogs, but among "
+            "equally good plans the one written may differ from run to run.",
+        ),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Solve SCENARIO and write the Excel workbook and the JSON plan file."""
@@ -92,7 +100,7 @@ def plan(
     def body() -> PlanResult:
         workbook, plan_file = output_paths(scenario, out_file, json_file, force)
         with _progress_line() as progress:
-            result = make_plan(scenario, catalog, time_limit, progress)
+            result = make_plan(scenario, catalog, time_limit, progress, reproducible=not fast)
         from planner.export import write_outputs
 
         write_outputs(result, workbook, plan_file, force=force)

@@ -37,11 +37,12 @@ def make_plan(
     catalog_path: Path | None = None,
     time_limit: float | None = None,
     progress: Callable[[Progress], None] | None = None,
+    reproducible: bool = True,
 ) -> PlanResult:
     """Solve a scenario; the plan is checked against every rule before it is returned."""
     from planner.optimize import solve
 
-    result = solve(load_problem(scenario_path, catalog_path), time_limit, progress)
+    result = solve(load_problem(scenario_path, catalog_path), time_limit, progress, reproducible)
     broken = result.violations()
     if broken:  # a solver or model bug: refuse to hand out a plan that breaks the rules
         raise PlannerError(

@@ -131,12 +131,7 @@ def _time_limit(read: Reader, data: dict[str, Any]) -> float | None:
     value = data.get("time_limit_seconds")
     if value is None:
         return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value <= 0
-    ):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
         read.report("time_limit_seconds", f"must be a positive number of seconds, not {_shown(value)}.")
         return None
     return float(value)
@@ -168,18 +163,14 @@ def _sector_goals(read: Reader, data: dict[str, Any]) -> tuple[SectorGoal, ...] 
         prefix = f"sectors.{sector_id}."
         goal = read.table(sectors, sector_id, "sectors.")
         read.known_keys(goal, SECTOR_KEYS, prefix)
-        goals.append(
-            SectorGoal(sector_id, _min_coverage(read, goal, prefix), read.whole(goal, "weight", 1, prefix))
-        )
+        goals.append(SectorGoal(sector_id, _min_coverage(read, goal, prefix), read.whole(goal, "weight", 1, prefix)))
     return tuple(goals)
 
 
 def _min_coverage(read: Reader, goal: dict[str, Any], prefix: str) -> Fraction:
     value = goal.get("min_coverage", 0)
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        read.report(
-            prefix + "min_coverage", f"must be a number from 0 to 1 (0.8 = 80%), not {_shown(value)}."
-        )
+        read.report(prefix + "min_coverage", f"must be a number from 0 to 1 (0.8 = 80%), not {_shown(value)}.")
         return Fraction(0)
     return _exact(value)
 
@@ -230,9 +221,7 @@ def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None}
 
 
-def _lower_above_upper(
-    read: Reader, fields: dict[str, Any], low: str, high: str, low_key: str, high_key: str
-) -> None:
+def _lower_above_upper(read: Reader, fields: dict[str, Any], low: str, high: str, low_key: str, high_key: str) -> None:
     if fields[low] is not None and fields[high] is not None and fields[low] > fields[high]:
         read.report(low_key, f"{low_key} = {fields[low]} is more than {high_key} = {fields[high]}.")
 
@@ -248,9 +237,7 @@ def _parse(path: Path) -> dict[str, Any]:
         # tomllib's message ends with "(at line L, column C)", which is where the user must look.
         raise InputError([Issue(path.name, f"this is not valid TOML: {_first_line(exc)}.")]) from None
     except OSError as exc:
-        raise InputError(
-            [Issue(path.name, f"the scenario file {path} cannot be read: {exc.strerror}.")]
-        ) from None
+        raise InputError([Issue(path.name, f"the scenario file {path} cannot be read: {exc.strerror}.")]) from None
 
 
 def _first_line(exc: Exception) -> str:

@@ -73,6 +73,18 @@ def test_plan_writes_workbook_and_plan_file_and_prints_a_summary(tmp_path):
     assert result.stderr == ""
 
 
+def test_fast_search_gives_the_same_proven_values_and_says_it_raced(tmp_path):
+    reproducible = run("plan", TINY_SCENARIO, "--out", tmp_path / "a.xlsx")
+    fast = run("plan", TINY_SCENARIO, "--out", tmp_path / "b.xlsx", "--fast")
+
+    assert reproducible.exit_code == 0 and fast.exit_code == 0, fast.output
+    a = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    b = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert (a["status"], a["objectives"]) == (b["status"], b["objectives"]) == ("OPTIMAL", a["objectives"])
+    assert a["solver_parameters"]["interleave_search"] == "True"
+    assert "interleave_search" not in b["solver_parameters"]
+
+
 def test_plan_writes_to_exports_by_default_and_json_where_asked(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 

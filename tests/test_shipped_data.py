@@ -182,3 +182,11 @@ def test_infeasible_seed_says_the_fab_modules_have_no_instructor(catalog: Catalo
     message = str(caught.value)
     assert "semi-fe" in message
     assert "PFOB-00" in message and "instructor" in message
+
+
+@pytest.mark.parametrize("name", ["design_validation_jalisco", "medical_devices_baja", "instructor_shortage"])
+def test_every_other_feasible_seed_is_solved_to_a_proven_optimum(name: str, catalog: Catalog) -> None:
+    result = solve_seed(name, catalog)
+    assert result.status.value == "OPTIMAL"
+    assert result.violations() == []
+    assert [s.value for s in result.stages] == [result.objectives[o] for o in result.problem.scenario.objective]

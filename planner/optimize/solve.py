@@ -18,27 +18,35 @@ DEFAULT_TIME_LIMIT = 60.0
 MIN_STAGE_SECONDS = 0.05
 
 
-def solver_parameters(seconds: float) -> dict[str, object]:
+def solver_parameters(seconds: float, reproducible: bool = True) -> dict[str, object]:
     """CP-SAT settings for one objective stage.
 
     Eight workers (a portfolio that includes LP-based and LNS workers) beat two even on a 2-core
     machine. Interleaved search runs that portfolio in deterministic batches, so the same inputs
     give the same plan run after run whatever the thread timing; a batch of two tasks measured
-    fastest among the deterministic settings (docs/BENCHMARKS.md).
+    fastest among the deterministic settings (docs/BENCHMARKS.md). Without it (`reproducible`
+    False) the workers race freely: often faster on large catalogs, but among equally good plans
+    the one returned may change from run to run.
     """
-    return {
+    parameters: dict[str, object] = {
         "max_time_in_seconds": max(seconds, 0.01),
         "num_workers": 8,
-        "interleave_search": True,
-        "interleave_batch_size": 2,
         "random_seed": 1,
     }
+    if reproducible:
+        parameters |= {"interleave_search": True, "interleave_batch_size": 2}
+    return parameters
 
 
 ProgressCallback = Callable[[Progress], None]
 
 
-def solve(problem: Problem, time_limit: float | None = None, progress: ProgressCallback | None = None) -> PlanResult:
+def solve(
+    problem: Problem,
+    time_limit: float | None = None,
+    progress: ProgressCallback | None = None,
+    reproducible: bool = True,
+) -> PlanResult:
     """Find the best plan for `problem`, objective by objective in the scenario's order.
 
     The time limit (option, else the scenario's, else 60 s) bounds the whole run. The result is
@@ -64,7 +72,7 @@ def solve(problem: Problem, time_limit: float | None = None, progress: ProgressC
         else:
             pm.model.minimize(expr)
         solver = cp_model.CpSolver()
-        parameters = solver_parameters(remaining)
+        parameters = solver_parameters(remaining, reproducible)
         for key, value in parameters.items():
             setattr(solver.parameters, key, value)
         reporter = _reporter(progress, name, number, len(objective), start, limit, solver, scale)
