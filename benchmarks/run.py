@@ -43,7 +43,7 @@ def load_instance(name: str) -> Instance:
 # --- workers: one instance, one solver, in their own process -------------------------------------
 
 
-def planner_worker(scenario_path: Path, time_limit: float) -> dict:
+def planner_worker(scenario_path: Path, time_limit: float, reproducible: bool = True) -> dict:
     """The designer's path: load the files, build the problem, solve, write workbook and plan file."""
     clock = _Clock()
     from planner.catalog import load_catalog
@@ -60,7 +60,7 @@ def planner_worker(scenario_path: Path, time_limit: float) -> dict:
     problem = Problem.build(catalog, scenario)
     clock.lap("build")
     try:
-        result = solve(problem, time_limit=time_limit)
+        result = solve(problem, time_limit=time_limit, reproducible=reproducible)
     except PlannerError as error:
         clock.lap("solve")
         status = {"InfeasibleError": "INFEASIBLE", "NoPlanFoundError": "NO PLAN"}.get(type(error).__name__, "ERROR")
@@ -145,8 +145,11 @@ def _limits(result) -> list[list]:
 
 
 def _worker_main(args: argparse.Namespace) -> None:
-    worker = planner_worker if args.worker == "planner" else highs_worker
-    report = worker(Path(args.scenario), args.time_limit)
+    scenario = Path(args.scenario)
+    if args.worker == "highs":
+        report = highs_worker(scenario, args.time_limit)
+    else:
+        report = planner_worker(scenario, args.time_limit, reproducible=args.worker == "planner")
     # ru_maxrss is in KiB on Linux: the peak resident memory of this process, i.e. this instance.
     report["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     Path(args.report).write_text(json.dumps(report))
@@ -160,6 +163,7 @@ class Row:
     instance: Instance
     planner: dict
     highs: dict | None
+    fast: dict | None = None  # the planner with --fast (free-racing workers)
 
 
 def run_worker(kind: str, scenario: Path, time_limit: float, folder: Path) -> dict:
@@ -205,7 +209,7 @@ def select(only: str | None) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-def run(names: list[str], time_limit: float, with_highs: bool) -> list[Row]:
+def run(names: list[str], time_limit: float, with_highs: bool, with_fast: bool = True) -> list[Row]:
     rows = []
     with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:
         for name in names:
@@ -214,7 +218,8 @@ def run(names: list[str], time_limit: float, with_highs: bool) -> list[Row]:
             # One heavy solve at a time: the machine's two cores are shared.
             planner = run_worker("planner", scenario, time_limit, scenario.parent)
             highs = run_worker("highs", scenario, time_limit, scenario.parent) if with_highs else None
-            row = Row(instance, planner, highs)
+            fast = run_worker("planner-fast", scenario, time_limit, scenario.parent) if with_fast else None
+            row = Row(instance, planner, highs, fast)
             print(_console_line(row), flush=True)
             rows.append(row)
     return rows
@@ -325,6 +330,27 @@ def markdown(rows: list[Row], time_limit: float) -> str:
                 f"| {row.instance.name} | {_seconds(solve_s)} | {highs_s:.2f} | {ratio} | {_objectives(p, row)} "
                 f"| {h.get('status', '-')}{hv} | {_objectives(h, row)} | {agree(row)} | {_mib(h)} |"
             )
+    if any(r.fast for r in rows):
+        lines += [
+            "",
+            "## Reproducible search (default) and `--fast`",
+            "",
+            "The default interleaves CP-SAT's workers in deterministic batches, so a plan is the same run",
+            "after run; `planner plan --fast` lets them race (equally good plans may then differ between",
+            "runs). Solve seconds of each, and the HiGHS ratio of `--fast`.",
+            "",
+            "| instance | default status | default solve s | --fast status | --fast solve s | --fast objectives "
+            "| --fast / HiGHS |",
+            "|---|---|---:|---|---:|---|---:|",
+        ]
+        for row in rows:
+            p, f, h = row.planner, row.fast or {}, row.highs or {}
+            fast_s, highs_s = f.get("seconds", {}).get("solve"), _total(h)
+            ratio = f"{fast_s / highs_s:.2f}" if fast_s and highs_s else "-"
+            lines.append(
+                f"| {row.instance.name} | {p['status']} | {_seconds(p.get('seconds', {}).get('solve'))} "
+                f"| {f.get('status', '-')}{_broken(f)} | {_seconds(fast_s)} | {_objectives(f, row)} | {ratio} |"
+            )
     synthetic = [r for r in rows if r.instance.family == "synthetic" and r.planner.get("limits")]
     if synthetic:
         lines += [
@@ -414,7 +440,7 @@ def machine_section() -> list[str]:
         f"- {platform.platform()}",
         f"- Python {platform.python_version()}, OR-Tools {ortools.__version__}, "
         f"highspy {_version('highspy')} (HiGHS {highspy.Highs().version()})",
-        "- other work shared the machine during the run, so times carry some noise",
+        "- each figure is from a single run, with no other work on the machine",
     ]
 
 
@@ -455,7 +481,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, help="seconds per solve")
     parser.add_argument("--out", type=Path, help=f"where to write the report (default {DOCS} for a full run)")
     parser.add_argument("--no-highs", action="store_true", help="skip the HiGHS side-by-side solves")
-    parser.add_argument("--worker", choices=("planner", "highs"), help=argparse.SUPPRESS)
+    parser.add_argument("--no-fast", action="store_true", help="skip the planner runs with --fast")
+    parser.add_argument("--worker", choices=("planner", "planner-fast", "highs"), help=argparse.SUPPRESS)
     parser.add_argument("--scenario", help=argparse.SUPPRESS)
     parser.add_argument("--report", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -463,7 +490,7 @@ def main(argv: list[str] | None = None) -> None:
         _worker_main(args)
         return
     names = select(args.only)
-    rows = run(names, args.time_limit, with_highs=not args.no_highs)
+    rows = run(names, args.time_limit, with_highs=not args.no_highs, with_fast=not args.no_fast)
     out = args.out or (None if args.only else DOCS)
     text = markdown(rows, args.time_limit)
     if out is None:
