@@ -129,13 +129,18 @@ def validate(
             markup=False,
         )
         if problem is not None:
-            blocked = len(problem.blocked)
+            sectors = len(problem.sector_ids)
             out.print(
-                f"Scenario '{problem.scenario.name}' is valid: {len(problem.candidates)} candidate modules"
-                + (f" ({blocked} can never be taken)" if blocked else "")
-                + f", {len(problem.demand_rows)} demands of {len(problem.sector_ids)} sectors.",
+                f"Scenario '{problem.scenario.name}' is valid: {len(problem.candidates)} candidate modules, "
+                f"{len(problem.demand_rows)} demands of {sectors} sector{'s' if sectors != 1 else ''}.",
                 markup=False,
             )
+            if problem.blocked:
+                out.print(
+                    f"{len(problem.blocked)} candidate modules can never be taken in this scenario:", markup=False
+                )
+                for i, why in sorted(problem.blocked.items()):
+                    out.print(f"  {problem.candidates[i].module_id}: {why}", markup=False)
 
     _run(body, debug)
 
