@@ -34,9 +34,12 @@ def infeasibility(problem: Problem, seconds: float) -> InfeasibleError:
         )
     keys = sorted(literal_key[lit.index] for lit in core)
     lines = _describe(problem, keys, groups)
-    header = "No plan satisfies this scenario. These requirements cannot all hold together" + (
-        " (drop any one of them and the rest can):" if minimal else ":"
-    )
+    if len(keys) == 1:
+        header = "No plan satisfies this scenario. This requirement cannot be met, whatever else is relaxed:"
+    else:
+        header = "No plan satisfies this scenario. These requirements cannot all hold together" + (
+            " (drop any one of them and the rest can):" if minimal else ":"
+        )
     return InfeasibleError([header, *lines])
 
 
@@ -89,24 +92,26 @@ def _describe(problem: Problem, keys: list[str], groups: dict[str, tuple[cp_mode
             per_term.setdefault(text, []).append(what)
             continue
         detail = _detail(problem, kind, what)
-        lines.append(f"  - {text}" + (f": {detail}" if detail else ""))
+        lines.append(f"  - {text}" + (f": {detail[0]}" if detail else ""))
+        lines.extend(f"      {line}" for line in detail[1:])
     for text, terms in per_term.items():
         label = "term" if len(terms) == 1 else "terms"
         lines.append(f"  - {text} in {label} {', '.join(sorted(terms, key=int))}")
     return lines
 
 
-def _detail(problem: Problem, kind: str, what: str) -> str:
-    """What makes one requirement impossible on its own, when the catalog alone shows it."""
+def _detail(problem: Problem, kind: str, what: str) -> list[str]:
+    """What makes one requirement impossible on its own, when the catalog alone shows it: a first
+    line to follow the requirement, then lines of evidence."""
     if kind == "required":
         i = problem.index_of[what]
-        return f"it can never be taken, since {problem.blocked[i]}" if i in problem.blocked else ""
+        return [f"it can never be taken, since {problem.blocked[i]}"] if i in problem.blocked else []
     if kind == "coverage":
         return _unreachable_coverage(problem, problem.sector_ids.index(what))
-    return ""
+    return []
 
 
-def _unreachable_coverage(problem: Problem, sector: int) -> str:
+def _unreachable_coverage(problem: Problem, sector: int) -> list[str]:
     """If the floor exceeds what all usable candidates together could cover, say which demands fail."""
     rows = [r for r in problem.demand_rows if r.sector == sector]
     total = sum(r.demand.importance for r in rows)
@@ -115,19 +120,22 @@ def _unreachable_coverage(problem: Problem, sector: int) -> str:
     if not missing or reachable * problem.min_coverage[sector].denominator >= (
         problem.min_coverage[sector].numerator * total
     ):
-        return ""
+        return []
     missing.sort(key=lambda r: (-r.demand.importance, r.demand.skill_id))
-    named = "; ".join(_why_uncoverable(problem, r.covering, r.demand.skill_id, r.demand.level) for r in missing[:5])
-    more = f"; and {len(missing) - 5} more" if len(missing) > 5 else ""
-    return f"at most {reachable}/{total} ({reachable / total:.0%}) is reachable: {named}{more}"
+    shown = 8
+    return [
+        f"at most {reachable}/{total} ({reachable / total:.0%}) is reachable, since these demands cannot be covered:",
+        *(_why_uncoverable(problem, r.covering, r.demand.skill_id, r.demand.level) for r in missing[:shown]),
+        *([f"... and {len(missing) - shown} more (see planner validate --scenario)"] if len(missing) > shown else []),
+    ]
 
 
 def _why_uncoverable(problem: Problem, covering: tuple[int, ...], skill_id: str, level: int) -> str:
     if not covering:
         return f"skill {skill_id} at level {level} is taught by no candidate module"
-    first = covering[0]
-    return (
-        f"skill {skill_id} at level {level} is taught only by {problem.candidates[first].module_id}"
-        + (f" and {len(covering) - 1} other modules" if len(covering) > 1 else "")
-        + f", which cannot be taken ({problem.blocked[first]})"
-    )
+    reasons = {problem.blocked[i] for i in covering}
+    if len(reasons) == 1:
+        modules = ", ".join(problem.candidates[i].module_id for i in covering)
+        return f"skill {skill_id} at level {level} is taught only by {modules}, which cannot be taken ({reasons.pop()})"
+    named = "; ".join(f"{problem.candidates[i].module_id} ({problem.blocked[i]})" for i in covering)
+    return f"skill {skill_id} at level {level} is taught only by modules that cannot be taken: {named}"
