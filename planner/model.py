@@ -269,7 +269,7 @@ class Problem:
     def sections(self) -> int:
         return self.scenario.sections
 
-    @property
+    @cached_property
     def hours(self) -> tuple[int, ...]:
         return tuple(m.hours for m in self.candidates)
 
@@ -280,9 +280,6 @@ class Problem:
     @cached_property
     def required(self) -> tuple[int, ...]:
         return tuple(self.index_of[m] for m in self.scenario.required_modules)
-
-    def sector_importance(self, sector: int) -> int:
-        return sum(r.demand.importance for r in self.demand_rows if r.sector == sector)
 
     @classmethod
     def build(cls, catalog: Catalog, scenario: Scenario) -> Problem:

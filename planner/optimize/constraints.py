@@ -20,6 +20,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
@@ -58,7 +59,7 @@ class PlanModel:
     # LP bounds of the hour objectives tighten for free.
     unit: int = 1
 
-    @property
+    @cached_property
     def hours(self) -> tuple[int, ...]:
         return tuple(h // self.unit for h in self.problem.hours)
 
