@@ -48,7 +48,7 @@ def planner_worker(scenario_path: Path, time_limit: float, reproducible: bool = 
     clock = _Clock()
     from planner.catalog import load_catalog
     from planner.errors import PlannerError
-    from planner.export import write_plan_file, write_workbook
+    from planner.export import write_outputs
     from planner.model import Problem
     from planner.optimize import solve
     from planner.scenario import load_scenario
@@ -67,8 +67,7 @@ def planner_worker(scenario_path: Path, time_limit: float, reproducible: bool = 
         return {"status": status, "error": str(error)[:300], "seconds": clock.laps}
     clock.lap("solve")
     with tempfile.TemporaryDirectory() as folder:
-        write_workbook(result, Path(folder) / "plan.xlsx")
-        write_plan_file(result, Path(folder) / "plan.json")
+        write_outputs(result, Path(folder) / "plan.xlsx", Path(folder) / "plan.json")
     clock.lap("export")
     return {
         "status": result.status.value,
