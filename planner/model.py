@@ -16,7 +16,11 @@ from pathlib import Path
 from planner.errors import InputError, Issue
 
 LEVELS = (1, 2, 3)
-OBJECTIVES = ("coverage", "hours", "balance")
+OBJECTIVES = ("coverage", "hours", "balance", "cost")
+DEFAULT_OBJECTIVE = ("coverage", "hours", "balance")
+# How cohorts are admitted, which decides the terms that run together in one period (a real
+# school term): yearly intake runs odd terms together (autumn) and even terms together (spring).
+INTAKES = ("yearly", "every_term", "single")
 
 
 @dataclass(frozen=True)
@@ -127,9 +131,14 @@ class Prerequisite:
 
 @dataclass(frozen=True)
 class Instructor:
+    """A teacher's contract: at most `max_hours_per_term` hours in a period and, when teaching at all
+    in a period, at least `min_hours_per_term` (the contract floor); paid `cost_per_hour`."""
+
     instructor_id: str
     name: str
     max_hours_per_term: int
+    min_hours_per_term: int = 0
+    cost_per_hour: int = 0
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -138,12 +147,47 @@ class Instructor:
             self.max_hours_per_term >= 0,
             f"max_hours_per_term {self.max_hours_per_term} must not be negative.",
         )
+        _require(
+            self.min_hours_per_term >= 0,
+            f"min_hours_per_term {self.min_hours_per_term} must not be negative.",
+        )
+        _require(
+            self.min_hours_per_term <= self.max_hours_per_term,
+            f"min_hours_per_term {self.min_hours_per_term} is above max_hours_per_term {self.max_hours_per_term}.",
+        )
+        _require(self.cost_per_hour >= 0, f"cost_per_hour {self.cost_per_hour} must not be negative.")
 
 
 @dataclass(frozen=True)
 class Qualification:
     instructor_id: str
     module_id: str
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Lab:
+    """A workshop or laboratory (cleanroom, wire bonder, ATE cell) with its hours per period."""
+
+    lab_id: str
+    name: str
+    max_hours_per_term: int
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _check_id(self.lab_id, "lab_id")
+        _require(
+            self.max_hours_per_term >= 0,
+            f"max_hours_per_term {self.max_hours_per_term} must not be negative.",
+        )
+
+
+@dataclass(frozen=True)
+class ModuleLab:
+    """Every section of the module uses the lab for the module's hours."""
+
+    module_id: str
+    lab_id: str
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
 
@@ -159,8 +203,11 @@ class Catalog:
     prerequisites: tuple[Prerequisite, ...] = ()
     instructors: tuple[Instructor, ...] = ()
     qualifications: tuple[Qualification, ...] = ()
+    labs: tuple[Lab, ...] = ()
+    module_labs: tuple[ModuleLab, ...] = ()
     source: str = "catalog"
     fingerprint: str = ""
+    campus: str | None = None  # the campus folder whose roster and labs replaced the catalog's
 
     @cached_property
     def module_by_id(self) -> dict[str, Module]:
@@ -177,6 +224,10 @@ class Catalog:
     @cached_property
     def instructor_by_id(self) -> dict[str, Instructor]:
         return {i.instructor_id: i for i in self.instructors}
+
+    @cached_property
+    def lab_by_id(self) -> dict[str, Lab]:
+        return {lab.lab_id: lab for lab in self.labs}
 
     @cached_property
     def careers(self) -> tuple[str, ...]:
@@ -204,10 +255,11 @@ class Scenario:
     terms: int
     sections: int = 1
     catalog: Path | None = None
+    campus: Path | None = None
     careers: tuple[str, ...] | None = None
     required_modules: tuple[str, ...] = ()
     excluded_modules: tuple[str, ...] = ()
-    objective: tuple[str, ...] = OBJECTIVES
+    objective: tuple[str, ...] = DEFAULT_OBJECTIVE
     time_limit_seconds: float | None = None
     total_hours_max: int | None = None
     term_hours_min: int = 0
@@ -215,6 +267,9 @@ class Scenario:
     modules_per_term_min: int = 0
     modules_per_term_max: int | None = None
     max_instructors_used: int | None = None
+    min_qualified: int = 1
+    max_cost: int | None = None
+    intake: str = "yearly"
     sectors: tuple[SectorGoal, ...] | None = None
     path: Path | None = None
 
@@ -225,6 +280,18 @@ class Scenario:
         for name in self.objective:
             _require(name in OBJECTIVES, f"objective '{name}' is not one of {', '.join(OBJECTIVES)}.")
         _require(len(set(self.objective)) == len(self.objective), "objective repeats a name.")
+        _require(self.intake in INTAKES, f"intake '{self.intake}' is not one of {', '.join(INTAKES)}.")
+        _require(self.min_qualified >= 1, f"min_qualified {self.min_qualified} must be at least 1.")
+
+    @property
+    def periods(self) -> tuple[tuple[int, ...], ...]:
+        """The terms that run together in each period (a real school term), in order."""
+        terms = range(1, self.terms + 1)
+        if self.intake == "single":
+            return tuple((t,) for t in terms)
+        if self.intake == "every_term":
+            return (tuple(terms),)
+        return tuple(p for p in (tuple(terms[0::2]), tuple(terms[1::2])) if p)
 
     @property
     def file_name(self) -> str:
@@ -260,10 +327,21 @@ class Problem:
     demand_rows: tuple[DemandRow, ...]
     instructors: tuple[Instructor, ...]
     qualified: tuple[tuple[int, ...], ...]  # per candidate: instructor indices
+    labs: tuple[Lab, ...] = ()
+    module_labs: tuple[tuple[int, ...], ...] = ()  # per candidate: indices of the labs it needs
 
     @property
     def terms(self) -> int:
         return self.scenario.terms
+
+    @property
+    def periods(self) -> tuple[tuple[int, ...], ...]:
+        return self.scenario.periods
+
+    @cached_property
+    def period_of(self) -> dict[int, int]:
+        """Term -> index of the period it runs in."""
+        return {t: p for p, terms in enumerate(self.periods) for t in terms}
 
     @property
     def sections(self) -> int:
@@ -359,22 +437,8 @@ def _build(catalog: Catalog, scenario: Scenario) -> Problem:
         else:
             blocked[index[p.module_id]] = f"its prerequisite {p.prerequisite_id} is not a candidate"
 
-    instructors = tuple(i for i in catalog.instructors)
-    inst_index = {i.instructor_id: k for k, i in enumerate(instructors)}
-    qualified: list[list[int]] = [[] for _ in candidates]
-    any_qualified: set[int] = set()
-    for q in catalog.qualifications:
-        if q.module_id in index and q.instructor_id in inst_index:
-            k = inst_index[q.instructor_id]
-            any_qualified.add(index[q.module_id])
-            if instructors[k].max_hours_per_term >= candidates[index[q.module_id]].hours:
-                qualified[index[q.module_id]].append(k)
-    if instructors:
-        for i, teachers in enumerate(qualified):
-            if i not in any_qualified:
-                blocked.setdefault(i, "no instructor is qualified to teach it")
-            elif not teachers:
-                blocked.setdefault(i, "no qualified instructor has enough hours per term to teach it")
+    instructors, qualified = _qualified(catalog, scenario, candidates, index, blocked)
+    labs, module_labs = _labs(catalog, scenario, candidates, index, blocked)
 
     # A module is also blocked when a prerequisite is blocked (transitively).
     changed = True
@@ -417,5 +481,60 @@ def _build(catalog: Catalog, scenario: Scenario) -> Problem:
         min_coverage=tuple(g.min_coverage for g in goals),
         demand_rows=demand_rows,
         instructors=instructors,
-        qualified=tuple(tuple(q) for q in qualified),
+        qualified=qualified,
+        labs=labs,
+        module_labs=module_labs,
     )
+
+
+def _qualified(
+    catalog: Catalog, scenario: Scenario, candidates: list[Module], index: dict[str, int], blocked: dict[int, str]
+) -> tuple[tuple[Instructor, ...], tuple[tuple[int, ...], ...]]:
+    """The roster and, per candidate, the instructors who may teach it; blocks the modules nobody can."""
+    instructors = catalog.instructors
+    inst_index = {i.instructor_id: k for k, i in enumerate(instructors)}
+    qualified: list[list[int]] = [[] for _ in candidates]
+    named: list[int] = [0] * len(candidates)
+    for q in catalog.qualifications:
+        if q.module_id in index and q.instructor_id in inst_index:
+            k = inst_index[q.instructor_id]
+            named[index[q.module_id]] += 1
+            if instructors[k].max_hours_per_term >= candidates[index[q.module_id]].hours:
+                qualified[index[q.module_id]].append(k)
+    if instructors:
+        need = scenario.min_qualified
+        for i, teachers in enumerate(qualified):
+            if named[i] == 0:
+                blocked.setdefault(i, "no instructor is qualified to teach it")
+            elif named[i] < need:
+                blocked.setdefault(
+                    i, f"only {named[i]} instructor(s) of the roster can teach it; min_qualified is {need}"
+                )
+            elif not teachers:
+                blocked.setdefault(i, "no qualified instructor has enough hours per term to teach it")
+    return instructors, tuple(tuple(q) for q in qualified)
+
+
+def _labs(
+    catalog: Catalog, scenario: Scenario, candidates: list[Module], index: dict[str, int], blocked: dict[int, str]
+) -> tuple[tuple[Lab, ...], tuple[tuple[int, ...], ...]]:
+    """The labs and, per candidate, the labs it needs (the loader has checked every lab id).
+
+    A module whose sections alone need more of a lab than it has in a period can never be taken.
+    """
+    labs = catalog.labs
+    lab_index = {lab.lab_id: n for n, lab in enumerate(labs)}
+    needs: list[list[int]] = [[] for _ in candidates]
+    for ml in catalog.module_labs:
+        if ml.module_id in index:
+            needs[index[ml.module_id]].append(lab_index[ml.lab_id])
+    for i, needed in enumerate(needs):
+        hours = candidates[i].hours * scenario.sections
+        for n in needed:
+            if labs[n].max_hours_per_term < hours:
+                blocked.setdefault(
+                    i,
+                    f"lab {labs[n].lab_id} has {labs[n].max_hours_per_term} h per term; "
+                    f"its {scenario.sections} group(s) need {hours} h",
+                )
+    return labs, tuple(tuple(n) for n in needs)
