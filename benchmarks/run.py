@@ -51,6 +51,7 @@ def planner_worker(scenario_path: Path, time_limit: float, reproducible: bool = 
     from planner.export import write_outputs
     from planner.model import Problem
     from planner.optimize import solve
+    from planner.options import SolveOptions
     from planner.scenario import load_scenario
 
     clock.lap("import")
@@ -60,7 +61,7 @@ def planner_worker(scenario_path: Path, time_limit: float, reproducible: bool = 
     problem = Problem.build(catalog, scenario)
     clock.lap("build")
     try:
-        result = solve(problem, time_limit=time_limit, reproducible=reproducible)
+        result = solve(problem, SolveOptions(time_limit, reproducible=reproducible))
     except PlannerError as error:
         clock.lap("solve")
         status = {"InfeasibleError": "INFEASIBLE", "NoPlanFoundError": "NO PLAN"}.get(type(error).__name__, "ERROR")

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from planner import __version__
 from planner.errors import InfeasibleError, InputError, PlannerError
+from planner.options import SolveOptions
 from planner.result import PlanResult, Progress
 
 app = typer.Typer(
@@ -100,7 +101,7 @@ def plan(
     def body() -> PlanResult:
         workbook, plan_file = output_paths(scenario, out_file, json_file, force)
         with _progress_line() as progress:
-            result = make_plan(scenario, catalog, time_limit, progress, reproducible=not fast)
+            result = make_plan(scenario, catalog, SolveOptions(time_limit, reproducible=not fast), progress)
         from planner.export import write_outputs
 
         write_outputs(result, workbook, plan_file, force=force)

@@ -8,6 +8,7 @@ from pathlib import Path
 from planner.catalog import load_catalog
 from planner.errors import InputError, Issue, OutputError, PlannerError
 from planner.model import Catalog, Problem
+from planner.options import SolveOptions
 from planner.result import PlanResult, Progress
 from planner.scenario import load_scenario
 
@@ -35,14 +36,13 @@ def load_problem(scenario_path: Path, catalog_path: Path | None = None) -> Probl
 def make_plan(
     scenario_path: Path,
     catalog_path: Path | None = None,
-    time_limit: float | None = None,
+    options: SolveOptions | None = None,
     progress: Callable[[Progress], None] | None = None,
-    reproducible: bool = True,
 ) -> PlanResult:
     """Solve a scenario; the plan is checked against every rule before it is returned."""
     from planner.optimize import solve
 
-    result = solve(load_problem(scenario_path, catalog_path), time_limit, progress, reproducible)
+    result = solve(load_problem(scenario_path, catalog_path), options, progress)
     broken = result.violations()
     if broken:  # a solver or model bug: refuse to hand out a plan that breaks the rules
         raise PlannerError(

@@ -18,6 +18,7 @@ from planner.model import (
     Skill,
 )
 from planner.optimize import solve
+from planner.options import SolveOptions
 
 CATALOG = Catalog(
     sectors=(Sector("semi", "Semiconductores", 1),),
@@ -45,7 +46,7 @@ SCENARIO = Scenario(name="gaps", terms=2, careers=("Semi",), total_hours_max=108
 
 
 def reasons(catalog: Catalog, scenario: Scenario) -> dict[str, str]:
-    result = solve(Problem.build(catalog, scenario), time_limit=10)
+    result = solve(Problem.build(catalog, scenario), SolveOptions(time_limit=10))
     assert result.violations() == []
     return {gap.demand.skill_id: gap.reason for gap in result.gaps}
 

@@ -30,6 +30,7 @@ from planner.model import (
     Skill,
 )
 from planner.optimize import solve
+from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Status
 
 SKILLS = ("A", "B", "C")
@@ -138,10 +139,10 @@ def check_against_brute_force(problem: Problem) -> None:
     feasible = [r for plan in every_plan(problem) if not (r := PlanResult(problem, Status.OPTIMAL, plan)).violations()]
     if not feasible:
         with pytest.raises(InfeasibleError):
-            solve(problem, time_limit=20)
+            solve(problem, SolveOptions(time_limit=20))
         return
     best = min(score(r) for r in feasible)
-    result = solve(problem, time_limit=20)
+    result = solve(problem, SolveOptions(time_limit=20))
     assert result.status is Status.OPTIMAL
     assert result.violations() == []
     assert score(result) == best

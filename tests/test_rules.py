@@ -29,6 +29,7 @@ from planner.model import (
     Skill,
 )
 from planner.optimize import solve
+from planner.options import SolveOptions
 from planner.result import PlanResult, Status
 
 TIME_LIMIT = 20  # seconds; every catalog here solves in a fraction of that
@@ -67,7 +68,7 @@ def scenario(terms: int = 1, **limits: object) -> Scenario:
 
 def plan(cat: Catalog, scen: Scenario) -> PlanResult:
     """Solve and check what must hold of every plan: no rule broken, stage values recomputed."""
-    result = solve(Problem.build(cat, scen), time_limit=TIME_LIMIT)
+    result = solve(Problem.build(cat, scen), SolveOptions(time_limit=TIME_LIMIT))
     assert result.status is Status.OPTIMAL
     assert result.violations() == []
     assert [(s.objective, s.value) for s in result.stages] == [
@@ -83,7 +84,7 @@ def terms_of(result: PlanResult) -> dict[str, int]:
 def conflicts(cat: Catalog, scen: Scenario) -> str:
     """The infeasibility message, as the CLI prints it."""
     with pytest.raises(InfeasibleError) as caught:
-        solve(Problem.build(cat, scen), time_limit=TIME_LIMIT)
+        solve(Problem.build(cat, scen), SolveOptions(time_limit=TIME_LIMIT))
     return "\n".join(caught.value.conflicts)
 
 

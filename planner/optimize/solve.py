@@ -12,13 +12,14 @@ from planner.errors import NoPlanFoundError
 from planner.model import Problem
 from planner.optimize import explain
 from planner.optimize.constraints import OBJECTIVE_TERMS, PlanModel, build
+from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Progress, SolverInfo, Stage, Status
 
 DEFAULT_TIME_LIMIT = 60.0
 MIN_STAGE_SECONDS = 0.05
 
 
-def solver_parameters(seconds: float, reproducible: bool = True) -> dict[str, object]:
+def solver_parameters(seconds: float, options: SolveOptions) -> dict[str, object]:
     """CP-SAT settings for one objective stage.
 
     Eight workers (a portfolio that includes LP-based and LNS workers) beat two even on a 2-core
@@ -30,10 +31,10 @@ def solver_parameters(seconds: float, reproducible: bool = True) -> dict[str, ob
     """
     parameters: dict[str, object] = {
         "max_time_in_seconds": max(seconds, 0.01),
-        "num_workers": 8,
-        "random_seed": 1,
+        "num_workers": options.workers,
+        "random_seed": options.seed,
     }
-    if reproducible:
+    if options.reproducible:
         parameters |= {"interleave_search": True, "interleave_batch_size": 2}
     return parameters
 
@@ -43,9 +44,8 @@ ProgressCallback = Callable[[Progress], None]
 
 def solve(
     problem: Problem,
-    time_limit: float | None = None,
+    options: SolveOptions | None = None,
     progress: ProgressCallback | None = None,
-    reproducible: bool = True,
 ) -> PlanResult:
     """Find the best plan for `problem`, objective by objective in the scenario's order.
 
@@ -53,7 +53,8 @@ def solve(
     OPTIMAL only when every stage was proven optimal. Raises InfeasibleError (with the conflicting
     requirements) or NoPlanFoundError when the limit passes before any plan is found.
     """
-    limit = time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
+    options = options or SolveOptions()
+    limit = options.time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
     start = time.monotonic()
     pm = build(problem)
     objective = problem.scenario.objective
@@ -72,7 +73,7 @@ def solve(
         else:
             pm.model.minimize(expr)
         solver = cp_model.CpSolver()
-        parameters = solver_parameters(remaining, reproducible)
+        parameters = solver_parameters(remaining, options)
         for key, value in parameters.items():
             setattr(solver.parameters, key, value)
         reporter = _reporter(progress, name, number, len(objective), start, limit, solver, scale)

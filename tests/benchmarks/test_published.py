@@ -13,6 +13,7 @@ from benchmarks.files import Instance, write_instance
 from planner.catalog import load_catalog
 from planner.model import OBJECTIVES, Problem
 from planner.optimize import solve
+from planner.options import SolveOptions
 from planner.result import Status
 from planner.scenario import load_scenario
 
@@ -29,7 +30,7 @@ def load(instance: Instance, folder: Path) -> Problem:
 @pytest.mark.parametrize("name", published.NAMES)
 def test_planner_reaches_the_published_optimum(name: str, tmp_path: Path) -> None:
     instance = published.instance(name)
-    result = solve(load(instance, tmp_path), time_limit=TIME_LIMIT)
+    result = solve(load(instance, tmp_path), SolveOptions(time_limit=TIME_LIMIT))
     assert result.status is Status.OPTIMAL
     assert result.objectives[instance.objective] == instance.optimum
     assert result.violations() == []
@@ -41,7 +42,7 @@ def test_bacp_default_objective_order_still_balances(name: str, tmp_path: Path) 
     # are the sum of all credits), so the first two stages change nothing and balance decides.
     instance = published.instance(name)
     instance = replace(instance, scenario=replace(instance.scenario, objective=OBJECTIVES))
-    result = solve(load(instance, tmp_path), time_limit=TIME_LIMIT)
+    result = solve(load(instance, tmp_path), SolveOptions(time_limit=TIME_LIMIT))
     assert result.status is Status.OPTIMAL
     assert result.objectives == {
         "coverage": 0,

@@ -1,0 +1,26 @@
+"""How the optimizer runs: plain settings, so batch runs can size solver workers to the machine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Settings of one solve.
+
+    `time_limit` bounds the whole run in seconds (None: the scenario's, else 60). `workers` is the
+    size of CP-SAT's portfolio; `reproducible` runs it in deterministic interleaved batches with the
+    fixed `seed`, so the same inputs give the same plan; without it the workers race freely.
+    """
+
+    time_limit: float | None = None
+    workers: int = 8
+    seed: int = 1
+    reproducible: bool = True
+
+    def __post_init__(self) -> None:
+        if self.time_limit is not None and not self.time_limit > 0:
+            raise ValueError(f"time_limit {self.time_limit} must be positive.")
+        if self.workers < 1:
+            raise ValueError(f"workers {self.workers} must be at least 1.")
