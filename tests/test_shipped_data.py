@@ -281,18 +281,9 @@ def test_campus_seed_names_its_campus_and_question(path: Path) -> None:
     assert data["time_limit_seconds"] == 60 and data["terms"] == 6
 
 
-def load_campus_seed(path: Path):
-    try:
-        return load_scenario(path)
-    except Exception as error:  # the version-1 loader refuses the `campus` key
-        if "campus" in str(error):
-            pytest.skip("this planner does not read campus folders yet (PLANNER-SPEC version 2)")
-        raise
-
-
 @pytest.mark.parametrize("path", CAMPUS_SEEDS, ids=lambda p: p.stem)
 def test_every_campus_seed_is_solved_to_a_proven_optimum(path: Path) -> None:
-    scenario = load_campus_seed(path)
+    scenario = load_scenario(path)
     result = solve(Problem.build(load_catalog(CATALOG), scenario))
     assert result.status.value == "OPTIMAL"
     assert result.violations() == []
