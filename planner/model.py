@@ -299,6 +299,11 @@ class Scenario:
         return self.path.name if self.path else "scenario"
 
 
+def per_week(hours: int, weeks: int) -> str:
+    """Hours of a term as hours per week, the way contracts are written: 6, 5.6."""
+    return f"{hours / weeks:.1f}".removesuffix(".0")
+
+
 def period_name(scenario: Scenario, p: int) -> str:
     """A period as a campus says it: "the autumn period (terms 1, 3, 5)"."""
     terms = scenario.periods[p]

@@ -13,12 +13,7 @@ from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 
-from planner.model import Demand, Problem, period_name
-
-
-def per_week(hours: int, weeks: int) -> str:
-    """Hours of a term as hours per week, the way contracts are written: 6, 5.6."""
-    return f"{hours / weeks:.1f}".removesuffix(".0")
+from planner.model import Demand, Problem, per_week, period_name
 
 
 class Status(StrEnum):

@@ -415,7 +415,7 @@ def test_min_qualified_keeps_modules_with_a_backup_teacher():
 def test_an_overloaded_contract_is_named_with_its_period():
     # Both modules are required, but I1 can carry only one of them in the autumn period.
     message = conflicts(two_cohort_catalog(), scenario(terms=3, required_modules=("A", "B")))
-    assert "contract of instructor I1: at most 144 h in the autumn period (terms 1, 3)" in message
+    assert "contract of instructor I1: at most 8 h/week (144 h per term) in the autumn period (terms 1, 3)" in message
 
 
 # --- rule 5: coverage -----------------------------------------------------------------------

@@ -24,7 +24,7 @@ from functools import cached_property
 
 from ortools.sat.python import cp_model
 
-from planner.model import Problem, period_name
+from planner.model import Problem, per_week, period_name
 
 
 @dataclass
@@ -212,7 +212,7 @@ def instructor_capacity(pm: PlanModel) -> None:
             pm.requirements.enforce(
                 f"floor:{instructor.instructor_id}:{p}",
                 f"contract floor of instructor {instructor.instructor_id}: at least "
-                f"{instructor.min_hours_per_term} h in {text} when teaching",
+                f"{_weekly(problem, instructor.min_hours_per_term)} in {text} when teaching",
             )
         )
     if pm.requirements.explaining:
@@ -228,8 +228,8 @@ def instructor_capacity(pm: PlanModel) -> None:
 def _cap(pm: PlanModel, k: int, p: int, load: cp_model.LinearExprT, switch: cp_model.IntVar) -> None:
     instructor = pm.problem.instructors[k]
     text = (
-        f"contract of instructor {instructor.instructor_id}: at most {instructor.max_hours_per_term} h "
-        f"in {_period_text(pm.problem, p)}"
+        f"contract of instructor {instructor.instructor_id}: at most "
+        f"{_weekly(pm.problem, instructor.max_hours_per_term)} in {_period_text(pm.problem, p)}"
     )
     capacity = pm.units_at_most(instructor.max_hours_per_term)
     pm.model.add(load <= capacity * switch).only_enforce_if(
@@ -254,6 +254,11 @@ def _period_loads(pm: PlanModel) -> dict[tuple[int, int], tuple[cp_model.LinearE
 
 def _period_text(problem: Problem, p: int) -> str:
     return period_name(problem.scenario, p)
+
+
+def _weekly(problem: Problem, hours: int) -> str:
+    """Contract hours as campuses state them: "12 h/week (216 h per term)"."""
+    return f"{per_week(hours, problem.scenario.weeks_per_term)} h/week ({hours} h per term)"
 
 
 def instructor_limit(pm: PlanModel) -> None:
