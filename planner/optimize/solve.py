@@ -12,6 +12,7 @@ from planner.errors import NoPlanFoundError
 from planner.model import Problem
 from planner.optimize import explain
 from planner.optimize.constraints import OBJECTIVE_TERMS, PlanModel, build
+from planner.optimize.running import run_solver
 from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Progress, SolverInfo, Stage, Status
 
@@ -78,7 +79,7 @@ def solve(
             setattr(solver.parameters, key, value)
         reporter = _reporter(progress, name, number, len(objective), start, limit, solver, scale)
         stage_start = time.monotonic()
-        status = solver.solve(pm.model, reporter)
+        status = run_solver(solver, pm.model, reporter)
         seconds = time.monotonic() - stage_start
         if status == cp_model.INFEASIBLE and placements is None:
             raise explain.infeasibility(problem, limit - (time.monotonic() - start))
