@@ -103,6 +103,7 @@ def plan(
     debug: DebugOption = False,
 ) -> None:
     """Solve SCENARIO and write the Excel workbook and the JSON plan file."""
+    started = time.monotonic()  # --time-limit bounds the whole run, from here
     from planner.planning import make_plan, output_paths
 
     written: list[Path] = []
@@ -110,7 +111,8 @@ def plan(
     def body() -> PlanResult:
         workbook, plan_file = output_paths(scenario, out_file, json_file, force)
         with _progress_line() as progress:
-            result = make_plan(scenario, catalog, SolveOptions(time_limit, reproducible=not fast), progress)
+            options = SolveOptions(time_limit, reproducible=not fast, started=started)
+            result = make_plan(scenario, catalog, options, progress)
         from planner.export import write_outputs
 
         write_outputs(result, workbook, plan_file, force=force)

@@ -56,14 +56,14 @@ def solve(
     """
     options = options or SolveOptions()
     limit = options.time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
-    start = time.monotonic()
+    start = options.started if options.started is not None else time.monotonic()  # the run's clock
     pm = build(problem)
     objective = problem.scenario.objective
     stages: list[Stage] = []
     placements: tuple[Placement, ...] | None = None
     parameters: dict[str, object] = {}
     for number, name in enumerate(objective, start=1):
-        remaining = limit - (time.monotonic() - start)
+        remaining = limit - options.reserve - (time.monotonic() - start)
         if placements is not None and remaining < MIN_STAGE_SECONDS:
             break
         term, maximise, in_hours = OBJECTIVE_TERMS[name]
