@@ -654,7 +654,8 @@ def _unknown_references(table: Table, tables: dict[str, Table], issues: list[Iss
         target_label = tables[target].label
         for row in table.rows:
             value = row.cells[column]
-            if value.strip() and value == value.strip() and value not in known:
+            # An id with spaces around it or invisible characters in it was reported where it was read.
+            if value.strip() and value == value.strip() and _visible(value) == value and value not in known:
                 issues.append(
                     Issue(
                         table.label,

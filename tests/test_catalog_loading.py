@@ -308,7 +308,9 @@ def test_file_above_the_size_cap_is_refused(tmp_path, monkeypatch):
 
     (issue,) = issues_of(path)
 
-    assert issue.startswith("catalog.xlsx: the file is larger than ") and issue.endswith(" MB; files that large are refused.")
+    assert issue.startswith("catalog.xlsx: the file is larger than ") and issue.endswith(
+        " MB; files that large are refused."
+    )
 
 
 @pytest.mark.parametrize("content", [b"", b"not a zip at all", b"PK\x03\x04 truncated"])
