@@ -10,9 +10,14 @@ naming the file (or sheet), row and column, so a curriculum designer can fix a c
 
 from __future__ import annotations
 
+import codecs
+import csv
 import hashlib
 import io
+import os
 import re
+import stat
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pandas as pd
 
 from planner.errors import InputError, Issue
 from planner.model import (
@@ -123,15 +127,12 @@ def _make_table(name: str, label: str, lines: list[list[str]], issues: list[Issu
         issues.append(Issue(label, "the first row must be the header row with the column names, but it is empty."))
         return None
     header = lines[0]
-    if len(header) == 1 and ";" in header[0]:
-        issues.append(Issue(label, "the columns are separated by ';'; save the file as CSV with commas.", row=1))
-        return None
     position: dict[str, int] = {}
     for index, column in enumerate(header):
         if column == "":
             continue  # spreadsheets often carry empty trailing columns; they hold nothing to read
         if column in position:
-            issues.append(Issue(label, f"the column '{column}' appears more than once.", row=1, column=column))
+            issues.append(Issue(label, f"the column '{_clip(column)}' appears more than once.", row=1, column=column))
             continue
         position[column] = index
     table = Table(name, label, list(position))
@@ -144,40 +145,106 @@ def _make_table(name: str, label: str, lines: list[list[str]], issues: list[Issu
 
 
 def _csv_lines(text: str, label: str, issues: list[Issue]) -> list[list[str]] | None:
+    """The rows of cells of a CSV text, each record one spreadsheet row (a quoted cell may span lines).
+
+    Where ',' is the decimal mark, Excel saves "CSV" with ';' between cells: a header row with ';'
+    and no ',' is read that way, so such a file needs no conversion.
+    """
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in header and "," not in header else ","
+    lines: list[list[str]] = []
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            header=None,
-            dtype=str,
-            keep_default_na=False,  # "NA" or "null" are text here, never missing values
-            skip_blank_lines=False,  # keep blank lines so row numbers match the spreadsheet
-        )
-    except pd.errors.EmptyDataError:
-        return []
-    except pd.errors.ParserError as exc:
-        detail = str(exc).replace("Error tokenizing data. C error: ", "").strip()
-        line = re.search(r"line (\d+)", detail)
-        row = int(line.group(1)) if line else None
-        issues.append(Issue(label, f"this is not a well-formed CSV file: {detail}.", row=row))
+        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            lines.append(cells)
+    except csv.Error as exc:
+        # The record being read is the one at fault: for a quote never closed, the row it opens in.
+        issues.append(Issue(label, f"this is not a well-formed CSV file: {_csv_problem(exc)}.", row=len(lines) + 1))
         return None
-    return [list(values) for values in frame.itertuples(index=False, name=None)]
+    _overlong_rows(lines, label, issues)
+    return lines
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return 'a quote (") opens a cell in this row and is never closed'
+    if "expected after" in text:
+        return 'text follows the closing quote of a cell; a quote inside a quoted cell is written twice ("")'
+    if "NUL" in text:
+        return "it holds a NUL byte, so it is not a text file"
+    return text
+
+
+def _overlong_rows(lines: list[list[str]], label: str, issues: list[Issue]) -> None:
+    """A row with more cells than the header has columns: a stray separator shifted its cells."""
+    width = len(lines[0]) if lines else 0
+    for number, cells in enumerate(lines[1:], start=2):
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            issues.append(
+                Issue(
+                    label,
+                    f"this row has {len(cells)} cells, but the header row has {width} columns "
+                    "(an unquoted separator inside a cell?).",
+                    row=number,
+                )
+            )
+            lines[number - 1] = cells[:width]
+
+
+def _decode(data: bytes, label: str, issues: list[Issue]) -> str | None:
+    """The file as text; UTF-8 only, and a file in another encoding is named with the row and column at fault."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        issues.append(Issue(label, "the file is UTF-16 text (Excel's 'Unicode Text'); save it as 'CSV UTF-8'."))
+        return None
+    try:
+        # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark that is not part of the header
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row, column = _position(data, exc.start)
+        byte = data[exc.start : exc.start + 1]
+        issues.append(
+            Issue(
+                label,
+                f"the file is not UTF-8 text: byte 0x{byte.hex().upper()} cannot be read (in Windows-1252, what "
+                f"Excel calls ANSI, it is '{_escaped(byte.decode('cp1252', errors='replace'))}'); "
+                "save the file as 'CSV UTF-8'.",
+                row=row,
+                column=column,
+            )
+        )
+        return None
+
+
+def _position(data: bytes, offset: int) -> tuple[int, str | None]:
+    """The spreadsheet row and column (header name) of the cell that holds byte `offset`."""
+    before = data[:offset].decode("utf-8-sig", errors="replace")
+    header = before.split("\n", 1)[0]
+    delimiter = ";" if ";" in header and "," not in header else ","
+    try:
+        # A sentinel character keeps the partial record (the one holding the byte) in the result.
+        records = list(csv.reader(io.StringIO(before + "x", newline=""), delimiter=delimiter))
+    except csv.Error:
+        return before.count("\n") + 1, None
+    index = len(records[-1]) - 1
+    names = records[0] if len(records) > 1 else []
+    return len(records), (names[index] if index < len(names) and names[index] else None)
 
 
 # --- reading a folder of CSV files -----------------------------------------------------------
 
 
 def _read_bytes(path: Path, label: str) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError(
-            [
-                Issue(
-                    label,
-                    f"the file is {size / 2**20:.1f} MB; files above {MAX_FILE_BYTES / 2**20:g} MB are refused.",
-                )
-            ]
-        )
-    return path.read_bytes()
+    """The file's bytes, reading no more than the limit: the size a file reports cannot be trusted
+    (a link to /dev/zero reports 0 bytes and never ends), so devices, pipes and sockets are refused."""
+    # O_NONBLOCK: opening a pipe must not wait for a writer that never comes; regular files ignore it.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise _refuse(label, "this is not a regular file (a folder, a device, a pipe or a socket); it is not read.")
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _refuse(label, f"the file is larger than {MAX_FILE_BYTES / 2**20:g} MB; files that large are refused.")
+    return data
 
 
 def _read_folder(
@@ -190,23 +257,23 @@ def _read_folder(
     """The tables `names` of a folder of CSV files; messages name each file as `prefix` + file name."""
     tables: dict[str, Table] = {}
     digest = hashlib.sha256()
-    present = {p.name: p for p in folder.iterdir() if p.is_file()}
+    # Not only regular files: a table name taken by a device or a folder must be reported, not missed.
+    present = {p.name: p for p in folder.iterdir()}
     for file_name in sorted(f"{name}.csv" for name in names):
         if file_name not in present:
             continue
         label = prefix + file_name
-        data = _read_bytes(present[file_name], label)
-        digest.update(data)
         try:
-            # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark that is not part of the header
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            issues.append(
-                Issue(
-                    label,
-                    f"the file is not UTF-8 text (byte {exc.start} cannot be read); save it as 'CSV UTF-8'.",
-                )
-            )
+            data = _read_bytes(present[file_name], label)
+        except InputError as error:
+            issues.extend(error.issues)
+            continue
+        except OSError as exc:
+            issues.append(Issue(label, f"the file cannot be read: {exc.strerror or exc}."))
+            continue
+        digest.update(data)
+        text = _decode(data, label, issues)
+        if text is None:
             continue
         lines = _csv_lines(text, label, issues)
         if lines is None:
@@ -228,9 +295,25 @@ def _read_folder(
 def _near(name: str, available: Iterable[str]) -> str:
     """A hint when the wanted name exists with other capitals or spaces, the commonest slip."""
     for other in available:
-        if other != name and other.strip().casefold() == name.casefold():
-            return f" (there is '{other}'; rename it to '{name}')"
+        if other != name and _visible(other).strip().casefold() == name.casefold():
+            return f" (there is '{_escaped(other)}'; rename it to '{name}')"
     return ""
+
+
+def _invisible(character: str) -> bool:
+    """Characters a reader cannot see or tell from a space: controls, format characters (zero-width
+    space, byte-order mark, soft hyphen), line separators and spaces other than the plain one."""
+    category = unicodedata.category(character)
+    return category in ("Cc", "Cf", "Zl", "Zp") or (category == "Zs" and character != " ")
+
+
+def _visible(value: str) -> str:
+    return "".join(c for c in value if not _invisible(c))
+
+
+def _escaped(value: str) -> str:
+    """The text with each invisible character written as a Python escape (DOC\\u200b-01), so a message shows it."""
+    return "".join(f"\\u{ord(c):04x}" if _invisible(c) else c for c in value)
 
 
 # --- reading one .xlsx workbook --------------------------------------------------------------
@@ -288,16 +371,48 @@ def _has_doctype(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
     return False
 
 
+# Excel's password protection wraps the workbook in an OLE2 compound file, like the old .xls format.
+_OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
+_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _ole2_kind(data: bytes) -> str:
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return (
+            "this workbook is protected with a password, so it cannot be read; open it in Excel, remove the "
+            "password (File > Info > Protect Workbook > Encrypt with Password) and save it again."
+        )
+    return "this is an Excel 97-2003 (.xls) file with an .xlsx name; save it as an Excel Workbook (.xlsx)."
+
+
+def _check_kind(archive: zipfile.ZipFile, label: str) -> None:
+    """Refuse zip archives that are not Excel workbooks, naming what they are when it is known."""
+    names = set(archive.namelist())
+    if "xl/workbook.xml" in names:
+        return
+    if "mimetype" in names and archive.read("mimetype").strip() == _ODS:
+        raise _refuse(
+            label, "this is an OpenDocument spreadsheet (.ods) with an .xlsx name; save it as Excel 2007-365 (.xlsx)."
+        )
+    raise _refuse(label, "this is a zip archive but not an Excel workbook (it has no xl/workbook.xml).")
+
+
 def _read_workbook(path: Path, issues: list[Issue]) -> tuple[dict[str, Table], str]:
     data = _read_bytes(path, path.name)
+    if data.startswith(_OLE2):
+        raise _refuse(path.name, _ole2_kind(data))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_zip(archive, path.name)
+            _check_kind(archive, path.name)
         tables, sheet_names = _read_sheets(data, path.name, issues)
     except InputError:
         raise
     except zipfile.BadZipFile:
-        raise _refuse(path.name, "this is not an .xlsx workbook (save an .xls or .ods file as .xlsx).") from None
+        damaged = (
+            "it is damaged or cut short" if data.startswith(b"PK") else "it is not a zip archive, as .xlsx files are"
+        )
+        raise _refuse(path.name, f"this is not a readable .xlsx workbook: {damaged}.") from None
     except Exception as exc:  # damaged files raise all kinds of errors in zipfile and openpyxl
         raise _refuse(path.name, f"the workbook cannot be read: {_first_line(exc)}") from None
     for name in REQUIRED_TABLES:
@@ -349,7 +464,8 @@ _WHOLE = re.compile(r"-?[0-9]+")
 
 
 def _clip(value: str, limit: int = 40) -> str:
-    """A cell's text for a message: a runaway cell must not flood the terminal."""
+    """A cell's text for a message: invisible characters shown escaped, a runaway cell cut short."""
+    value = _escaped(value)
     return value if len(value) <= limit else value[: limit - 3] + "..."
 
 
@@ -382,6 +498,9 @@ class RowReader:
         value = self.text(column)
         if value.strip() and value != value.strip():
             self.report(column, f"'{_clip(value)}' has leading or trailing spaces; ids must not.")
+        elif hidden := [c for c in value if _invisible(c)]:
+            what = unicodedata.name(hidden[0], f"U+{ord(hidden[0]):04X}").lower()
+            self.report(column, f"'{_clip(value)}' holds an invisible character ({what}); ids must not.")
         return value
 
     def whole(self, column: str, minimum: int, maximum: int | None = None, optional: bool = False) -> int | None:
@@ -572,7 +691,8 @@ def _unknown_references(table: Table, tables: dict[str, Table], issues: list[Iss
         target_label = tables[target].label
         for row in table.rows:
             value = row.cells[column]
-            if value.strip() and value == value.strip() and value not in known:
+            # An id with spaces around it or invisible characters in it was reported where it was read.
+            if value.strip() and value == value.strip() and _visible(value) == value and value not in known:
                 issues.append(
                     Issue(
                         table.label,

@@ -19,6 +19,7 @@ from planner import __version__
 from planner.errors import InfeasibleError, InputError, PlannerError
 from planner.options import SolveOptions
 from planner.result import PlanResult, Progress
+from planner.signals import Interrupted, raising_on_stop
 
 app = typer.Typer(
     help="Plan a CONALEP curriculum that covers priority-sector skills within hour and staffing limits.",
@@ -33,16 +34,22 @@ T = TypeVar("T")
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of unexpected errors.")]
 
 
-def _run(action: Callable[[], T], debug: bool) -> T:
-    """Run a command body; package errors become a message on stderr and their exit code."""
+def _run(action: Callable[[], T], debug: bool, written: Callable[[], str] = lambda: "") -> T:
+    """Run a command body; package errors become a message on stderr and their exit code.
+
+    Ctrl-C, SIGTERM and SIGHUP end it like an error (exit 128 + the signal's number), after the
+    temporary files are removed; `written` says which outputs were complete by then, if any.
+    """
     try:
-        return action()
+        with raising_on_stop():
+            return action()
     except PlannerError as error:
         _report(error)
         raise typer.Exit(error.exit_code) from None
-    except KeyboardInterrupt:
-        err.print("Interrupted; nothing was written.")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as error:
+        done = written()
+        err.print(f"Interrupted; {done + ' had been written' if done else 'nothing was written'}.", markup=False)
+        raise typer.Exit(error.exit_code if isinstance(error, Interrupted) else 130) from None
     except Exception as error:  # noqa: BLE001 - the CLI promises no traceback without --debug
         if debug:
             traceback.print_exc()
@@ -96,19 +103,24 @@ def plan(
     debug: DebugOption = False,
 ) -> None:
     """Solve SCENARIO and write the Excel workbook and the JSON plan file."""
+    started = time.monotonic()  # --time-limit bounds the whole run, from here
     from planner.planning import make_plan, output_paths
+
+    written: list[Path] = []
 
     def body() -> PlanResult:
         workbook, plan_file = output_paths(scenario, out_file, json_file, force)
         with _progress_line() as progress:
-            result = make_plan(scenario, catalog, SolveOptions(time_limit, reproducible=not fast), progress)
+            options = SolveOptions(time_limit, reproducible=not fast, started=started)
+            result = make_plan(scenario, catalog, options, progress)
         from planner.export import write_outputs
 
         write_outputs(result, workbook, plan_file, force=force)
+        written.extend((workbook, plan_file))
         _summary(result, workbook, plan_file)
         return result
 
-    _run(body, debug)
+    _run(body, debug, lambda: " and ".join(str(p) for p in written))
 
 
 @app.command()

@@ -18,9 +18,16 @@ class SolveOptions:
     workers: int = 8
     seed: int = 1
     reproducible: bool = True
+    # The limit bounds the whole run, so the clock starts with the command (`started`, a
+    # time.monotonic() value; None: when solving starts), and the search stops `reserve` seconds
+    # early to leave time for checking the plan and writing the files.
+    started: float | None = None
+    reserve: float = 0.0
 
     def __post_init__(self) -> None:
         if self.time_limit is not None and not self.time_limit > 0:
             raise ValueError(f"time_limit {self.time_limit} must be positive.")
+        if not 0 <= self.reserve < float("inf"):
+            raise ValueError(f"reserve {self.reserve} must be a finite number of seconds >= 0.")
         if self.workers < 1:
             raise ValueError(f"workers {self.workers} must be at least 1.")

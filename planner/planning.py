@@ -2,35 +2,59 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from planner.catalog import load_catalog
 from planner.errors import InputError, Issue, OutputError, PlannerError
 from planner.model import Catalog, Problem
 from planner.options import SolveOptions
 from planner.result import PlanResult, Progress
-from planner.scenario import load_scenario
+from planner.scenario import catalog_named_in, load_scenario
+
+T = TypeVar("T")
 
 EXPORTS = Path("exports")
 DEFAULT_CATALOG = Path("catalog")
+RESERVE_BASE = 0.2
+RESERVE_PER_MODULE = 0.0008
 
 
 def load_problem(scenario_path: Path, catalog_path: Path | None = None) -> Problem:
-    """Read and check the scenario and its catalog (the --catalog option wins over the scenario's)."""
-    scenario = load_scenario(scenario_path)
-    path = catalog_path or scenario.catalog
-    if path is None:
-        raise InputError(
-            [
-                Issue(
-                    scenario.file_name,
-                    "no catalog given: set `catalog` in the scenario or pass --catalog.",
-                    column="catalog",
-                )
-            ]
+    """Read and check the scenario and its catalog (the --catalog option wins over the scenario's).
+
+    The problems of both files are reported together, so one run lists everything to fix: the
+    catalog is read even when the scenario has errors, as long as its place is known.
+    """
+    issues: list[Issue] = []
+    scenario = _collect(lambda: load_scenario(scenario_path), issues)
+    path = catalog_path or (scenario.catalog if scenario is not None else catalog_named_in(scenario_path))
+    if path is None and scenario is not None:
+        issues.append(
+            Issue(
+                scenario.file_name,
+                "no catalog given: set `catalog` in the scenario or pass --catalog.",
+                column="catalog",
+            )
         )
-    return Problem.build(load_catalog(path, scenario.campus), scenario)
+    campus = scenario.campus if scenario is not None else None
+    catalog = _collect(lambda: load_catalog(path, campus), issues) if path is not None else None
+    if issues or scenario is None or catalog is None:
+        raise InputError(issues)
+    return Problem.build(catalog, scenario)
+
+
+def _collect(load: Callable[[], T], issues: list[Issue]) -> T | None:
+    """The loaded value, or None with its problems added to `issues`."""
+    try:
+        return load()
+    except InputError as error:
+        issues.extend(error.issues)
+        return None
 
 
 def make_plan(
@@ -42,13 +66,27 @@ def make_plan(
     """Solve a scenario; the plan is checked against every rule before it is returned."""
     from planner.optimize import solve
 
-    result = solve(load_problem(scenario_path, catalog_path), options, progress)
+    options = options or SolveOptions()
+    if options.started is None:
+        options = replace(options, started=time.monotonic())
+    problem = load_problem(scenario_path, catalog_path)
+    result = solve(problem, replace(options, reserve=after_solve_reserve(problem, options)), progress)
     broken = result.violations()
     if broken:  # a solver or model bug: refuse to hand out a plan that breaks the rules
         raise PlannerError(
             "Internal error: the plan found breaks these rules, so nothing was written: " + "; ".join(broken)
         )
     return result
+
+
+def after_solve_reserve(problem: Problem, options: SolveOptions) -> float:
+    """Seconds to keep for the work after solving (rule check, gap reasons, workbook), so the time
+    limit bounds the whole run: measured at about 2 s for 5,000 candidate modules on one core, and
+    doubled for slower machines; at most a quarter of the limit."""
+    from planner.optimize.solve import DEFAULT_TIME_LIMIT
+
+    limit = options.time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
+    return min(RESERVE_BASE + RESERVE_PER_MODULE * len(problem.candidates), limit / 4)
 
 
 def check_inputs(catalog_path: Path | None, scenario_path: Path | None) -> tuple[Catalog, Problem | None]:
@@ -60,17 +98,69 @@ def check_inputs(catalog_path: Path | None, scenario_path: Path | None) -> tuple
 
 
 def output_paths(scenario_path: Path, workbook: Path | None, plan_file: Path | None, force: bool) -> tuple[Path, Path]:
-    """Where the workbook and plan file go; refused up front if they exist and --force is not given."""
+    """Where the workbook and plan file go, checked before any solving.
+
+    What cannot be written (a name too long, a folder in the way, a file where a folder must be,
+    an unwritable folder, an input file) is refused with exit 2, and so is an existing file, or a
+    link, without --force. The writer checks existence again at the moment it writes.
+    """
     workbook = workbook or EXPORTS / f"{scenario_path.stem}.xlsx"
     plan_file = plan_file or workbook.with_suffix(".json")
+    issues: list[Issue] = []
     if workbook.suffix.lower() != ".xlsx":
-        raise InputError([Issue("--out", f"'{workbook}' must end in .xlsx.")])
-    if workbook.resolve() == plan_file.resolve():
-        raise InputError([Issue("--json", "the plan file and the workbook must be different files.")])
-    existing = [p for p in (workbook, plan_file) if p.exists()]
+        issues.append(Issue("--out", f"'{workbook}' must end in .xlsx."))
+    for option, path in (("--out", workbook), ("--json", plan_file)):
+        problem = _unwritable(path, scenario_path)
+        if problem:
+            issues.append(Issue(option, f"'{path}' cannot be written: {problem}."))
+    if not issues and _same_file(workbook, plan_file):
+        issues.append(Issue("--json", "the plan file and the workbook must be different files."))
+    if issues:
+        raise InputError(issues)
+    existing = [p for p in (workbook, plan_file) if os.path.lexists(p)]
     if existing and not force:
         names = " and ".join(str(p) for p in existing)
         raise OutputError(
             f"{names} already exist{'s' if len(existing) == 1 else ''}; nothing was written. Use --force to overwrite."
         )
     return workbook, plan_file
+
+
+def _unwritable(path: Path, scenario_path: Path) -> str | None:
+    """Why a file could not be created or replaced at `path`, or None."""
+    if path.name in ("", ".", ".."):
+        return "it names a folder, not a file"
+    folder = _nearest_existing(path.parent)
+    if not folder.is_dir():
+        return f"'{folder}' is a file, not a folder"
+    longest = _name_max(folder)
+    for part in path.parts:
+        if len(os.fsencode(part)) > longest:
+            return f"the name '{part[:24]}...' is {len(os.fsencode(part))} bytes; at most {longest} fit here"
+    if path.is_dir():
+        return "it is a folder"
+    if _same_file(path, scenario_path):
+        return "it is the scenario file"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder '{folder}' is not writable"
+    return None
+
+
+def _nearest_existing(folder: Path) -> Path:
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 255  # the limit of every common file system
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
+import stat
 import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,8 +20,12 @@ from typing import Any
 from planner.errors import InputError, Issue
 from planner.model import DEFAULT_OBJECTIVE, INTAKES, OBJECTIVES, Scenario, SectorGoal
 
-LARGEST_NUMBER = 1_000_000  # beyond any real term count, hour budget or weight
+LARGEST_NUMBER = 1_000_000  # beyond any real hour budget or weight
 LARGEST_AMOUNT = 10**12  # money: a national budget in pesos, far below the solver's 64-bit sums
+MAX_SCENARIO_BYTES = 2**20
+# A CONALEP programme has six semesters and a campus a handful of groups; the model grows with
+# terms x modules x sections, so values far beyond these would only exhaust memory and time.
+MOST = {"terms": 24, "sections": 100}
 
 TOP_KEYS = (
     "name",
@@ -259,7 +265,8 @@ def _lower_above_upper(read: Reader, fields: dict[str, Any], low: str, high: str
 
 def _parse(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows editors may start the file with a byte-order mark, which is not TOML.
+        return tomllib.loads(_read_bounded(path).decode("utf-8-sig"))
     except FileNotFoundError:
         raise InputError([Issue(path.name, f"the scenario file {path} does not exist.")]) from None
     except UnicodeDecodeError:
@@ -271,8 +278,37 @@ def _parse(path: Path) -> dict[str, Any]:
         raise InputError([Issue(path.name, f"the scenario file {path} cannot be read: {exc.strerror}.")]) from None
 
 
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes; a device or a runaway file (a link to /dev/zero) is refused, not read forever."""
+    with open(path, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+            raise InputError([Issue(path.name, f"{path} is a device, not a scenario file.")])
+        data = handle.read(MAX_SCENARIO_BYTES + 1)
+    if len(data) > MAX_SCENARIO_BYTES:
+        raise InputError(
+            [Issue(path.name, f"the file is larger than {MAX_SCENARIO_BYTES // 2**20} MB; a scenario is a few lines.")]
+        )
+    return data
+
+
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().split("\n", 1)[0].removesuffix(".")
+
+
+def _plausible(read: Reader, fields: dict[str, Any]) -> None:
+    for key, most in MOST.items():
+        if fields.get(key, 0) > most:
+            read.report(key, f"{fields.pop(key)} is more than {most}, the most this planner accepts.")
+
+
+def catalog_named_in(path: Path) -> Path | None:
+    """The catalog a scenario names, read leniently: its problems are reported with the scenario's."""
+    try:
+        value = _parse(Path(path)).get("catalog")
+    except InputError:
+        return None
+    return (Path(path).parent / value).resolve() if isinstance(value, str) and value.strip() else None
 
 
 def load_scenario(path: Path) -> Scenario:
@@ -286,6 +322,7 @@ def load_scenario(path: Path) -> Scenario:
     data = _parse(path)
     read = Reader(path.name, [])
     fields = _scenario(read, data, path)
+    _plausible(read, fields)
     if read.issues:
         raise InputError(read.issues)
     try:

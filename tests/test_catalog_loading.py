@@ -308,7 +308,9 @@ def test_file_above_the_size_cap_is_refused(tmp_path, monkeypatch):
 
     (issue,) = issues_of(path)
 
-    assert issue.startswith("catalog.xlsx: the file is ") and issue.endswith(" MB are refused.")
+    assert issue.startswith("catalog.xlsx: the file is larger than ") and issue.endswith(
+        " MB; files that large are refused."
+    )
 
 
 @pytest.mark.parametrize("content", [b"", b"not a zip at all", b"PK\x03\x04 truncated"])
@@ -325,10 +327,21 @@ def test_a_damaged_workbook_is_an_input_error_not_a_crash(tmp_path):
     path = tmp_path / "catalog.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("[Content_Types].xml", b"<Types><broken")
+        archive.writestr("xl/workbook.xml", b"<workbook><broken")
 
     (issue,) = issues_of(path)
 
     assert issue.startswith("catalog.xlsx: the workbook cannot be read: ")
+
+
+def test_a_zip_that_is_not_a_workbook_says_so(tmp_path):
+    path = tmp_path / "catalog.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", b"<document/>")
+
+    assert issues_of(path) == [
+        "catalog.xlsx: this is a zip archive but not an Excel workbook (it has no xl/workbook.xml)."
+    ]
 
 
 @settings(

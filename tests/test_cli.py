@@ -195,7 +195,8 @@ def test_a_plan_file_that_cannot_be_written_leaves_no_workbook(tmp_path):
     result = run("plan", TINY_SCENARIO, "--out", tmp_path / "plan.xlsx", "--json", tmp_path / "blocker" / "plan.json")
 
     assert result.exit_code == 2
-    assert "Cannot write" in result.stderr
+    assert "plan.json' cannot be written: '" in words(result.stderr)
+    assert "blocker' is a file, not a folder." in words(result.stderr)
     assert listing(tmp_path) == before
 
 

@@ -67,16 +67,20 @@ def write_table(
     headers = unique_headers(headers)
     formats = formats or {}
     align = align or {}
+    widths = [len(header) + styles.FILTER_BUTTON for header in headers]
     for offset, header in enumerate(headers):
         put(ws, top, left + offset, header)
         ws.cell(row=top, column=left + offset).font = styles.HEADER
-        _widen(ws, left + offset, len(header) + styles.FILTER_BUTTON)
     for r, values in enumerate(rows, start=top + 1):
         for offset, (header, value) in enumerate(zip(headers, values, strict=True)):
+            if value is None and header not in align:
+                continue  # an empty cell need not exist: sparse tables (the coverage matrix) stay fast
             put(ws, r, left + offset, value, formats.get(header))
             if header in align:
                 ws.cell(row=r, column=left + offset).alignment = align[header]
-            _widen(ws, left + offset, _display_length(value))
+            widths[offset] = max(widths[offset], _display_length(value))
+    for offset, width in enumerate(widths):  # once per column: the widest cell sets its width
+        _widen(ws, left + offset, width)
     if not rows:
         return write_line(ws, top + 1, none_text, column=left) if none_text else top + 1
     ref = f"{cell_name(top, left)}:{cell_name(top + len(rows), left + len(headers) - 1)}"

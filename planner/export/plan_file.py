@@ -8,6 +8,7 @@ from typing import Any
 
 import planner
 from planner.export.files import write_atomically
+from planner.export.paths import catalog_source
 from planner.result import PlanResult
 
 
@@ -101,7 +102,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
             }
             for s in result.stages
         ],
-        "catalog_source": catalog.source,
+        "catalog_source": catalog_source(problem),
         "catalog_fingerprint": catalog.fingerprint,
         "planner_version": planner.__version__,
         "ortools_version": result.solver.ortools_version,

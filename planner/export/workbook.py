@@ -26,6 +26,7 @@ from planner.export.cells import (
     write_table,
 )
 from planner.export.files import write_atomically
+from planner.export.paths import catalog_source, shown_path
 from planner.model import Scenario
 from planner.result import InstructorLoad, Placement, PlanResult, Status
 
@@ -494,7 +495,7 @@ def scenario_sheet(ws: Worksheet, result: PlanResult) -> None:
 
     row = write_line(ws, row + 1, "Catalog", styles.HEADING)
     facts = [
-        ("Source", catalog.source),
+        ("Source", catalog_source(problem)),
         ("Fingerprint", catalog.fingerprint or "not recorded"),
         ("Sectors", len(catalog.sectors)),
         ("Skills", len(catalog.skills)),
@@ -539,8 +540,8 @@ def _scenario_settings(s: Scenario) -> list[tuple[str, Any, str]]:
     )
     return [
         ("Name", s.name, "name"),
-        ("Scenario file", str(s.path) if s.path else "not read from a file", ""),
-        ("Catalog (as written in the scenario)", str(s.catalog) if s.catalog else "not set", "catalog"),
+        ("Scenario file", s.path.name if s.path else "not read from a file", ""),
+        ("Catalog (as written in the scenario)", shown_path(s.catalog, s.path) if s.catalog else "not set", "catalog"),
         ("Terms", s.terms, "terms"),
         ("Sections per module", s.sections, "sections"),
         ("Careers", careers, "careers"),

@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 from planner.errors import InfeasibleError
 from planner.model import Problem
 from planner.optimize.constraints import build
+from planner.optimize.running import run_solver
 
 
 def infeasibility(problem: Problem, seconds: float) -> InfeasibleError:
@@ -73,7 +74,7 @@ def _solve_under(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.01)
     solver.parameters.num_workers = 1  # core extraction runs in one worker, deterministically
-    status = solver.solve(model)
+    status = run_solver(solver, model)
     if status != cp_model.INFEASIBLE:
         return status, []
     by_index = {lit.index: lit for lit in literals}

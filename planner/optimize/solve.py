@@ -12,6 +12,7 @@ from planner.errors import NoPlanFoundError
 from planner.model import Problem
 from planner.optimize import explain
 from planner.optimize.constraints import OBJECTIVE_TERMS, PlanModel, build
+from planner.optimize.running import run_solver
 from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Progress, SolverInfo, Stage, Status
 
@@ -55,14 +56,14 @@ def solve(
     """
     options = options or SolveOptions()
     limit = options.time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
-    start = time.monotonic()
+    start = options.started if options.started is not None else time.monotonic()  # the run's clock
     pm = build(problem)
     objective = problem.scenario.objective
     stages: list[Stage] = []
     placements: tuple[Placement, ...] | None = None
     parameters: dict[str, object] = {}
     for number, name in enumerate(objective, start=1):
-        remaining = limit - (time.monotonic() - start)
+        remaining = limit - options.reserve - (time.monotonic() - start)
         if placements is not None and remaining < MIN_STAGE_SECONDS:
             break
         term, maximise, in_hours = OBJECTIVE_TERMS[name]
@@ -78,7 +79,7 @@ def solve(
             setattr(solver.parameters, key, value)
         reporter = _reporter(progress, name, number, len(objective), start, limit, solver, scale)
         stage_start = time.monotonic()
-        status = solver.solve(pm.model, reporter)
+        status = run_solver(solver, pm.model, reporter)
         seconds = time.monotonic() - stage_start
         if status == cp_model.INFEASIBLE and placements is None:
             raise explain.infeasibility(problem, limit - (time.monotonic() - start))

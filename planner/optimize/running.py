@@ -1,0 +1,77 @@
+"""Running CP-SAT so that Ctrl-C and SIGTERM stop it cleanly.
+
+CP-SAT catches SIGINT itself by default: Ctrl-C then only ends the search early, and the run goes
+on to write the plan found so far as if nothing had happened; after the first solve the handler it
+leaves behind kills the process outright. And Python runs signal handlers only in the main thread,
+between bytecodes, never while that thread is inside C++. So the solve runs in a worker thread
+with CP-SAT's own handler off, while the main thread waits in short slices: a signal raises there,
+the search is stopped, and the exception goes on to the CLI, which reports the interruption.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+WAIT_SLICE = 0.05  # seconds between chances for the main thread to notice a signal
+SETTLE_SECONDS = 5.0
+_TASKS = Path("/proc/self/task")
+
+
+def run_solver(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> Any:
+    """`solver.solve(model, callback)`, interruptible: a KeyboardInterrupt stops the search and is re-raised."""
+    solver.parameters.catch_sigint_signal = False
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["status"] = solver.solve(model, callback)
+        except BaseException as error:  # handed to the main thread, which re-raises it
+            outcome["error"] = error
+
+    threads_before = _os_threads()
+    worker = threading.Thread(target=work, name="cp-sat", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(WAIT_SLICE)
+    except BaseException:
+        solver.stop_search()
+        worker.join()
+        _settle(threads_before)
+        raise
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["status"]
+
+
+def _os_threads() -> int | None:
+    """The process's threads as the OS counts them (C++ ones included); None where that is unknown."""
+    try:
+        return len(os.listdir(_TASKS))
+    except OSError:
+        return None
+
+
+def _settle(before: int | None) -> None:
+    """Wait for CP-SAT's own threads to end after a stopped search.
+
+    solve() returns as soon as the search is stopped, while its pool's threads finish the tasks in
+    hand for a tenth of a second or so; a process that exits in that window is aborted by the C++
+    runtime ("terminate called without an active exception"), after the CLI has reported cleanly.
+    """
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while before is not None and time.monotonic() < deadline:
+        now = _os_threads()
+        if now is None or now <= before:
+            return
+        time.sleep(0.01)
