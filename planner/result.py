@@ -282,14 +282,18 @@ class PlanResult:
             if not cov.covered
         )
 
+    @cached_property
+    def _teachers(self) -> dict[str, list[tuple[str, int]]]:
+        """Skill -> (module, level) over the whole catalog, so each gap need not scan every module."""
+        out: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for ms in self.problem.catalog.module_skills:
+            out[ms.skill_id].append((ms.module_id, ms.level))
+        return out
+
     def _gap_reason(self, row_index: int) -> str:
         problem = self.problem
         demand = problem.demand_rows[row_index].demand
-        in_catalog = sorted(
-            ms.module_id
-            for ms in problem.catalog.module_skills
-            if ms.skill_id == demand.skill_id and ms.level >= demand.level
-        )
+        in_catalog = sorted(m for m, level in self._teachers.get(demand.skill_id, ()) if level >= demand.level)
         if not in_catalog:
             return f"no module in the catalog teaches {demand.skill_id} at level {demand.level}"
         covering = problem.demand_rows[row_index].covering
