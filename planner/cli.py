@@ -15,8 +15,9 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from planner import __version__
+from planner import __version__, i18n
 from planner.errors import InfeasibleError, InputError, PlannerError
+from planner.i18n import ngettext
 from planner.options import SolveOptions
 from planner.result import PlanResult, Progress
 from planner.signals import Interrupted, raising_on_stop
@@ -32,6 +33,21 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of unexpected errors.")]
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", help="Language of the workbook and messages: es or en (default: the scenario's, else es)."),
+]
+
+
+def _use_language(option: str | None, scenario: Path | None = None) -> None:
+    """--lang wins, then the scenario's `language`, then Spanish; an unknown --lang is refused."""
+    from planner.scenario import language_named_in
+
+    if option is not None and option not in i18n.languages():
+        err.print(f"--lang must be one of {', '.join(i18n.languages())}, not '{option}'.", markup=False)
+        raise typer.Exit(2)
+    chosen = option or (language_named_in(scenario) if scenario is not None else None)
+    i18n.use(chosen or i18n.DEFAULT_LANGUAGE)
 
 
 def _run(action: Callable[[], T], debug: bool, written: Callable[[], str] = lambda: "") -> T:
@@ -62,8 +78,12 @@ def _run(action: Callable[[], T], debug: bool, written: Callable[[], str] = lamb
 
 def _report(error: PlannerError) -> None:
     if isinstance(error, InputError):
-        count = len(error.issues)
-        err.print(f"Invalid input ({count} problem{'s' if count != 1 else ''}); nothing was written:", markup=False)
+        heading = ngettext(
+            "Invalid input ({count} problem); nothing was written:",
+            "Invalid input ({count} problems); nothing was written:",
+            len(error.issues),
+        )
+        err.print(heading, markup=False)
         for issue in error.issues:
             err.print(f"  {issue}", markup=False)
     elif isinstance(error, InfeasibleError):
@@ -92,6 +112,7 @@ def plan(
         typer.Option("--time-limit", min=0.1, help="Seconds for the whole run (default: scenario's, else 60)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
+    lang: LangOption = None,
     fast: Annotated[
         bool,
         typer.Option(
@@ -104,6 +125,7 @@ def plan(
 ) -> None:
     """Solve SCENARIO and write the Excel workbook and the JSON plan file."""
     started = time.monotonic()  # --time-limit bounds the whole run, from here
+    _use_language(lang, scenario)
     from planner.planning import make_plan, output_paths
 
     written: list[Path] = []
@@ -129,9 +151,11 @@ def validate(
         Path | None, typer.Argument(help="Catalog folder or .xlsx (default: the scenario's, else ./catalog).")
     ] = None,
     scenario: Annotated[Path | None, typer.Option(help="Also check this scenario against the catalog.")] = None,
+    lang: LangOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Check a catalog (and optionally a scenario) and report every problem found."""
+    _use_language(lang, scenario)
     from planner.planning import check_inputs
 
     def body() -> None:

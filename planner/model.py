@@ -261,6 +261,7 @@ class Scenario:
     excluded_modules: tuple[str, ...] = ()
     objective: tuple[str, ...] = DEFAULT_OBJECTIVE
     time_limit_seconds: float | None = None
+    language: str | None = None  # of the workbook and messages; --lang wins; None: the default
     total_hours_max: int | None = None
     term_hours_min: int = 0
     term_hours_max: int | None = None

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, Issue
+from planner.i18n import languages
 from planner.model import DEFAULT_OBJECTIVE, INTAKES, OBJECTIVES, Scenario, SectorGoal
 
 LARGEST_NUMBER = 1_000_000  # beyond any real hour budget or weight
@@ -38,6 +39,7 @@ TOP_KEYS = (
     "excluded_modules",
     "objective",
     "time_limit_seconds",
+    "language",
     "hours",
     "modules_per_term",
     "instructors",
@@ -235,6 +237,7 @@ def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
         "excluded_modules": read.names(data, "excluded_modules"),
         "objective": _objective(read, data),
         "time_limit_seconds": _time_limit(read, data),
+        "language": _language(read, data),
         "total_hours_max": read.whole(hours, "total_max", 0, "hours."),
         "term_hours_min": read.whole(hours, "term_min", 0, "hours."),
         "term_hours_max": read.whole(hours, "term_max", 0, "hours."),
@@ -300,6 +303,23 @@ def _plausible(read: Reader, fields: dict[str, Any]) -> None:
     for key, most in MOST.items():
         if fields.get(key, 0) > most:
             read.report(key, f"{fields.pop(key)} is more than {most}, the most this planner accepts.")
+
+
+def _language(read: Reader, data: dict[str, Any]) -> str | None:
+    value = read.text(data, "language")
+    if value is not None and value not in languages():
+        read.report("language", f"'{value}' is not a language of this planner; use {', '.join(languages())}.")
+        return None
+    return value
+
+
+def language_named_in(path: Path) -> str | None:
+    """The scenario's language, read leniently: every message, errors included, is in it."""
+    try:
+        value = _parse(Path(path)).get("language")
+    except InputError:
+        return None
+    return value if isinstance(value, str) and value in languages() else None
 
 
 def catalog_named_in(path: Path) -> Path | None:

@@ -36,8 +36,14 @@ TINY_CATALOG = TESTS / "fixtures" / "tiny_catalog"
 REPO = TESTS.parent
 
 
+def in_english(args: tuple[str | Path, ...]) -> list[str]:
+    """These tests read the English messages; Spanish, the default, is tested in test_language."""
+    words = [str(a) for a in args]
+    return [*words, "--lang", "en"] if words and words[0] in ("plan", "validate") else words
+
+
 def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(app, [str(a) for a in args])
+    result = CliRunner().invoke(app, in_english(args))
     assert "Traceback" not in result.output
     return result
 
@@ -241,7 +247,7 @@ def test_signals_are_held_while_files_are_renamed_and_delivered_after():
 
 def test_two_runs_on_the_same_output_one_wins_and_the_file_is_whole(tmp_path):
     workbook = tmp_path / "race.xlsx"
-    command = [sys.executable, "-m", "planner", "plan", str(TINY_SCENARIO), "--out", str(workbook)]
+    command = [sys.executable, "-m", "planner", "plan", str(TINY_SCENARIO), "--out", str(workbook), "--lang", "en"]
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outcomes = [(p.wait(timeout=120), p.stderr.read()) for p in runs]  # type: ignore[union-attr]
 
@@ -269,7 +275,17 @@ def slow_scenario(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_while_solving_stops_the_run_and_writes_nothing(tmp_path, slow_scenario, signum):
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "planner", "plan", str(slow_scenario), "--out", str(out / "p.xlsx")]
+    command = [
+        sys.executable,
+        "-m",
+        "planner",
+        "plan",
+        str(slow_scenario),
+        "--out",
+        str(out / "p.xlsx"),
+        "--lang",
+        "en",
+    ]
     process = subprocess.Popen(command + ["--time-limit", "60"], stderr=subprocess.PIPE, text=True)
     time.sleep(2.5)  # imports and loading take about one second; the search then runs for several
     sent = time.monotonic()
