@@ -69,7 +69,7 @@ def test_plan_writes_workbook_and_plan_file_and_prints_a_summary(tmp_path):
 
     assert result.exit_code == 0, result.output
     assert sorted(listing(tmp_path)) == ["out/tiny.json", "out/tiny.xlsx"]  # no temporary file left
-    assert openpyxl.load_workbook(workbook).sheetnames[:2] == ["Summary", "Plan"]
+    assert openpyxl.load_workbook(workbook).sheetnames[:3] == ["Curriculum map", "Summary", "Plan"]
     document = json.loads(workbook.with_suffix(".json").read_text(encoding="utf-8"))
     assert document["status"] == "OPTIMAL"
     summary = words(result.stdout)

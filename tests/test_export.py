@@ -12,6 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from planner import i18n
 from planner.errors import OutputError
 from planner.export import write_plan_file, write_workbook
 from planner.model import (
@@ -32,7 +33,7 @@ from planner.model import (
 )
 from planner.result import Placement, PlanResult, SolverInfo, Stage, Status
 
-SHEETS = ["Summary", "Plan", "Coverage", "Gaps", "Instructors", "Labs", "Scenario"]
+SHEETS = ["Curriculum map", "Summary", "Plan", "Coverage", "Gaps", "Instructors", "Labs", "Scenario"]
 PINNED_PLAN_COLUMNS = {"Term", "Module ID", "Module", "Hours", "Section", "Instructor ID"}
 FORMULA_NAME = "=SUM(A1)"
 
@@ -113,6 +114,15 @@ def tiny_result(with_instructors: bool = True, placements: tuple[Placement, ...]
     )
 
 
+@pytest.fixture(autouse=True)
+def in_english():
+    """These tests read the English labels; tests/test_workbook_language.py covers Spanish."""
+    before = i18n.current()
+    i18n.use("en")
+    yield
+    i18n.use(before)
+
+
 @pytest.fixture
 def result() -> PlanResult:
     made = tiny_result()
@@ -174,8 +184,9 @@ def test_term_totals_come_from_the_result(workbook, result):
     top_left, bottom_right = ws.tables["TermTotals"].ref.split(":")
     rows = list(ws[top_left:bottom_right])
     totals = [tuple(cell.value for cell in row) for row in rows[1:]]
-    # Term hours: M1 60 + M2 80 = 140; M3 40; M4 60 (counted once per module, not per section).
-    assert totals == [(1, 2, 140), (2, 1, 40), (3, 1, 60)]
+    # Term hours: M1 60 + M2 80 = 140; M3 40; M4 60 (counted once per module, not per section);
+    # group-hours count each of the two groups.
+    assert totals == [(1, 2, 140, 280), (2, 1, 40, 80), (3, 1, 60, 120)]
     assert result.term_hours == (140, 40, 60)
     plan = {(r["Module ID"], r["Term hours"]) for r in plan_rows(workbook["Plan"])}
     assert plan == {("M1", 140), ("M2", 140), ("M3", 40), ("M4", 60)}
@@ -200,7 +211,8 @@ def test_coverage_matrix_shows_taught_levels_and_uncovered_demands(workbook):
         for row in ws.iter_rows(min_row=2, values_only=True)
         if row[1] in {"S1", "S2", "S3", "S4", "S5", "S6"}
     }
-    assert rows["S2"]["M2"] == 3 and rows["S2"]["M1"] is None
+    m1, m2 = "Cleanroom basics (M1), term 1", f"{FORMULA_NAME} (M2), term 1"
+    assert rows["S2"][m2] == 3 and rows["S2"][m1] is None
     assert rows["S2"]["Covered"] == "yes"
     assert rows["S6"]["Covered"] == "no"  # only M5 teaches metrology, and it is not taken
     assert rows["S4"]["Skill"] == "@x injected"
@@ -225,9 +237,9 @@ def test_instructor_loads_against_capacity(workbook):
     # groups of M1 (60 h) in term 1 and of M3 (40 h) in term 2; I2 both groups of M2 (80 h, term 1)
     # and M4 (60 h, term 3): 280 h in autumn, 15.6 h/week over 18 weeks.
     i1, i2 = rows["I1"], rows["I2"]
-    assert (i1["Autumn (1, 3) h"], i1["Spring (2) h"]) == (120, 80)
-    assert (i2["Autumn (1, 3) h"], i2["Spring (2) h"]) == (280, 0)
-    assert i2["Autumn (1, 3) h/week"] == pytest.approx(280 / 18)
+    assert (i1["Autumn (1, 3) hours"], i1["Spring (2) hours"]) == (120, 80)
+    assert (i2["Autumn (1, 3) hours"], i2["Spring (2) hours"]) == (280, 0)
+    assert i2["Autumn (1, 3) hours/week"] == pytest.approx(280 / 18)
     assert (i1["Floor h/week"], i1["Cap h/week"]) == (pytest.approx(80 / 18), pytest.approx(200 / 18))
     assert i1["Contract"] == i2["Contract"] == "within the contract"
     # Cost: I1 200 per hour x 200 h; I2 250 per hour x 280 h.
@@ -244,8 +256,8 @@ def test_lab_use_per_period_against_capacity(workbook):
             "Lab ID": "WB",
             "Lab": "Wire bonder",
             "Capacity per period (h)": 200,
-            "Autumn (1, 3) h": 160,
-            "Spring (2) h": 0,
+            "Autumn (1, 3) hours": 160,
+            "Spring (2) hours": 0,
             "Peak use %": pytest.approx(0.8),
         }
     ]
@@ -394,3 +406,118 @@ def test_an_unwritable_target_is_an_output_error(result, tmp_path):
     with pytest.raises(OutputError, match="plan.xlsx"):
         write_workbook(result, folder, force=True)
     assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]
+
+
+# --- version 2: the curriculum map, the plan's hours and the plain summary ---------------------
+
+
+def with_catalog_columns(result: PlanResult) -> PlanResult:
+    """The same plan over a catalog that has the optional `nucleo` and `credits` module columns."""
+    from dataclasses import replace
+
+    extra = {"M1": {"nucleo": "Profesional", "credits": "9"}, "M2": {"nucleo": "Básico", "credits": "7.5"}}
+    catalog = result.problem.catalog
+    modules = tuple(replace(m, extra={**m.extra, **extra.get(m.module_id, {})}) for m in catalog.modules)
+    problem = Problem.build(replace(catalog, modules=modules), result.problem.scenario)
+    return PlanResult(problem, result.status, result.placements, result.stages, result.solver)
+
+
+def test_curriculum_map_has_a_column_per_term_and_prints_on_one_page(workbook):
+    ws = workbook.worksheets[0]
+    assert ws.title == "Curriculum map"
+    assert [ws.cell(row=3, column=t).value for t in (1, 2, 3)] == ["Term 1", "Term 2", "Term 3"]
+    term_1 = [ws.cell(row=r, column=1).value for r in (4, 5)]
+    assert term_1 == [
+        "M1 Cleanroom basics\n3.3 h/week, 60 h per term\nCareer: Electrónica Industrial",
+        f"M2 {FORMULA_NAME}\n4.4 h/week, 80 h per term\nCareer: Electrónica Industrial",
+    ]
+    assert ws.cell(row=4, column=3).value.startswith("M4 -Soldadura\n3.3 h/week, 60 h per term")
+    assert [ws.cell(row=6, column=t).value for t in (1, 2, 3)] == [
+        "2 modules, 140 h (7.8 h/week)",
+        "1 module, 40 h (2.2 h/week)",
+        "1 module, 60 h (3.3 h/week)",
+    ]
+    assert ws["A7"].value == "Whole programme: 4 modules, 240 h in 3 terms."
+    setup = ws.page_setup
+    assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 1)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_curriculum_map_shows_the_nucleo_where_the_catalog_has_one(result):
+    from planner.export.workbook import build_workbook
+
+    ws = build_workbook(with_catalog_columns(result))["Curriculum map"]
+    assert ws["A4"].value.endswith("\nCore: Profesional")
+    assert ws["B4"].value.endswith("\nCareer: Electrónica Industrial")  # M3 has no nucleo
+
+
+def test_plan_has_hours_per_week_and_group_hours(workbook):
+    rows = plan_rows(workbook["Plan"])
+    m2 = next(r for r in rows if r["Module ID"] == "M2")
+    assert m2["Hours per week"] == pytest.approx(80 / 18)
+    assert m2["Module group-hours"] == 160  # 80 h x 2 groups
+    assert "Core" not in m2 and "Credits" not in m2  # the catalog has no such columns
+    assert workbook["Plan"].oddFooter.center.text == "Total group-hours of the plan: 480"
+
+
+def test_plan_hours_per_week_follow_the_scenarios_weeks(result, tmp_path):
+    from dataclasses import replace
+
+    scenario = replace(result.problem.scenario, weeks_per_term=20)
+    problem = Problem.build(result.problem.catalog, scenario)
+    write_workbook(
+        PlanResult(problem, result.status, result.placements, result.stages, result.solver), tmp_path / "p.xlsx"
+    )
+    rows = plan_rows(openpyxl.load_workbook(tmp_path / "p.xlsx")["Plan"])
+    assert {r["Module ID"]: r["Hours per week"] for r in rows} == {"M1": 3, "M2": 4, "M3": 2, "M4": 3}
+
+
+def test_plan_shows_the_catalogs_nucleo_and_credits(result, tmp_path):
+    write_workbook(with_catalog_columns(result), tmp_path / "plan.xlsx")
+    frame = pd.read_excel(tmp_path / "plan.xlsx", sheet_name="Plan")
+    assert len(frame) == 8
+    by_module = frame.drop_duplicates("Module ID").set_index("Module ID")
+    assert by_module.loc["M1", "Core"] == "Profesional" and by_module.loc["M1", "Credits"] == 9
+    assert by_module.loc["M2", "Credits"] == 7.5
+    assert pd.isna(by_module.loc["M3", "Core"])
+
+
+def test_summary_starts_with_plain_sentences(workbook):
+    lines = [workbook["Summary"].cell(row=r, column=1).value for r in range(1, 8)]
+    assert lines[:6] == [
+        "Curriculum plan: Técnico en semiconductores",
+        "Optimal: proven to be the best plan possible",
+        "100% of what the Semiconductores sector needs is covered; no need remains open.",
+        # S6 (importance 2 of 5) is open: only M5 teaches it and no instructor can teach M5.
+        "60% of what the Dispositivos médicos sector needs is covered; 1 need remains open.",
+        "1 because no instructor can teach the module.",
+        "Rule check: the plan keeps every planning rule of the scenario.",
+    ]
+    figures = workbook["Summary"].tables["KeyFigures"].ref
+    names = [row[0].value for row in workbook["Summary"][figures]]
+    assert "Coverage score" in names  # the raw score lives in the details table
+
+
+def test_gap_causes_are_counted_per_cause():
+    from planner.export.sentences import gap_cause
+    from planner.result import Gap
+
+    demand = Demand("semi", "S1", 2, 3)
+    reasons = {
+        "no module in the catalog teaches S1 at level 2": "no_module",
+        "M5 cannot be taken: no instructor is qualified to teach it": "no_instructor",
+        "M3 cannot be taken: its prerequisite M1 cannot be taken": "blocked",
+        "lab WB (Wire bonder) is full in term 1: adding M2 needs 160 h there, and 0 h of 200 are free": "lab_full",
+        "adding M2 (80 h) would exceed total_max 100 h (plan uses 60 h)": "hour_limits",
+    }
+    assert {r: gap_cause(Gap(demand, r)) for r in reasons} == reasons
+
+
+def test_coverage_prints_one_sector_per_page(workbook):
+    ws = workbook["Coverage"]
+    sectors = [row[0] for row in ws.iter_rows(min_row=2, max_row=7, values_only=True)]
+    assert sectors == ["Semiconductores"] * 3 + ["Dispositivos médicos"] * 3
+    assert [brk.id for brk in ws.row_breaks.brk] == [4]  # after the last semiconductor row
+    assert ws.print_title_rows == "$1:$1"
+    assert (ws.page_setup.orientation, ws.page_setup.fitToWidth) == ("landscape", 1)
+    assert ws.tables["CoverageMatrix"].autoFilter is not None

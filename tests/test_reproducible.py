@@ -55,7 +55,7 @@ def written(tmp_path_factory) -> tuple[openpyxl.Workbook, dict]:
         f'name = "Two sections"\ncatalog = "{TINY_CATALOG.as_posix()}"\nterms = 3\nsections = 2\n',
         encoding="utf-8",
     )
-    result = CliRunner().invoke(app, ["plan", str(scenario), "--out", str(folder / "plan.xlsx")])
+    result = CliRunner().invoke(app, ["plan", str(scenario), "--out", str(folder / "plan.xlsx"), "--lang", "en"])
     assert result.exit_code == 0, result.output
     document = json.loads((folder / "plan.json").read_text(encoding="utf-8"))
     return openpyxl.load_workbook(folder / "plan.xlsx"), document

@@ -14,6 +14,7 @@ from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -109,9 +110,9 @@ def cell_name(row: int, column: int) -> str:
     return f"{get_column_letter(column)}{row}"
 
 
-def flag_no(ws: Worksheet, first_row: int, last_row: int, column: int) -> None:
-    """Colour the "no" cells of a yes/no column, so unmet goals and uncovered demands stand out."""
-    flag_word(ws, first_row, last_row, column, ("no",))
+def flag_no(ws: Worksheet, first_row: int, last_row: int, column: int, no: str) -> None:
+    """Colour the `no` cells of a yes/no column, so unmet goals and uncovered demands stand out."""
+    flag_word(ws, first_row, last_row, column, (no,))
 
 
 def flag_word(ws: Worksheet, first_row: int, last_row: int, column: int, words: Sequence[str]) -> None:
@@ -205,6 +206,24 @@ def fit_to_page_width(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+
+
+def stand_upright(ws: Worksheet, row: int, first: int, last: int) -> None:
+    """Turn the headers of columns first..last upright and keep the columns narrow (long module names)."""
+    for column in range(first, last + 1):
+        ws.cell(row=row, column=column).alignment = styles.UPRIGHT
+        ws.column_dimensions[get_column_letter(column)].width = styles.UPRIGHT_WIDTH
+    ws.row_dimensions[row].height = styles.UPRIGHT_HEIGHT
+
+
+def break_between(ws: Worksheet, groups: Sequence[Any], first_row: int) -> None:
+    """A printed page break wherever the group changes, so each group starts its own page.
+
+    `groups` holds the group of each row from `first_row` down.
+    """
+    for offset in range(1, len(groups)):
+        if groups[offset] != groups[offset - 1]:
+            ws.row_breaks.append(Break(id=first_row + offset - 1))  # the break falls below this row
 
 
 def _widen(ws: Worksheet, column: int, length: int) -> None:

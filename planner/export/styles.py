@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 TITLE = Font(bold=True, size=14)
 HEADING = Font(bold=True, size=12)
@@ -10,9 +10,24 @@ HEADER = Font(bold=True)
 NOTE = Font(italic=True, color="595959")
 ALERT = Font(bold=True, color="C00000")
 TOTAL = Font(bold=True)
+SENTENCE = Font(size=11)  # the Summary's plain sentences: body text, not a grey note
 # Columns that mix numbers and words read better aligned one way; small numbers sit centred.
 LEFT = Alignment(horizontal="left")
 CENTER = Alignment(horizontal="center")
+INDENTED = Alignment(indent=2)
+# Multi-line cells (the curriculum map, the summary's sentences) wrap and start at the top.
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+# Module columns of the coverage matrix: names turned upright keep 50 columns printable.
+UPRIGHT = Alignment(text_rotation=90, wrap_text=True, vertical="bottom", horizontal="center")
+UPRIGHT_WIDTH = 6
+UPRIGHT_HEIGHT = 150  # points: room for a module name read sideways
+
+# The curriculum map: a grid of boxed modules under shaded semester headings.
+HEADER_LIGHT = Font(bold=True, size=12)
+MAP_HEADER_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
+_THIN = Side(style="thin", color="808080")
+MAP_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+LINE_POINTS = 15  # height of one line of 11-point text
 
 # Light red behind "no" in Met / Covered columns, so unmet goals stand out when scrolling.
 NO_FILL = PatternFill(fill_type="solid", start_color="FFC7CE", end_color="FFC7CE")

@@ -1,0 +1,176 @@
+"""The workbook speaks one language: Spanish labels by default, English ones with --lang en.
+
+Labels are every text the workbook writes itself (sheet names, headers, words in cells, notes,
+chart titles, the print footer); catalog text is shown as written and is left out of the check.
+The two vocabularies come from the workbook's own catalog (workbook.po): the words only its
+English source strings use, and the words only its Spanish translations use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from babel.messages.pofile import read_po
+from test_export import FORMULA_NAME, tiny_result, with_catalog_columns
+
+from planner import i18n
+from planner.export import write_workbook
+from planner.export.workbook import build_workbook
+from planner.result import PlanResult
+
+PO = Path(i18n.__file__).parent / "locale" / "es" / "LC_MESSAGES" / "workbook.po"
+WORD = re.compile(r"[^\W\d_]{2,}")
+PLACEHOLDER = re.compile(r"\{\w+\}")
+IDENTIFIER = re.compile(r"[\w-]*[_.][\w.-]*")  # scenario keys and solver parameters: budget.max_cost
+
+
+def words(text: str) -> set[str]:
+    return {w.casefold() for w in WORD.findall(PLACEHOLDER.sub(" ", text))}
+
+
+def vocabularies() -> tuple[set[str], set[str]]:
+    """(words only the English labels use, words only the Spanish labels use)."""
+    with PO.open("rb") as source:
+        catalog = read_po(source, locale="es")
+    english: set[str] = set()
+    spanish: set[str] = set()
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        english |= set().union(*(words(m) for m in ids))
+        spanish |= set().union(*(words(m) for m in strings))
+    return english - spanish, spanish - english
+
+
+def not_labels(result: PlanResult) -> list[str]:
+    """Catalog and scenario text, and the gap reasons and rule checks (worded by planner.words)."""
+    catalog, scenario = result.problem.catalog, result.problem.scenario
+    texts = [scenario.name, catalog.source or "", catalog.fingerprint or ""]
+    for rows in (catalog.sectors, catalog.skills, catalog.modules, catalog.instructors, catalog.labs):
+        for row in rows:
+            texts += [v for v in vars(row).values() if isinstance(v, str)]
+    texts += [v for m in catalog.modules for v in m.extra.values()]
+    texts += [str(g.reason) for g in result.gaps] + result.violations()
+    return sorted({t for t in texts if t}, key=len, reverse=True)
+
+
+def label_texts(book: openpyxl.Workbook, result: PlanResult) -> Iterator[tuple[str, str]]:
+    """(where, text) of every label: cell texts with the catalog text cut out, sheet names, charts."""
+    skip = not_labels(result)
+    for ws in book.worksheets:
+        yield ws.title, ws.title
+        keys = _scenario_key_cells(ws)
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.coordinate not in keys:
+                    text = cell.value
+                    for catalog_text in skip:
+                        text = text.replace(catalog_text, " ")
+                    yield f"{ws.title}!{cell.coordinate}", IDENTIFIER.sub(" ", text)
+        for chart in ws._charts:
+            title = "".join(r.t for p in chart.title.tx.rich.p for r in p.r or ())
+            yield f"{ws.title} chart", title
+        if ws.oddFooter.center.text:
+            yield f"{ws.title} footer", ws.oddFooter.center.text
+
+
+def _scenario_key_cells(ws) -> set[str]:
+    """The Scenario sheet's key column holds the scenario file's own keys, which are not translated."""
+    if "ScenarioSettings" not in ws.tables:
+        return set()
+    return {row[2].coordinate for row in ws[ws.tables["ScenarioSettings"].ref][1:]}
+
+
+def foreign_words(language: str, result: PlanResult) -> dict[str, set[str]]:
+    """Build the workbook in `language`; return the labels holding words of the other language."""
+    english_only, spanish_only = vocabularies()
+    foreign = spanish_only if language == "en" else english_only
+    before = i18n.current()
+    i18n.use(language)
+    try:
+        book = build_workbook(result)
+    finally:
+        i18n.use(before)
+    found = {where: words(text) & foreign for where, text in label_texts(book, result)}
+    return {where: bad for where, bad in found.items() if bad}
+
+
+RESULTS = {
+    "staffed": lambda: tiny_result(),
+    "no instructors": lambda: tiny_result(with_instructors=False),
+    "nucleo and credits": lambda: with_catalog_columns(tiny_result()),
+    "empty plan": lambda: tiny_result(placements=()),
+}
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.parametrize("case", sorted(RESULTS))
+def test_no_label_is_in_the_other_language(language, case):
+    assert foreign_words(language, RESULTS[case]()) == {}
+
+
+def test_the_check_finds_labels_of_the_wrong_language():
+    """The vocabularies really tell the languages apart: each workbook fails the other's check."""
+    english_only, spanish_only = vocabularies()
+    assert {"term", "hours", "instructor", "coverage", "module", "yes"} <= english_only
+    assert {"semestre", "horas", "docente", "cobertura", "módulo", "sí"} <= spanish_only
+    result = tiny_result()
+    # An English workbook is what a Spanish one would be if no label were translated, and back.
+    for built_in, words_of_built in (("en", english_only), ("es", spanish_only)):
+        i18n.use(built_in)
+        book = build_workbook(result)
+        found = {w for _where, text in label_texts(book, result) for w in words(text)}
+        assert len(found & words_of_built) > 50, built_in
+    i18n.use(i18n.DEFAULT_LANGUAGE)
+
+
+@pytest.fixture
+def spanish(tmp_path: Path) -> Path:
+    i18n.use("es")
+    path = tmp_path / "plan.xlsx"
+    write_workbook(with_catalog_columns(tiny_result()), path)
+    return path
+
+
+def test_spanish_sheet_names_and_pinned_plan_headers(spanish):
+    book = openpyxl.load_workbook(spanish)
+    assert book.sheetnames == [
+        "Mapa curricular",
+        "Resumen",
+        "Plan",
+        "Cobertura",
+        "Brechas",
+        "Docentes",
+        "Laboratorios",
+        "Escenario",
+    ]
+    frame = pd.read_excel(spanish, sheet_name="Plan")
+    assert list(frame.columns[:7]) == ["Semestre", "Clave", "Módulo", "Carrera", "Núcleo", "Créditos", "Horas"]
+    assert {"Horas por semana", "Grupo", "Clave docente", "Horas-grupo del módulo"} <= set(frame.columns)
+    assert len(frame) == 8
+    m2 = frame[frame["Clave"] == "M2"].iloc[0]
+    assert (m2["Módulo"], m2["Grupo"], m2["Clave docente"], m2["Horas"]) == (FORMULA_NAME, 1, "I2", 80)
+
+
+def test_spanish_map_summary_and_yes_no(spanish):
+    book = openpyxl.load_workbook(spanish)
+    ws = book["Mapa curricular"]
+    assert [ws.cell(row=3, column=t).value for t in (1, 2, 3)] == ["Semestre 1", "Semestre 2", "Semestre 3"]
+    assert ws["A4"].value == "M1 Cleanroom basics\n3.3 h/semana, 60 h/semestre\nNúcleo: Profesional"
+    assert ws["A6"].value == "2 módulos, 140 h (7.8 h/semana)"
+    summary = [book["Resumen"].cell(row=r, column=1).value for r in range(3, 6)]
+    assert summary == [
+        "Se cubre el 100 % de lo que necesita el sector Semiconductores; no queda ninguna necesidad abierta.",
+        "Se cubre el 60 % de lo que necesita el sector Dispositivos médicos; queda 1 necesidad abierta.",
+        "1 porque ningún docente puede impartir el módulo.",
+    ]
+    coverage = book["Cobertura"]
+    covered = [row[-2] for row in coverage.iter_rows(min_row=2, max_row=7, values_only=True)]
+    assert sorted(set(covered)) == ["no", "sí"]
