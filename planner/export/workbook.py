@@ -29,6 +29,7 @@ from planner.export.files import write_atomically
 from planner.export.paths import catalog_source, shown_path
 from planner.model import Scenario
 from planner.result import InstructorLoad, Placement, PlanResult, Status
+from planner.words.reasons import say
 
 LEVEL_WORDS = {1: "awareness", 2: "operational", 3: "proficient"}
 
@@ -82,7 +83,7 @@ def summary_sheet(ws: Worksheet, result: PlanResult) -> None:
     if broken:
         row = write_line(ws, row, f"Rule check: this plan breaks {len(broken)} planning rule(s):", styles.ALERT)
         for rule in broken:
-            row = write_line(ws, row, f"- {rule}", styles.ALERT)
+            row = write_line(ws, row, f"- {say(rule)}", styles.ALERT)
     else:
         row = write_line(ws, row, "Rule check: the plan keeps every planning rule of the scenario.")
     row = write_line(ws, row + 1, "Key figures", styles.HEADING)
@@ -309,7 +310,7 @@ def gaps_sheet(ws: Worksheet, result: PlanResult) -> None:
             catalog.skill_by_id[g.demand.skill_id].name,
             g.demand.level,
             g.demand.importance,
-            g.reason,
+            say(g.reason),
         )
         for g in result.gaps
     ]
