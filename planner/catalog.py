@@ -177,11 +177,11 @@ def _csv_lines(text: str, label: str, issues: list[Issue]) -> list[list[str]] | 
 def _csv_problem(exc: csv.Error) -> str:
     text = str(exc)
     if "unexpected end of data" in text:
-        return 'a quote (") opens a cell in this row and is never closed'
+        return _('a quote (") opens a cell in this row and is never closed')
     if "expected after" in text:
-        return 'text follows the closing quote of a cell; a quote inside a quoted cell is written twice ("")'
+        return _('text follows the closing quote of a cell; a quote inside a quoted cell is written twice ("")')
     if "NUL" in text:
-        return "it holds a NUL byte, so it is not a text file"
+        return _("it holds a NUL byte, so it is not a text file")
     return text
 
 
@@ -322,7 +322,7 @@ def _near(name: str, available: Iterable[str]) -> str:
     """A hint when the wanted name exists with other capitals or spaces, the commonest slip."""
     for other in available:
         if other != name and _visible(other).strip().casefold() == name.casefold():
-            return f" (there is '{_escaped(other)}'; rename it to '{name}')"
+            return _(" (there is '{other}'; rename it to '{name}')", other=_escaped(other), name=name)
     return ""
 
 
@@ -414,11 +414,11 @@ _ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 
 def _ole2_kind(data: bytes) -> str:
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return (
+        return _(
             "this workbook is protected with a password, so it cannot be read; open it in Excel, remove the "
             "password (File > Info > Protect Workbook > Encrypt with Password) and save it again."
         )
-    return "this is an Excel 97-2003 (.xls) file with an .xlsx name; save it as an Excel Workbook (.xlsx)."
+    return _("this is an Excel 97-2003 (.xls) file with an .xlsx name; save it as an Excel Workbook (.xlsx).")
 
 
 def _check_kind(archive: zipfile.ZipFile, label: str) -> None:
@@ -447,7 +447,9 @@ def _read_workbook(path: Path, issues: list[Issue]) -> tuple[dict[str, Table], s
         raise
     except zipfile.BadZipFile:
         damaged = (
-            "it is damaged or cut short" if data.startswith(b"PK") else "it is not a zip archive, as .xlsx files are"
+            _("it is damaged or cut short")
+            if data.startswith(b"PK")
+            else _("it is not a zip archive, as .xlsx files are")
         )
         raise _refuse(path.name, _("this is not a readable .xlsx workbook: {damaged}.", damaged=damaged)) from None
     except Exception as exc:  # damaged files raise all kinds of errors in zipfile and openpyxl
@@ -473,7 +475,7 @@ def _read_sheets(data: bytes, file_name: str, issues: list[Issue]) -> tuple[dict
                 continue  # other sheets (notes, charts) are the user's own business
             sheet.reset_dimensions()  # the stored used range may be wrong; read what is really there
             lines = [[_cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
-            table = _make_table(name, f"{file_name}, sheet {name}", lines, issues)
+            table = _make_table(name, _("{file}, sheet {sheet}", file=file_name, sheet=name), lines, issues)
             if table is not None:
                 tables[name] = table
         return tables, list(workbook.sheetnames)
@@ -558,7 +560,7 @@ class RowReader:
                 self.report(column, _("this required cell is empty."))
             return None
         if not _WHOLE.fullmatch(value):
-            hint = f"; write {value.split('.')[0]}" if _WHOLE_WITH_ZEROS.fullmatch(value) else ""
+            hint = _("; write {whole}", whole=value.split(".")[0]) if _WHOLE_WITH_ZEROS.fullmatch(value) else ""
             self.report(column, _("'{value}' is not a whole number{hint}.", value=_clip(value), hint=hint))
             return None
         # Python refuses to convert thousands of digits, and anything past 15 is too large anyway.
@@ -735,7 +737,9 @@ def _duplicates(table: Table, issues: list[Issue]) -> None:
         if values not in first_row:
             first_row[values] = row.number
             continue
-        named = " with ".join(f"{column} '{value}'" for column, value in zip(key, values, strict=True))
+        named = _(" with ").join(
+            _("{column} '{value}'", column=column, value=value) for column, value in zip(key, values, strict=True)
+        )
         issues.append(
             Issue(
                 table.label,
@@ -911,8 +915,11 @@ def _listed_without(tables: dict[str, Table], table: str, needed: str, issues: l
 def _read_campus(folder: Path, issues: list[Issue]) -> tuple[dict[str, Table], str]:
     """A campus folder's roster and labs; the folder must exist, its files are each optional."""
     if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "does not exist"
-        raise InputError([Issue(str(folder), _("the campus folder (scenario key campus) {what}.", what=what))])
+        if folder.exists():
+            message = _("the campus folder (scenario key campus) is a file, not a folder.")
+        else:
+            message = _("the campus folder (scenario key campus) does not exist.")
+        raise InputError([Issue(str(folder), message)])
     try:
         return _read_folder(folder, issues, names=CAMPUS_TABLES, required=(), prefix=f"{folder.name}/")
     except OSError as exc:
@@ -934,7 +941,7 @@ def _read_source(path: Path, issues: list[Issue]) -> tuple[dict[str, Table], str
             [Issue(str(path), _("the catalog cannot be read: {value}.", value=exc.strerror or exc))]
         ) from None
     if path.suffix.lower() == ".csv":
-        message = "a catalog is the folder that holds the CSV files; give the folder, not one file."
+        message = _("a catalog is the folder that holds the CSV files; give the folder, not one file.")
     else:
-        message = "a catalog must be a folder of CSV files or an .xlsx workbook."
+        message = _("a catalog must be a folder of CSV files or an .xlsx workbook.")
     raise InputError([Issue(str(path), message)])

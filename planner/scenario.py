@@ -69,7 +69,11 @@ class Reader:
         for key in table:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"the keys here are {', '.join(allowed)}."
+                hint = (
+                    _("did you mean '{key}'?", key=close[0])
+                    if close
+                    else _("the keys here are {keys}.", keys=", ".join(allowed))
+                )
                 self.report(prefix + key, _("unknown key '{key}'; {hint}", key=key, hint=hint))
 
     def table(self, parent: dict[str, Any], key: str, prefix: str = "") -> dict[str, Any]:
@@ -140,7 +144,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     if isinstance(value, list):
         return "[" + ", ".join(_shown(v) for v in value) + "]"
     return str(value)
@@ -171,7 +175,7 @@ def _objective(read: Reader, data: dict[str, Any]) -> tuple[str, ...]:
     for name in names:
         if name not in OBJECTIVES:
             close = difflib.get_close_matches(name, OBJECTIVES, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"use {', '.join(OBJECTIVES)}."
+            hint = _("did you mean '{key}'?", key=close[0]) if close else _("use {keys}.", keys=", ".join(OBJECTIVES))
             read.report("objective", _("'{name}' is not an objective; {hint}", name=name, hint=hint))
     return names
 
@@ -211,7 +215,7 @@ def _intake(read: Reader, calendar: dict[str, Any]) -> str | None:
     value = read.text(calendar, "intake", "calendar.")
     if value is not None and value not in INTAKES:
         close = difflib.get_close_matches(value, INTAKES, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"use {', '.join(INTAKES)}."
+        hint = _("did you mean '{key}'?", key=close[0]) if close else _("use {keys}.", keys=", ".join(INTAKES))
         read.report("calendar.intake", _("'{value}' is not an intake; {hint}", value=value, hint=hint))
         return None
     return value

@@ -100,15 +100,15 @@ def _failed(target: Path, error: OSError) -> OutputError:
 
 
 def os_problem(error: OSError) -> str:
-    """The system's reason for a failed write, in the user's language where it is a common one."""
+    """The system's reason for a failed write (its own English words), translated where it is a common one."""
     known = {
-        errno.EACCES: _("permission denied"),
-        errno.EPERM: _("operation not permitted"),
-        errno.ENOSPC: _("no space left on the device"),
-        errno.EROFS: _("the file system is read-only"),
-        errno.ENOENT: _("no such file or folder"),
-        errno.EISDIR: _("it is a folder"),
-        errno.ENAMETOOLONG: _("the name is too long"),
+        errno.EACCES: _("Permission denied"),
+        errno.EPERM: _("Operation not permitted"),
+        errno.ENOSPC: _("No space left on device"),
+        errno.EROFS: _("Read-only file system"),
+        errno.ENOENT: _("No such file or directory"),
+        errno.EISDIR: _("Is a directory"),
+        errno.ENAMETOOLONG: _("File name too long"),
     }
     return known.get(error.errno or 0) or str(error.strerror or error)
 
