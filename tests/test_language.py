@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from babel.messages.extract import extract_from_dir
 from typer.testing import CliRunner, Result
 
