@@ -27,6 +27,7 @@ from pathlib import Path
 
 from benchmarks import generate, published
 from benchmarks.files import Instance, write_instance
+from planner.words.reasons import say
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "BENCHMARKS.md"
@@ -74,7 +75,7 @@ def planner_worker(scenario_path: Path, time_limit: float, reproducible: bool = 
         "status": result.status.value,
         "objectives": result.objectives,
         "stages": [[s.objective, s.value, s.bound, s.proven, s.seconds] for s in result.stages],
-        "violations": result.violations(),
+        "violations": [say(r) for r in result.violations()],
         "seconds": clock.laps,
         "size": _size(problem),
         "limits": _limits(result),
@@ -94,7 +95,7 @@ def highs_worker(scenario_path: Path, time_limit: float) -> dict:
         "status": run.status,
         "objectives": run.result.objectives if run.result else None,
         "stages": [[s.objective, s.value, s.bound, s.proven, s.seconds] for s in run.stages],
-        "violations": run.result.violations() if run.result else [],
+        "violations": [say(r) for r in run.result.violations()] if run.result else [],
         "seconds": {"build": run.build_seconds, "solve": run.seconds - run.build_seconds},
     }
 

@@ -28,6 +28,7 @@ from typing import Any
 import openpyxl
 
 from planner.errors import InputError, Issue
+from planner.i18n import _
 from planner.model import (
     Catalog,
     Demand,
@@ -124,7 +125,7 @@ class Table:
 def _make_table(name: str, label: str, lines: list[list[str]], issues: list[Issue]) -> Table | None:
     """Build a table from rows of text cells; the first row is the header (spreadsheet row 1)."""
     if not lines or all(cell.strip() == "" for cell in lines[0]):
-        issues.append(Issue(label, "the first row must be the header row with the column names, but it is empty."))
+        issues.append(Issue(label, _("the first row must be the header row with the column names, but it is empty.")))
         return None
     header = lines[0]
     position: dict[str, int] = {}
@@ -132,7 +133,14 @@ def _make_table(name: str, label: str, lines: list[list[str]], issues: list[Issu
         if column == "":
             continue  # spreadsheets often carry empty trailing columns; they hold nothing to read
         if column in position:
-            issues.append(Issue(label, f"the column '{_clip(column)}' appears more than once.", row=1, column=column))
+            issues.append(
+                Issue(
+                    label,
+                    _("the column '{column}' appears more than once.", column=_clip(column)),
+                    row=1,
+                    column=column,
+                )
+            )
             continue
         position[column] = index
     table = Table(name, label, list(position))
@@ -158,7 +166,9 @@ def _csv_lines(text: str, label: str, issues: list[Issue]) -> list[list[str]] | 
             lines.append(cells)
     except csv.Error as exc:
         # The record being read is the one at fault: for a quote never closed, the row it opens in.
-        issues.append(Issue(label, f"this is not a well-formed CSV file: {_csv_problem(exc)}.", row=len(lines) + 1))
+        issues.append(
+            Issue(label, _("this is not a well-formed CSV file: {exc}.", exc=_csv_problem(exc)), row=len(lines) + 1)
+        )
         return None
     _overlong_rows(lines, label, issues)
     return lines
@@ -167,11 +177,11 @@ def _csv_lines(text: str, label: str, issues: list[Issue]) -> list[list[str]] | 
 def _csv_problem(exc: csv.Error) -> str:
     text = str(exc)
     if "unexpected end of data" in text:
-        return 'a quote (") opens a cell in this row and is never closed'
+        return _('a quote (") opens a cell in this row and is never closed')
     if "expected after" in text:
-        return 'text follows the closing quote of a cell; a quote inside a quoted cell is written twice ("")'
+        return _('text follows the closing quote of a cell; a quote inside a quoted cell is written twice ("")')
     if "NUL" in text:
-        return "it holds a NUL byte, so it is not a text file"
+        return _("it holds a NUL byte, so it is not a text file")
     return text
 
 
@@ -183,8 +193,12 @@ def _overlong_rows(lines: list[list[str]], label: str, issues: list[Issue]) -> N
             issues.append(
                 Issue(
                     label,
-                    f"this row has {len(cells)} cells, but the header row has {width} columns "
-                    "(an unquoted separator inside a cell?).",
+                    _(
+                        "this row has {count} cells, but the header row has {width} columns (an unquoted "
+                        "separator inside a cell?).",
+                        count=len(cells),
+                        width=width,
+                    ),
                     row=number,
                 )
             )
@@ -194,7 +208,7 @@ def _overlong_rows(lines: list[list[str]], label: str, issues: list[Issue]) -> N
 def _decode(data: bytes, label: str, issues: list[Issue]) -> str | None:
     """The file as text; UTF-8 only, and a file in another encoding is named with the row and column at fault."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        issues.append(Issue(label, "the file is UTF-16 text (Excel's 'Unicode Text'); save it as 'CSV UTF-8'."))
+        issues.append(Issue(label, _("the file is UTF-16 text (Excel's 'Unicode Text'); save it as 'CSV UTF-8'.")))
         return None
     try:
         # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark that is not part of the header
@@ -205,9 +219,12 @@ def _decode(data: bytes, label: str, issues: list[Issue]) -> str | None:
         issues.append(
             Issue(
                 label,
-                f"the file is not UTF-8 text: byte 0x{byte.hex().upper()} cannot be read (in Windows-1252, what "
-                f"Excel calls ANSI, it is '{_escaped(byte.decode('cp1252', errors='replace'))}'); "
-                "save the file as 'CSV UTF-8'.",
+                _(
+                    "the file is not UTF-8 text: byte 0x{value} cannot be read (in Windows-1252, what Excel "
+                    "calls ANSI, it is '{value2}'); save the file as 'CSV UTF-8'.",
+                    value=byte.hex().upper(),
+                    value2=_escaped(byte.decode("cp1252", errors="replace")),
+                ),
                 row=row,
                 column=column,
             )
@@ -240,10 +257,15 @@ def _read_bytes(path: Path, label: str) -> bytes:
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise _refuse(label, "this is not a regular file (a folder, a device, a pipe or a socket); it is not read.")
+            raise _refuse(
+                label, _("this is not a regular file (a folder, a device, a pipe or a socket); it is not read.")
+            )
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise _refuse(label, f"the file is larger than {MAX_FILE_BYTES / 2**20:g} MB; files that large are refused.")
+        raise _refuse(
+            label,
+            _("the file is larger than {value:g} MB; files that large are refused.", value=MAX_FILE_BYTES / 2**20),
+        )
     return data
 
 
@@ -269,7 +291,7 @@ def _read_folder(
             issues.extend(error.issues)
             continue
         except OSError as exc:
-            issues.append(Issue(label, f"the file cannot be read: {exc.strerror or exc}."))
+            issues.append(Issue(label, _("the file cannot be read: {value}.", value=exc.strerror or exc)))
             continue
         digest.update(data)
         text = _decode(data, label, issues)
@@ -286,7 +308,11 @@ def _read_folder(
             issues.append(
                 Issue(
                     f"{name}.csv",
-                    f"this required file is missing from {folder}{_near(f'{name}.csv', present)}.",
+                    _(
+                        "this required file is missing from {folder}{value}.",
+                        folder=folder,
+                        value=_near(f"{name}.csv", present),
+                    ),
                 )
             )
     return tables, digest.hexdigest()
@@ -296,7 +322,7 @@ def _near(name: str, available: Iterable[str]) -> str:
     """A hint when the wanted name exists with other capitals or spaces, the commonest slip."""
     for other in available:
         if other != name and _visible(other).strip().casefold() == name.casefold():
-            return f" (there is '{_escaped(other)}'; rename it to '{name}')"
+            return _(" (there is '{other}'; rename it to '{name}')", other=_escaped(other), name=name)
     return ""
 
 
@@ -333,27 +359,37 @@ def _check_zip(archive: zipfile.ZipFile, label: str) -> None:
     """
     entries = archive.infolist()
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise _refuse(label, f"the workbook holds {len(entries)} parts; this is refused as unsafe.")
+        raise _refuse(label, _("the workbook holds {count} parts; this is refused as unsafe.", count=len(entries)))
     total = sum(entry.file_size for entry in entries)
     if total > MAX_UNZIPPED_BYTES:
         raise _refuse(
             label,
-            f"the workbook would unpack to {total // 2**20} MB, more than {MAX_UNZIPPED_BYTES // 2**20} MB; "
-            "this is refused as unsafe.",
+            _(
+                "the workbook would unpack to {value} MB, more than {value2} MB; this is refused as unsafe.",
+                value=total // 2**20,
+                value2=MAX_UNZIPPED_BYTES // 2**20,
+            ),
         )
     for entry in entries:
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > 2**20 and ratio > MAX_COMPRESSION_RATIO:
             raise _refuse(
                 label,
-                f"the workbook part {entry.filename} is compressed {ratio:.0f} times (a zip bomb?); "
-                "this is refused as unsafe.",
+                _(
+                    "the workbook part {filename} is compressed {ratio:.0f} times (a zip bomb?); this is "
+                    "refused as unsafe.",
+                    filename=entry.filename,
+                    ratio=ratio,
+                ),
             )
     for entry in entries:
         if _has_doctype(archive, entry):
             raise _refuse(
                 label,
-                f"the workbook part {entry.filename} declares a DOCTYPE (XML entities); this is refused as unsafe.",
+                _(
+                    "the workbook part {filename} declares a DOCTYPE (XML entities); this is refused as unsafe.",
+                    filename=entry.filename,
+                ),
             )
 
 
@@ -378,11 +414,11 @@ _ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 
 def _ole2_kind(data: bytes) -> str:
     if "EncryptedPackage".encode("utf-16-le") in data:
-        return (
+        return _(
             "this workbook is protected with a password, so it cannot be read; open it in Excel, remove the "
             "password (File > Info > Protect Workbook > Encrypt with Password) and save it again."
         )
-    return "this is an Excel 97-2003 (.xls) file with an .xlsx name; save it as an Excel Workbook (.xlsx)."
+    return _("this is an Excel 97-2003 (.xls) file with an .xlsx name; save it as an Excel Workbook (.xlsx).")
 
 
 def _check_kind(archive: zipfile.ZipFile, label: str) -> None:
@@ -392,9 +428,10 @@ def _check_kind(archive: zipfile.ZipFile, label: str) -> None:
         return
     if "mimetype" in names and archive.read("mimetype").strip() == _ODS:
         raise _refuse(
-            label, "this is an OpenDocument spreadsheet (.ods) with an .xlsx name; save it as Excel 2007-365 (.xlsx)."
+            label,
+            _("this is an OpenDocument spreadsheet (.ods) with an .xlsx name; save it as Excel 2007-365 (.xlsx)."),
         )
-    raise _refuse(label, "this is a zip archive but not an Excel workbook (it has no xl/workbook.xml).")
+    raise _refuse(label, _("this is a zip archive but not an Excel workbook (it has no xl/workbook.xml)."))
 
 
 def _read_workbook(path: Path, issues: list[Issue]) -> tuple[dict[str, Table], str]:
@@ -410,14 +447,21 @@ def _read_workbook(path: Path, issues: list[Issue]) -> tuple[dict[str, Table], s
         raise
     except zipfile.BadZipFile:
         damaged = (
-            "it is damaged or cut short" if data.startswith(b"PK") else "it is not a zip archive, as .xlsx files are"
+            _("it is damaged or cut short")
+            if data.startswith(b"PK")
+            else _("it is not a zip archive, as .xlsx files are")
         )
-        raise _refuse(path.name, f"this is not a readable .xlsx workbook: {damaged}.") from None
+        raise _refuse(path.name, _("this is not a readable .xlsx workbook: {damaged}.", damaged=damaged)) from None
     except Exception as exc:  # damaged files raise all kinds of errors in zipfile and openpyxl
-        raise _refuse(path.name, f"the workbook cannot be read: {_first_line(exc)}") from None
+        raise _refuse(path.name, _("the workbook cannot be read: {exc}", exc=_first_line(exc))) from None
     for name in REQUIRED_TABLES:
         if name not in sheet_names:
-            issues.append(Issue(path.name, f"the required sheet '{name}' is missing{_near(name, sheet_names)}."))
+            issues.append(
+                Issue(
+                    path.name,
+                    _("the required sheet '{name}' is missing{value}.", name=name, value=_near(name, sheet_names)),
+                )
+            )
     return tables, hashlib.sha256(data).hexdigest()
 
 
@@ -431,7 +475,7 @@ def _read_sheets(data: bytes, file_name: str, issues: list[Issue]) -> tuple[dict
                 continue  # other sheets (notes, charts) are the user's own business
             sheet.reset_dimensions()  # the stored used range may be wrong; read what is really there
             lines = [[_cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)]
-            table = _make_table(name, f"{file_name}, sheet {name}", lines, issues)
+            table = _make_table(name, _("{file}, sheet {sheet}", file=file_name, sheet=name), lines, issues)
             if table is not None:
                 tables[name] = table
         return tables, list(workbook.sheetnames)
@@ -491,16 +535,19 @@ class RowReader:
             self.ok = False
             return ""
         if value.strip() == "":
-            self.report(column, "this required cell is empty.")
+            self.report(column, _("this required cell is empty."))
         return value
 
     def ident(self, column: str) -> str:
         value = self.text(column)
         if value.strip() and value != value.strip():
-            self.report(column, f"'{_clip(value)}' has leading or trailing spaces; ids must not.")
+            self.report(column, _("'{value}' has leading or trailing spaces; ids must not.", value=_clip(value)))
         elif hidden := [c for c in value if _invisible(c)]:
             what = unicodedata.name(hidden[0], f"U+{ord(hidden[0]):04X}").lower()
-            self.report(column, f"'{_clip(value)}' holds an invisible character ({what}); ids must not.")
+            self.report(
+                column,
+                _("'{value}' holds an invisible character ({what}); ids must not.", value=_clip(value), what=what),
+            )
         return value
 
     def whole(self, column: str, minimum: int, maximum: int | None = None, optional: bool = False) -> int | None:
@@ -510,20 +557,40 @@ class RowReader:
             return None
         if value.strip() == "":
             if not optional:
-                self.report(column, "this required cell is empty.")
+                self.report(column, _("this required cell is empty."))
             return None
         if not _WHOLE.fullmatch(value):
-            hint = f"; write {value.split('.')[0]}" if _WHOLE_WITH_ZEROS.fullmatch(value) else ""
-            self.report(column, f"'{_clip(value)}' is not a whole number{hint}.")
+            hint = _("; write {whole}", whole=value.split(".")[0]) if _WHOLE_WITH_ZEROS.fullmatch(value) else ""
+            self.report(column, _("'{value}' is not a whole number{hint}.", value=_clip(value), hint=hint))
             return None
         # Python refuses to convert thousands of digits, and anything past 15 is too large anyway.
         number = int(value) if len(value) <= 15 else LARGEST_NUMBER + 1
         if maximum is not None and not minimum <= number <= maximum:
-            self.report(column, f"{column} must be between {minimum} and {maximum}, not {value}.")
+            self.report(
+                column,
+                _(
+                    "{column} must be between {minimum} and {maximum}, not {value}.",
+                    column=column,
+                    minimum=minimum,
+                    maximum=maximum,
+                    value=value,
+                ),
+            )
         elif number < minimum:
-            self.report(column, f"{column} must be at least {minimum}, not {value}.")
+            self.report(
+                column,
+                _("{column} must be at least {minimum}, not {value}.", column=column, minimum=minimum, value=value),
+            )
         elif number > LARGEST_NUMBER:
-            self.report(column, f"{column} {_clip(value)} is too large; the most accepted is {LARGEST_NUMBER}.")
+            self.report(
+                column,
+                _(
+                    "{column} {value} is too large; the most accepted is {LARGEST_NUMBER}.",
+                    column=column,
+                    value=_clip(value),
+                    LARGEST_NUMBER=LARGEST_NUMBER,
+                ),
+            )
         else:
             return number
         return None
@@ -648,7 +715,14 @@ def _missing_columns(table: Table, issues: list[Issue]) -> None:
     for column in COLUMNS[table.name]:
         if column not in table.columns:
             hint = _near(column, table.columns)
-            issues.append(Issue(table.label, f"the header row has no column '{column}'{hint}.", row=1, column=column))
+            issues.append(
+                Issue(
+                    table.label,
+                    _("the header row has no column '{column}'{hint}.", column=column, hint=hint),
+                    row=1,
+                    column=column,
+                )
+            )
 
 
 def _duplicates(table: Table, issues: list[Issue]) -> None:
@@ -663,11 +737,13 @@ def _duplicates(table: Table, issues: list[Issue]) -> None:
         if values not in first_row:
             first_row[values] = row.number
             continue
-        named = " with ".join(f"{column} '{value}'" for column, value in zip(key, values, strict=True))
+        named = _(" with ").join(
+            _("{column} '{value}'", column=column, value=value) for column, value in zip(key, values, strict=True)
+        )
         issues.append(
             Issue(
                 table.label,
-                f"{named} is already listed at row {first_row[values]}.",
+                _("{named} is already listed at row {first_row}.", named=named, first_row=first_row[values]),
                 row=row.number,
                 column=key[-1],
             )
@@ -696,7 +772,12 @@ def _unknown_references(table: Table, tables: dict[str, Table], issues: list[Iss
                 issues.append(
                     Issue(
                         table.label,
-                        f"there is no {target_column} '{_clip(value)}' in {target_label}.",
+                        _(
+                            "there is no {target_column} '{value}' in {target_label}.",
+                            target_column=target_column,
+                            value=_clip(value),
+                            target_label=target_label,
+                        ),
                         row=row.number,
                         column=column,
                     )
@@ -716,7 +797,7 @@ def _prerequisite_cycles(prerequisites: Iterable[Prerequisite], issues: list[Iss
         issues.append(
             Issue(
                 origin.file if origin else "prerequisites",
-                f"prerequisite cycle: {' -> '.join(cycle)} (each module requires the next one first).",
+                _("prerequisite cycle: {items} (each module requires the next one first).", items=" -> ".join(cycle)),
                 row=origin.row if origin else None,
                 column="prerequisite_id",
             )
@@ -823,18 +904,28 @@ def _entities(table: Table, referenced: dict[str, Table], issues: list[Issue]) -
 def _listed_without(tables: dict[str, Table], table: str, needed: str, issues: list[Issue]) -> None:
     """A table that refers to another table the catalog does not have (qualifications, no instructors)."""
     if table in tables and needed not in tables and tables[table].rows:
-        issues.append(Issue(tables[table].label, f"{table} are listed, but the catalog has no {needed}."))
+        issues.append(
+            Issue(
+                tables[table].label,
+                _("{table} are listed, but the catalog has no {needed}.", table=table, needed=needed),
+            )
+        )
 
 
 def _read_campus(folder: Path, issues: list[Issue]) -> tuple[dict[str, Table], str]:
     """A campus folder's roster and labs; the folder must exist, its files are each optional."""
     if not folder.is_dir():
-        what = "is a file, not a folder" if folder.exists() else "does not exist"
-        raise InputError([Issue(str(folder), f"the campus folder (scenario key campus) {what}.")])
+        if folder.exists():
+            message = _("the campus folder (scenario key campus) is a file, not a folder.")
+        else:
+            message = _("the campus folder (scenario key campus) does not exist.")
+        raise InputError([Issue(str(folder), message)])
     try:
         return _read_folder(folder, issues, names=CAMPUS_TABLES, required=(), prefix=f"{folder.name}/")
     except OSError as exc:
-        raise InputError([Issue(str(folder), f"the campus folder cannot be read: {exc.strerror or exc}.")]) from None
+        raise InputError(
+            [Issue(str(folder), _("the campus folder cannot be read: {value}.", value=exc.strerror or exc))]
+        ) from None
 
 
 def _read_source(path: Path, issues: list[Issue]) -> tuple[dict[str, Table], str]:
@@ -842,13 +933,15 @@ def _read_source(path: Path, issues: list[Issue]) -> tuple[dict[str, Table], str
         if path.is_dir():
             return _read_folder(path, issues)
         if not path.exists():
-            raise InputError([Issue(str(path), "the catalog does not exist (no such folder or file).")])
+            raise InputError([Issue(str(path), _("the catalog does not exist (no such folder or file)."))])
         if path.suffix.lower() == ".xlsx":
             return _read_workbook(path, issues)
     except OSError as exc:
-        raise InputError([Issue(str(path), f"the catalog cannot be read: {exc.strerror or exc}.")]) from None
+        raise InputError(
+            [Issue(str(path), _("the catalog cannot be read: {value}.", value=exc.strerror or exc))]
+        ) from None
     if path.suffix.lower() == ".csv":
-        message = "a catalog is the folder that holds the CSV files; give the folder, not one file."
+        message = _("a catalog is the folder that holds the CSV files; give the folder, not one file.")
     else:
-        message = "a catalog must be a folder of CSV files or an .xlsx workbook."
+        message = _("a catalog must be a folder of CSV files or an .xlsx workbook.")
     raise InputError([Issue(str(path), message)])

@@ -17,10 +17,11 @@ from rich.text import Text
 
 from planner import __version__, i18n
 from planner.errors import InfeasibleError, InputError, PlannerError
-from planner.i18n import ngettext
+from planner.i18n import _, ngettext
 from planner.options import SolveOptions
 from planner.result import PlanResult, Progress
 from planner.signals import Interrupted, raising_on_stop
+from planner.words.reasons import infeasibility, say
 
 app = typer.Typer(
     help="Plan a CONALEP curriculum that covers priority-sector skills within hour and staffing limits.",
@@ -44,7 +45,14 @@ def _use_language(option: str | None, scenario: Path | None = None) -> None:
     from planner.scenario import language_named_in
 
     if option is not None and option not in i18n.languages():
-        err.print(f"--lang must be one of {', '.join(i18n.languages())}, not '{option}'.", markup=False)
+        err.print(
+            _(
+                "--lang must be one of {languages}, not '{option}'.",
+                languages=", ".join(i18n.languages()),
+                option=option,
+            ),
+            markup=False,
+        )
         raise typer.Exit(2)
     chosen = option or (language_named_in(scenario) if scenario is not None else None)
     i18n.use(chosen or i18n.DEFAULT_LANGUAGE)
@@ -64,13 +72,16 @@ def _run(action: Callable[[], T], debug: bool, written: Callable[[], str] = lamb
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt as error:
         done = written()
-        err.print(f"Interrupted; {done + ' had been written' if done else 'nothing was written'}.", markup=False)
+        if done:
+            err.print(_("Interrupted; {files} had been written.", files=done), markup=False)
+        else:
+            err.print(_("Interrupted; nothing was written."), markup=False)
         raise typer.Exit(error.exit_code if isinstance(error, Interrupted) else 130) from None
     except Exception as error:  # noqa: BLE001 - the CLI promises no traceback without --debug
         if debug:
             traceback.print_exc()
         err.print(
-            f"Unexpected error: {error}. Nothing was written. Run again with --debug for details.",
+            _("Unexpected error: {error}. Nothing was written. Run again with --debug for details.", error=error),
             markup=False,
         )
         raise typer.Exit(1) from None
@@ -87,7 +98,8 @@ def _report(error: PlannerError) -> None:
         for issue in error.issues:
             err.print(f"  {issue}", markup=False)
     elif isinstance(error, InfeasibleError):
-        err.print(str(error), markup=False)
+        for line in infeasibility(error):
+            err.print(line, markup=False)
     else:
         err.print(f"{error}", markup=False)
 
@@ -142,7 +154,7 @@ def plan(
         _summary(result, workbook, plan_file)
         return result
 
-    _run(body, debug, lambda: " and ".join(str(p) for p in written))
+    _run(body, debug, lambda: _("{first} and {second}", first=written[0], second=written[1]) if written else "")
 
 
 @app.command()
@@ -161,23 +173,41 @@ def validate(
     def body() -> None:
         checked, problem = check_inputs(catalog, scenario)
         out.print(
-            f"Catalog {checked.source} is valid: {len(checked.sectors)} sectors, {len(checked.skills)} skills, "
-            f"{len(checked.demands)} demands, {len(checked.modules)} modules, {len(checked.instructors)} instructors.",
+            _(
+                "Catalog {source} is valid: {sectors} sectors, {skills} skills, {demands} demands, "
+                "{modules} modules, {instructors} instructors.",
+                source=checked.source,
+                sectors=len(checked.sectors),
+                skills=len(checked.skills),
+                demands=len(checked.demands),
+                modules=len(checked.modules),
+                instructors=len(checked.instructors),
+            ),
             markup=False,
         )
         if problem is not None:
-            sectors = len(problem.sector_ids)
             out.print(
-                f"Scenario '{problem.scenario.name}' is valid: {len(problem.candidates)} candidate modules, "
-                f"{len(problem.demand_rows)} demands of {sectors} sector{'s' if sectors != 1 else ''}.",
+                ngettext(
+                    "Scenario '{name}' is valid: {candidates} candidate modules, {demands} demands of {count} sector.",
+                    "Scenario '{name}' is valid: {candidates} candidate modules, {demands} demands of {count} sectors.",
+                    len(problem.sector_ids),
+                    name=problem.scenario.name,
+                    candidates=len(problem.candidates),
+                    demands=len(problem.demand_rows),
+                ),
                 markup=False,
             )
             if problem.blocked:
                 out.print(
-                    f"{len(problem.blocked)} candidate modules can never be taken in this scenario:", markup=False
+                    ngettext(
+                        "{count} candidate module can never be taken in this scenario:",
+                        "{count} candidate modules can never be taken in this scenario:",
+                        len(problem.blocked),
+                    ),
+                    markup=False,
                 )
                 for i, why in sorted(problem.blocked.items()):
-                    out.print(f"  {problem.candidates[i].module_id}: {why}", markup=False)
+                    out.print(f"  {problem.candidates[i].module_id}: {say(why)}", markup=False)
 
     _run(body, debug)
 
@@ -196,13 +226,21 @@ class _ProgressLine:
     def __rich__(self) -> Text:
         p = self.latest
         if p is None:
-            return Text("Solving...")
+            return Text(_("Solving..."))
         best = "-" if p.best is None else str(p.best)
         bound = "-" if p.bound is None else str(p.bound)
         elapsed = time.monotonic() - self.since
         return Text(
-            f"Solving {p.stage} ({p.stage_number}/{p.stages})  best {best}  bound {bound}  "
-            f"{elapsed:.1f} s of {p.limit:g} s"
+            _(
+                "Solving {stage} ({number}/{stages})  best {best}  bound {bound}  {elapsed} s of {limit} s",
+                stage=objective_name(p.stage),
+                number=p.stage_number,
+                stages=p.stages,
+                best=best,
+                bound=bound,
+                elapsed=f"{elapsed:.1f}",
+                limit=f"{p.limit:g}",
+            )
         )
 
 
@@ -217,28 +255,43 @@ def _progress_line() -> Iterator[Callable[[Progress], None] | None]:
         yield line.update
 
 
+def objective_name(name: str) -> str:
+    """An objective of the scenario's `objective` list, in words."""
+    names = {"coverage": _("coverage"), "hours": _("hours"), "balance": _("balance"), "cost": _("cost")}
+    return names.get(name, name)
+
+
 def _summary(result: PlanResult, workbook: Path, plan_file: Path) -> None:
     objectives = result.objectives
-    verdict = "proven optimal" if result.status.value == "OPTIMAL" else "best found within the time limit"
+    name, seconds = result.problem.scenario.name, f"{result.solver.seconds:.1f}"
+    if result.status.value == "OPTIMAL":
+        line = _("{name}: OPTIMAL (proven optimal) in {seconds} s", name=name, seconds=seconds)
+    else:
+        line = _("{name}: FEASIBLE (best found within the time limit) in {seconds} s", name=name, seconds=seconds)
+    out.print(line, markup=False)
     out.print(
-        f"{result.problem.scenario.name}: {result.status.value} ({verdict}) in {result.solver.seconds:.1f} s",
-        markup=False,
-    )
-    out.print(
-        f"  {len(result.placements)} modules, {objectives['hours']} h in total, "
-        f"largest term {objectives['balance']} h, coverage score {objectives['coverage']} of {result.max_coverage}",
+        "  "
+        + _(
+            "{modules} modules, {hours} h in total, largest term {balance} h, coverage score {coverage} of {most}",
+            modules=len(result.placements),
+            hours=objectives["hours"],
+            balance=objectives["balance"],
+            coverage=objectives["coverage"],
+            most=result.max_coverage,
+        ),
         markup=False,
     )
     table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-    for column in ("sector", "coverage", "required", ""):
+    for column in (_("sector"), _("coverage"), _("required"), ""):
         table.add_column(column)
     for sector in result.sector_coverage:
         table.add_row(
             sector.sector_id,
             f"{float(sector.ratio):.0%}",
             f"{float(sector.min_coverage):.0%}",
-            "" if sector.met else "below floor",
+            "" if sector.met else _("below floor"),
         )
     if result.sector_coverage:
         out.print(table)
-    out.print(f"  workbook: {workbook}\n  plan file: {plan_file}", markup=False)
+    out.print("  " + _("workbook: {path}", path=workbook), markup=False)
+    out.print("  " + _("plan file: {path}", path=plan_file), markup=False)

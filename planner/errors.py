@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.i18n import _
+from planner.reasons import Reason
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -18,11 +21,14 @@ class Issue:
     column: str | None = None
 
     def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f" row {self.row}"
-        if self.column is not None:
-            where += f", column {self.column}" if self.row is not None else f", {self.column}"
+        if self.row is not None and self.column is not None:
+            where = _("{file} row {row}, column {column}", file=self.file, row=self.row, column=self.column)
+        elif self.row is not None:
+            where = _("{file} row {row}", file=self.file, row=self.row)
+        elif self.column is not None:
+            where = f"{self.file}, {self.column}"
+        else:
+            where = self.file
         return f"{where}: {self.message}"
 
 
@@ -43,14 +49,15 @@ class InputError(PlannerError):
 
 
 class InfeasibleError(PlannerError):
-    """No plan satisfies the scenario; `conflicts` name the requirements that cannot hold together."""
+    """No plan satisfies the scenario. `conflicts` are reasons as data: first the verdict, then the
+    requirements that cannot hold together (planner.words.reasons.infeasibility words them)."""
 
     exit_code = 3
 
-    def __init__(self, conflicts: list[str], proven: bool = True) -> None:
+    def __init__(self, conflicts: list[Reason], proven: bool = True) -> None:
         self.conflicts = list(conflicts)
         self.proven = proven
-        super().__init__("\n".join(self.conflicts))
+        super().__init__(" ".join(c.code for c in self.conflicts))
 
 
 class NoPlanFoundError(PlannerError):

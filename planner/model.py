@@ -14,6 +14,8 @@ from functools import cached_property
 from pathlib import Path
 
 from planner.errors import InputError, Issue
+from planner.i18n import _
+from planner.reasons import Reason
 
 LEVELS = (1, 2, 3)
 OBJECTIVES = ("coverage", "hours", "balance", "cost")
@@ -37,8 +39,8 @@ def _require(condition: bool, message: str) -> None:
 
 
 def _check_id(value: str, what: str) -> None:
-    _require(isinstance(value, str) and value != "", f"{what} must not be empty.")
-    _require(value == value.strip(), f"{what} '{value}' has leading or trailing spaces.")
+    _require(isinstance(value, str) and value != "", _("{what} must not be empty.", what=what))
+    _require(value == value.strip(), _("{what} '{value}' has leading or trailing spaces.", what=what, value=value))
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class Sector:
 
     def __post_init__(self) -> None:
         _check_id(self.sector_id, "sector_id")
-        _require(self.weight >= 1, f"weight {self.weight} must be at least 1.")
+        _require(self.weight >= 1, _("weight {weight} must be at least 1.", weight=self.weight))
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,8 @@ class Demand:
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _require(self.level in LEVELS, f"level {self.level} must be 1, 2 or 3.")
-        _require(self.importance >= 1, f"importance {self.importance} must be at least 1.")
+        _require(self.level in LEVELS, _("level {level} must be 1, 2 or 3.", level=self.level))
+        _require(self.importance >= 1, _("importance {importance} must be at least 1.", importance=self.importance))
 
 
 @dataclass(frozen=True)
@@ -92,14 +94,18 @@ class Module:
 
     def __post_init__(self) -> None:
         _check_id(self.module_id, "module_id")
-        _require(self.hours >= 1, f"hours {self.hours} must be at least 1.")
+        _require(self.hours >= 1, _("hours {hours} must be at least 1.", hours=self.hours))
         for name in ("earliest_term", "latest_term"):
             value = getattr(self, name)
-            _require(value is None or value >= 1, f"{name} {value} must be at least 1.")
+            _require(value is None or value >= 1, _("{name} {value} must be at least 1.", name=name, value=value))
         if self.earliest_term is not None and self.latest_term is not None:
             _require(
                 self.earliest_term <= self.latest_term,
-                f"earliest_term {self.earliest_term} is after latest_term {self.latest_term}.",
+                _(
+                    "earliest_term {earliest_term} is after latest_term {latest_term}.",
+                    earliest_term=self.earliest_term,
+                    latest_term=self.latest_term,
+                ),
             )
 
 
@@ -113,7 +119,7 @@ class ModuleSkill:
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _require(self.level in LEVELS, f"level {self.level} must be 1, 2 or 3.")
+        _require(self.level in LEVELS, _("level {level} must be 1, 2 or 3.", level=self.level))
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,7 @@ class Prerequisite:
     def __post_init__(self) -> None:
         _require(
             self.module_id != self.prerequisite_id,
-            f"module {self.module_id} cannot be its own prerequisite.",
+            _("module {module_id} cannot be its own prerequisite.", module_id=self.module_id),
         )
 
 
@@ -145,17 +151,30 @@ class Instructor:
         _check_id(self.instructor_id, "instructor_id")
         _require(
             self.max_hours_per_term >= 0,
-            f"max_hours_per_term {self.max_hours_per_term} must not be negative.",
+            _(
+                "max_hours_per_term {max_hours_per_term} must not be negative.",
+                max_hours_per_term=self.max_hours_per_term,
+            ),
         )
         _require(
             self.min_hours_per_term >= 0,
-            f"min_hours_per_term {self.min_hours_per_term} must not be negative.",
+            _(
+                "min_hours_per_term {min_hours_per_term} must not be negative.",
+                min_hours_per_term=self.min_hours_per_term,
+            ),
         )
         _require(
             self.min_hours_per_term <= self.max_hours_per_term,
-            f"min_hours_per_term {self.min_hours_per_term} is above max_hours_per_term {self.max_hours_per_term}.",
+            _(
+                "min_hours_per_term {min_hours_per_term} is above max_hours_per_term {max_hours_per_term}.",
+                min_hours_per_term=self.min_hours_per_term,
+                max_hours_per_term=self.max_hours_per_term,
+            ),
         )
-        _require(self.cost_per_hour >= 0, f"cost_per_hour {self.cost_per_hour} must not be negative.")
+        _require(
+            self.cost_per_hour >= 0,
+            _("cost_per_hour {cost_per_hour} must not be negative.", cost_per_hour=self.cost_per_hour),
+        )
 
 
 @dataclass(frozen=True)
@@ -178,7 +197,10 @@ class Lab:
         _check_id(self.lab_id, "lab_id")
         _require(
             self.max_hours_per_term >= 0,
-            f"max_hours_per_term {self.max_hours_per_term} must not be negative.",
+            _(
+                "max_hours_per_term {max_hours_per_term} must not be negative.",
+                max_hours_per_term=self.max_hours_per_term,
+            ),
         )
 
 
@@ -243,8 +265,8 @@ class SectorGoal:
     weight: int | None = None
 
     def __post_init__(self) -> None:
-        _require(0 <= self.min_coverage <= 1, "min_coverage must lie between 0 and 1.")
-        _require(self.weight is None or self.weight >= 1, "weight must be at least 1.")
+        _require(0 <= self.min_coverage <= 1, _("min_coverage must lie between 0 and 1."))
+        _require(self.weight is None or self.weight >= 1, _("weight must be at least 1."))
 
 
 @dataclass(frozen=True)
@@ -276,14 +298,23 @@ class Scenario:
     path: Path | None = None
 
     def __post_init__(self) -> None:
-        _require(self.terms >= 1, f"terms {self.terms} must be at least 1.")
-        _require(self.sections >= 1, f"sections {self.sections} must be at least 1.")
-        _require(len(self.objective) > 0, "objective must name at least one objective.")
+        _require(self.terms >= 1, _("terms {terms} must be at least 1.", terms=self.terms))
+        _require(self.sections >= 1, _("sections {sections} must be at least 1.", sections=self.sections))
+        _require(len(self.objective) > 0, _("objective must name at least one objective."))
         for name in self.objective:
-            _require(name in OBJECTIVES, f"objective '{name}' is not one of {', '.join(OBJECTIVES)}.")
-        _require(len(set(self.objective)) == len(self.objective), "objective repeats a name.")
-        _require(self.intake in INTAKES, f"intake '{self.intake}' is not one of {', '.join(INTAKES)}.")
-        _require(self.min_qualified >= 1, f"min_qualified {self.min_qualified} must be at least 1.")
+            _require(
+                name in OBJECTIVES,
+                _("objective '{name}' is not one of {items}.", name=name, items=", ".join(OBJECTIVES)),
+            )
+        _require(len(set(self.objective)) == len(self.objective), _("objective repeats a name."))
+        _require(
+            self.intake in INTAKES,
+            _("intake '{intake}' is not one of {items}.", intake=self.intake, items=", ".join(INTAKES)),
+        )
+        _require(
+            self.min_qualified >= 1,
+            _("min_qualified {min_qualified} must be at least 1.", min_qualified=self.min_qualified),
+        )
 
     @property
     def periods(self) -> tuple[tuple[int, ...], ...]:
@@ -317,6 +348,11 @@ def period_name(scenario: Scenario, p: int) -> str:
     return f"the {season} period (term{'s' if len(terms) > 1 else ''} {listed})"
 
 
+def period_data(scenario: Scenario, p: int) -> dict[str, object]:
+    """A period as reason data (planner.words.reasons.period says it)."""
+    return {"intake": scenario.intake, "season": p, "terms": list(scenario.periods[p])}
+
+
 # --- the problem in integer form -------------------------------------------------------------
 
 
@@ -338,7 +374,7 @@ class Problem:
     scenario: Scenario
     candidates: tuple[Module, ...]
     windows: tuple[tuple[int, int], ...]  # allowed terms per candidate, within 1..terms
-    blocked: Mapping[int, str]  # candidate -> why it can never be taken
+    blocked: Mapping[int, Reason]  # candidate -> why it can never be taken
     prerequisites: tuple[tuple[int, int], ...]  # (module, prerequisite), both candidates
     sector_ids: tuple[str, ...]
     sector_weights: tuple[int, ...]
@@ -398,18 +434,28 @@ def _scenario_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
     for key in ("required_modules", "excluded_modules"):
         for module_id in getattr(scenario, key):
             if module_id not in known:
-                issues.append(Issue(file, f"module '{module_id}' is not in the catalog.", column=key))
+                issues.append(
+                    Issue(file, _("module '{module_id}' is not in the catalog.", module_id=module_id), column=key)
+                )
     for module_id in sorted(set(scenario.required_modules) & set(scenario.excluded_modules)):
-        issues.append(Issue(file, f"module '{module_id}' is both required and excluded.", column="excluded_modules"))
+        issues.append(
+            Issue(
+                file,
+                _("module '{module_id}' is both required and excluded.", module_id=module_id),
+                column="excluded_modules",
+            )
+        )
     for career in scenario.careers or ():
         if career not in catalog.careers:
-            issues.append(Issue(file, f"career '{career}' has no module in the catalog.", column="careers"))
+            issues.append(
+                Issue(file, _("career '{career}' has no module in the catalog.", career=career), column="careers")
+            )
     for goal in scenario.sectors or ():
         if goal.sector_id not in catalog.sector_by_id:
             issues.append(
                 Issue(
                     file,
-                    f"sector '{goal.sector_id}' is not in the catalog.",
+                    _("sector '{sector_id}' is not in the catalog.", sector_id=goal.sector_id),
                     column=f"sectors.{goal.sector_id}",
                 )
             )
@@ -419,9 +465,14 @@ def _scenario_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
             issues.append(
                 Issue(
                     where.file if where else "modules.csv",
-                    f"module {module.module_id} cannot start before term {module.earliest_term}, "
-                    f"but scenario {file} has only {scenario.terms} terms; "
-                    "exclude the module or raise terms.",
+                    _(
+                        "module {module_id} cannot start before term {earliest_term}, but scenario {file} "
+                        "has only {terms} terms; exclude the module or raise terms.",
+                        module_id=module.module_id,
+                        earliest_term=module.earliest_term,
+                        file=file,
+                        terms=scenario.terms,
+                    ),
                     row=where.row if where else None,
                     column="earliest_term",
                 )
@@ -446,7 +497,7 @@ def _build(catalog: Catalog, scenario: Scenario) -> Problem:
     windows = tuple(
         (max(1, m.earliest_term or 1), min(scenario.terms, m.latest_term or scenario.terms)) for m in candidates
     )
-    blocked: dict[int, str] = {}
+    blocked: dict[int, Reason] = {}
     prerequisites: list[tuple[int, int]] = []
     for p in catalog.prerequisites:
         if p.module_id not in index:
@@ -454,7 +505,7 @@ def _build(catalog: Catalog, scenario: Scenario) -> Problem:
         if p.prerequisite_id in index:
             prerequisites.append((index[p.module_id], index[p.prerequisite_id]))
         else:
-            blocked[index[p.module_id]] = f"its prerequisite {p.prerequisite_id} is not a candidate"
+            blocked[index[p.module_id]] = Reason("prerequisite_not_candidate", {"prerequisite": p.prerequisite_id})
 
     instructors, qualified = _qualified(catalog, scenario, candidates, index, blocked)
     labs, module_labs = _labs(catalog, scenario, candidates, index, blocked)
@@ -465,7 +516,7 @@ def _build(catalog: Catalog, scenario: Scenario) -> Problem:
         changed = False
         for module, prerequisite in prerequisites:
             if prerequisite in blocked and module not in blocked:
-                blocked[module] = f"its prerequisite {candidates[prerequisite].module_id} cannot be taken"
+                blocked[module] = Reason("prerequisite_blocked", {"prerequisite": candidates[prerequisite].module_id})
                 changed = True
 
     goals = scenario.sectors
@@ -507,7 +558,7 @@ def _build(catalog: Catalog, scenario: Scenario) -> Problem:
 
 
 def _qualified(
-    catalog: Catalog, scenario: Scenario, candidates: list[Module], index: dict[str, int], blocked: dict[int, str]
+    catalog: Catalog, scenario: Scenario, candidates: list[Module], index: dict[str, int], blocked: dict[int, Reason]
 ) -> tuple[tuple[Instructor, ...], tuple[tuple[int, ...], ...]]:
     """The roster and, per candidate, the instructors who may teach it; blocks the modules nobody can."""
     instructors = catalog.instructors
@@ -524,18 +575,16 @@ def _qualified(
         need = scenario.min_qualified
         for i, teachers in enumerate(qualified):
             if named[i] == 0:
-                blocked.setdefault(i, "no instructor is qualified to teach it")
+                blocked.setdefault(i, Reason("no_qualified_instructor"))
             elif named[i] < need:
-                blocked.setdefault(
-                    i, f"only {named[i]} instructor(s) of the roster can teach it; min_qualified is {need}"
-                )
+                blocked.setdefault(i, Reason("too_few_qualified", {"count": named[i], "needed": need}))
             elif not teachers:
-                blocked.setdefault(i, "no qualified instructor has enough hours per term to teach it")
+                blocked.setdefault(i, Reason("no_instructor_with_hours"))
     return instructors, tuple(tuple(q) for q in qualified)
 
 
 def _labs(
-    catalog: Catalog, scenario: Scenario, candidates: list[Module], index: dict[str, int], blocked: dict[int, str]
+    catalog: Catalog, scenario: Scenario, candidates: list[Module], index: dict[str, int], blocked: dict[int, Reason]
 ) -> tuple[tuple[Lab, ...], tuple[tuple[int, ...], ...]]:
     """The labs and, per candidate, the labs it needs (the loader has checked every lab id).
 
@@ -553,7 +602,14 @@ def _labs(
             if labs[n].max_hours_per_term < hours:
                 blocked.setdefault(
                     i,
-                    f"lab {labs[n].lab_id} has {labs[n].max_hours_per_term} h per term; "
-                    f"its {scenario.sections} group(s) need {hours} h",
+                    Reason(
+                        "lab_too_small",
+                        {
+                            "lab": labs[n].lab_id,
+                            "capacity": labs[n].max_hours_per_term,
+                            "groups": scenario.sections,
+                            "hours": hours,
+                        },
+                    ),
                 )
     return labs, tuple(tuple(n) for n in needs)

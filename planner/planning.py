@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from planner.catalog import load_catalog
 from planner.errors import InputError, Issue, OutputError, PlannerError
+from planner.i18n import _
 from planner.model import Catalog, Problem
 from planner.options import SolveOptions
 from planner.result import PlanResult, Progress
@@ -37,7 +38,7 @@ def load_problem(scenario_path: Path, catalog_path: Path | None = None) -> Probl
         issues.append(
             Issue(
                 scenario.file_name,
-                "no catalog given: set `catalog` in the scenario or pass --catalog.",
+                _("no catalog given: set `catalog` in the scenario or pass --catalog."),
                 column="catalog",
             )
         )
@@ -73,8 +74,13 @@ def make_plan(
     result = solve(problem, replace(options, reserve=after_solve_reserve(problem, options)), progress)
     broken = result.violations()
     if broken:  # a solver or model bug: refuse to hand out a plan that breaks the rules
+        from planner.words.reasons import say
+
         raise PlannerError(
-            "Internal error: the plan found breaks these rules, so nothing was written: " + "; ".join(broken)
+            _(
+                "Internal error: the plan found breaks these rules, so nothing was written: {rules}",
+                rules="; ".join(say(reason) for reason in broken),
+            )
         )
     return result
 
@@ -108,41 +114,51 @@ def output_paths(scenario_path: Path, workbook: Path | None, plan_file: Path | N
     plan_file = plan_file or workbook.with_suffix(".json")
     issues: list[Issue] = []
     if workbook.suffix.lower() != ".xlsx":
-        issues.append(Issue("--out", f"'{workbook}' must end in .xlsx."))
+        issues.append(Issue("--out", _("'{path}' must end in .xlsx.", path=workbook)))
     for option, path in (("--out", workbook), ("--json", plan_file)):
         problem = _unwritable(path, scenario_path)
         if problem:
-            issues.append(Issue(option, f"'{path}' cannot be written: {problem}."))
+            issues.append(Issue(option, _("'{path}' cannot be written: {problem}.", path=path, problem=problem)))
     if not issues and _same_file(workbook, plan_file):
-        issues.append(Issue("--json", "the plan file and the workbook must be different files."))
+        issues.append(Issue("--json", _("the plan file and the workbook must be different files.")))
     if issues:
         raise InputError(issues)
     existing = [p for p in (workbook, plan_file) if os.path.lexists(p)]
     if existing and not force:
-        names = " and ".join(str(p) for p in existing)
-        raise OutputError(
-            f"{names} already exist{'s' if len(existing) == 1 else ''}; nothing was written. Use --force to overwrite."
-        )
+        if len(existing) == 1:
+            message = _("{path} already exists; nothing was written. Use --force to overwrite.", path=existing[0])
+        else:
+            message = _(
+                "{first} and {second} already exist; nothing was written. Use --force to overwrite.",
+                first=existing[0],
+                second=existing[1],
+            )
+        raise OutputError(message)
     return workbook, plan_file
 
 
 def _unwritable(path: Path, scenario_path: Path) -> str | None:
     """Why a file could not be created or replaced at `path`, or None."""
     if path.name in ("", ".", ".."):
-        return "it names a folder, not a file"
+        return _("it names a folder, not a file")
     folder = _nearest_existing(path.parent)
     if not folder.is_dir():
-        return f"'{folder}' is a file, not a folder"
+        return _("'{folder}' is a file, not a folder", folder=folder)
     longest = _name_max(folder)
     for part in path.parts:
         if len(os.fsencode(part)) > longest:
-            return f"the name '{part[:24]}...' is {len(os.fsencode(part))} bytes; at most {longest} fit here"
+            return _(
+                "the name '{name}...' is {size} bytes; at most {longest} fit here",
+                name=part[:24],
+                size=len(os.fsencode(part)),
+                longest=longest,
+            )
     if path.is_dir():
-        return "it is a folder"
+        return _("it is a folder")
     if _same_file(path, scenario_path):
-        return "it is the scenario file"
+        return _("it is the scenario file")
     if not os.access(folder, os.W_OK | os.X_OK):
-        return f"the folder '{folder}' is not writable"
+        return _("the folder '{folder}' is not writable", folder=folder)
     return None
 
 

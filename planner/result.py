@@ -8,12 +8,14 @@ CLI can refuse to write a plan that breaks a rule. Standard library only.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 
-from planner.model import Demand, Problem, per_week, period_name
+from planner.model import Demand, DemandRow, Problem, period_data
+from planner.reasons import Reason
 
 
 class Status(StrEnum):
@@ -95,10 +97,10 @@ class DemandCoverage:
 
 @dataclass(frozen=True)
 class Gap:
-    """An uncovered demand and the reason, in the designer's words."""
+    """An uncovered demand and why, as data (planner.words.reasons.say words it)."""
 
     demand: Demand
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
@@ -285,27 +287,18 @@ class PlanResult:
     @cached_property
     def _teachers(self) -> dict[str, list[tuple[str, int]]]:
         """Skill -> (module, level) over the whole catalog, so each gap need not scan every module."""
-        out: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        for ms in self.problem.catalog.module_skills:
-            out[ms.skill_id].append((ms.module_id, ms.level))
-        return out
+        return teachers(self.problem)
 
-    def _gap_reason(self, row_index: int) -> str:
+    def _gap_reason(self, row_index: int) -> Reason:
         problem = self.problem
-        demand = problem.demand_rows[row_index].demand
-        in_catalog = sorted(m for m, level in self._teachers.get(demand.skill_id, ()) if level >= demand.level)
-        if not in_catalog:
-            return f"no module in the catalog teaches {demand.skill_id} at level {demand.level}"
-        covering = problem.demand_rows[row_index].covering
-        if not covering:
-            return f"no candidate module teaches it ({', '.join(in_catalog)} not candidates in this scenario)"
-        open_ = [i for i in covering if i not in problem.blocked]
-        if not open_:
-            first = covering[0]
-            return f"{problem.candidates[first].module_id} cannot be taken: {problem.blocked[first]}"
+        row = problem.demand_rows[row_index]
+        why = uncoverable(problem, row, self._teachers)
+        if why is not None:
+            return why
+        open_ = [i for i in row.covering if i not in problem.blocked]
         return self._limit_reason(min(open_, key=lambda i: (problem.candidates[i].hours, i)))
 
-    def _limit_reason(self, module: int) -> str:
+    def _limit_reason(self, module: int) -> Reason:
         """Which scenario limit taking this (cheapest covering) module would break."""
         problem, scenario = self.problem, self.problem.scenario
         candidate = problem.candidates[module]
@@ -313,8 +306,8 @@ class PlanResult:
         name = candidate.module_id
         total = sum(self.term_hours)
         if scenario.total_hours_max is not None and total + hours > scenario.total_hours_max:
-            return (
-                f"adding {name} ({hours} h) would exceed total_max {scenario.total_hours_max} h (plan uses {total} h)"
+            return Reason(
+                "total_hours_full", {"module": name, "hours": hours, "limit": scenario.total_hours_max, "used": total}
             )
         lo, hi = problem.windows[module]
         fits = [
@@ -326,7 +319,7 @@ class PlanResult:
             )
         ]
         if not fits:
-            return f"adding {name} ({hours} h) would break the hour or module-count limit of terms {lo}-{hi}"
+            return Reason("terms_full", {"module": name, "hours": hours, "first": lo, "last": hi})
         lab_full = self._lab_reason(module, fits)
         if lab_full:
             return lab_full
@@ -340,10 +333,10 @@ class PlanResult:
             if m == module and problem.candidates[q].module_id not in self.taken
         ]
         if missing:
-            return f"adding {name} would also need its prerequisites {', '.join(missing)}, which are not in the plan"
+            return Reason("prerequisites_missing", {"module": name, "modules": missing})
         return self._trade_off(name, hours)
 
-    def _lab_reason(self, module: int, fits: list[int]) -> str | None:
+    def _lab_reason(self, module: int, fits: list[int]) -> Reason | None:
         """A lab the module needs that is too full in every period it could run in."""
         problem = self.problem
         need = problem.hours[module] * problem.sections
@@ -353,14 +346,21 @@ class PlanResult:
             if all(use.hours_per_period[p] + need > use.capacity for p in periods):
                 p = min(periods, key=lambda p: use.hours_per_period[p])
                 free = use.capacity - use.hours_per_period[p]
-                return (
-                    f"lab {use.lab_id} ({use.name}) is full in {period_name(problem.scenario, p)}: adding "
-                    f"{problem.candidates[module].module_id} needs {need} h there, and {max(free, 0)} h of "
-                    f"{use.capacity} are free"
+                return Reason(
+                    "lab_full",
+                    {
+                        "lab": use.lab_id,
+                        "name": use.name,
+                        "period": period_data(problem.scenario, p),
+                        "module": problem.candidates[module].module_id,
+                        "need": need,
+                        "free": max(free, 0),
+                        "capacity": use.capacity,
+                    },
                 )
         return None
 
-    def _staffing_reason(self, module: int, fits: list[int]) -> str | None:
+    def _staffing_reason(self, module: int, fits: list[int]) -> Reason | None:
         """The instructor contracts, instructor limit or budget that adding the module would break."""
         problem, scenario = self.problem, self.problem.scenario
         name, hours, sections = problem.candidates[module].module_id, problem.hours[module], problem.sections
@@ -371,12 +371,17 @@ class PlanResult:
             ld, p = min(
                 ((ld, p) for ld in loads for p in periods), key=lambda x: x[0].hours_per_period[x[1]] - x[0].capacity
             )
-            weeks = scenario.weeks_per_term
-            would = ld.hours_per_period[p] + hours * sections
-            return (
-                f"{ld.instructor_id}, the least loaded instructor qualified for {name}, would teach "
-                f"{per_week(would, weeks)} h/week in {period_name(scenario, p)} with its {sections} group(s); "
-                f"the contract allows {per_week(ld.capacity, weeks)}"
+            return Reason(
+                "instructor_full",
+                {
+                    "instructor": ld.instructor_id,
+                    "module": name,
+                    "would": ld.hours_per_period[p] + hours * sections,
+                    "capacity": ld.capacity,
+                    "weeks": scenario.weeks_per_term,
+                    "period": period_data(scenario, p),
+                    "groups": sections,
+                },
             )
         spare = {
             ld.instructor_id for ld in loads if any(ld.capacity - ld.hours_per_period[p] >= hours for p in periods)
@@ -384,114 +389,166 @@ class PlanResult:
         teaching = {load.instructor_id for load in self.instructor_loads if load.sections}
         limit = scenario.max_instructors_used
         if limit is not None and self.instructors_used >= limit and not spare & teaching:
-            return f"adding {name} would need more than max_used {limit} instructors"
+            return Reason("instructor_limit_reached", {"module": name, "limit": limit})
         cheapest = min((ld.cost_per_hour for ld in loads), default=0) * hours * sections
         cost = self.objectives["cost"]
         if scenario.max_cost is not None and cost + cheapest > scenario.max_cost:
-            return (
-                f"adding {name} would cost at least {cheapest} more in staff, and the plan already costs {cost} "
-                f"of budget.max_cost {scenario.max_cost}"
+            return Reason(
+                "budget_reached", {"module": name, "extra": cheapest, "cost": cost, "budget": scenario.max_cost}
             )
         return None
 
-    def _trade_off(self, name: str, hours: int) -> str:
+    def _trade_off(self, name: str, hours: int) -> Reason:
         """The module fits on its own, so the objective order kept it out."""
         first = self.problem.scenario.objective[0]
         if first != "coverage":
-            return f"adding {name} ({hours} h) would worsen '{first}', which comes first in the objective order"
+            return Reason("objective_order", {"module": name, "hours": hours, "objective": first})
         if self.status is Status.OPTIMAL:
-            return f"adding {name} ({hours} h) would mean dropping modules that cover more within the same limits"
-        return f"the search found no room for {name} ({hours} h) within the time limit"
+            return Reason("better_modules", {"module": name, "hours": hours})
+        return Reason("search_time", {"module": name, "hours": hours})
 
     # --- the rules, checked on the plan ------------------------------------------------------
 
-    def violations(self) -> list[str]:
-        """Every rule of the planning model that this plan breaks, in plain words (empty if valid)."""
+    def violations(self) -> list[Reason]:
+        """Every rule of the planning model that this plan breaks, as reasons (empty if valid)."""
         problem, scenario = self.problem, self.problem.scenario
-        out: list[str] = []
+        out: list[Reason] = []
         index = problem.index_of
         seen: set[str] = set()
         for p in self.placements:
             if p.module_id in seen:
-                out.append(f"module {p.module_id} is taken more than once")
+                out.append(Reason("taken_twice", {"module": p.module_id}))
             seen.add(p.module_id)
             if p.module_id not in index:
-                out.append(f"module {p.module_id} is not a candidate")
+                out.append(Reason("not_candidate", {"module": p.module_id}))
                 continue
             i = index[p.module_id]
             if i in problem.blocked:
-                out.append(f"module {p.module_id} is taken although {problem.blocked[i]}")
+                out.append(Reason("blocked_taken", {"module": p.module_id, "why": as_data(problem.blocked[i])}))
             lo, hi = problem.windows[i]
             if not lo <= p.term <= hi:
-                out.append(f"module {p.module_id} is in term {p.term}, outside its window {lo}-{hi}")
+                out.append(Reason("outside_window", {"module": p.module_id, "term": p.term, "first": lo, "last": hi}))
             out.extend(self._section_violations(p, i))
         for module_id in scenario.required_modules:
             if module_id not in self.taken:
-                out.append(f"required module {module_id} is not taken")
+                out.append(Reason("required_missing", {"module": module_id}))
         for module_id in scenario.excluded_modules:
             if module_id in self.taken:
-                out.append(f"excluded module {module_id} is taken")
+                out.append(Reason("excluded_taken", {"module": module_id}))
         for module, prerequisite in problem.prerequisites:
             m, q = problem.candidates[module].module_id, problem.candidates[prerequisite].module_id
             if m in self.taken and (q not in self.taken or self.taken[q].term >= self.taken[m].term):
-                out.append(f"module {m} is not preceded by its prerequisite {q}")
+                out.append(Reason("prerequisite_order", {"module": m, "prerequisite": q}))
         out.extend(self._limit_violations())
         for sector in self.sector_coverage:
             if not sector.met:
+                floor = sector.min_coverage
                 out.append(
-                    f"sector {sector.sector_id} coverage {sector.covered_importance}/{sector.total_importance} "
-                    f"is below {sector.min_coverage}"
+                    Reason(
+                        "sector_below_floor",
+                        {
+                            "sector": sector.sector_id,
+                            "covered": sector.covered_importance,
+                            "total": sector.total_importance,
+                            "floor": [floor.numerator, floor.denominator],
+                        },
+                    )
                 )
         return out
 
-    def _section_violations(self, p: Placement, i: int) -> list[str]:
+    def _section_violations(self, p: Placement, i: int) -> list[Reason]:
         problem = self.problem
         if len(p.instructors) != problem.sections:
-            return [f"module {p.module_id} has {len(p.instructors)} sections, not {problem.sections}"]
+            return [
+                Reason(
+                    "wrong_sections", {"module": p.module_id, "count": len(p.instructors), "needed": problem.sections}
+                )
+            ]
         if not problem.instructors:
-            return [f"module {p.module_id} names an instructor but the catalog has none"] if any(p.instructors) else []
+            named = any(p.instructors)
+            return [Reason("instructor_without_roster", {"module": p.module_id})] if named else []
         qualified = {problem.instructors[k].instructor_id for k in problem.qualified[i]}
         return [
-            f"section {s} of {p.module_id} is taught by {who}, who is not qualified for it"
+            Reason("unqualified_instructor", {"section": s, "module": p.module_id, "instructor": who})
             for s, who in enumerate(p.instructors, start=1)
             if who not in qualified
         ]
 
-    def _limit_violations(self) -> list[str]:
+    def _limit_violations(self) -> list[Reason]:
         scenario = self.problem.scenario
         out = []
         for t, (hours, count) in enumerate(zip(self.term_hours, self.term_module_counts, strict=True), start=1):
             if hours < scenario.term_hours_min:
-                out.append(f"term {t} has {hours} h, below term_min {scenario.term_hours_min}")
+                out.append(Reason("term_hours_low", {"term": t, "hours": hours, "limit": scenario.term_hours_min}))
             if scenario.term_hours_max is not None and hours > scenario.term_hours_max:
-                out.append(f"term {t} has {hours} h, above term_max {scenario.term_hours_max}")
+                out.append(Reason("term_hours_high", {"term": t, "hours": hours, "limit": scenario.term_hours_max}))
             if count < scenario.modules_per_term_min:
-                out.append(f"term {t} has {count} modules, below modules_per_term.min {scenario.modules_per_term_min}")
+                out.append(
+                    Reason("term_modules_low", {"term": t, "count": count, "limit": scenario.modules_per_term_min})
+                )
             if scenario.modules_per_term_max is not None and count > scenario.modules_per_term_max:
-                out.append(f"term {t} has {count} modules, above modules_per_term.max {scenario.modules_per_term_max}")
+                out.append(
+                    Reason("term_modules_high", {"term": t, "count": count, "limit": scenario.modules_per_term_max})
+                )
         total = sum(self.term_hours)
         if scenario.total_hours_max is not None and total > scenario.total_hours_max:
-            out.append(f"the plan has {total} h, above total_max {scenario.total_hours_max}")
+            out.append(Reason("total_hours_high", {"hours": total, "limit": scenario.total_hours_max}))
         if scenario.max_instructors_used is not None and self.instructors_used > scenario.max_instructors_used:
-            out.append(f"{self.instructors_used} instructors teach, above max_used {scenario.max_instructors_used}")
+            out.append(
+                Reason("instructors_high", {"count": self.instructors_used, "limit": scenario.max_instructors_used})
+            )
         cost = self.objectives["cost"]
         if scenario.max_cost is not None and cost > scenario.max_cost:
-            out.append(f"the plan's staffing cost {cost} is above budget.max_cost {scenario.max_cost}")
+            out.append(Reason("cost_high", {"cost": cost, "limit": scenario.max_cost}))
         return out + self._period_violations()
 
-    def _period_violations(self) -> list[str]:
+    def _period_violations(self) -> list[Reason]:
         """Instructor contracts and lab capacities, per period (the terms that run together)."""
         out = []
         for load in self.instructor_loads:
             for p, hours in enumerate(load.hours_per_period):
-                where = period_name(self.problem.scenario, p)
+                where = period_data(self.problem.scenario, p)
+                said = {"instructor": load.instructor_id, "hours": hours, "period": where}
                 if hours > load.capacity:
-                    out.append(f"instructor {load.instructor_id} teaches {hours} h in {where}, above {load.capacity}")
+                    out.append(Reason("instructor_over", {**said, "limit": load.capacity}))
                 if load.below_floor(hours):
-                    out.append(f"instructor {load.instructor_id} teaches {hours} h in {where}, below {load.floor}")
+                    out.append(Reason("instructor_under", {**said, "limit": load.floor}))
         for lab in self.lab_uses:
             for p, hours in enumerate(lab.hours_per_period):
                 if hours > lab.capacity:
-                    where = period_name(self.problem.scenario, p)
-                    out.append(f"lab {lab.lab_id} is used {hours} h in {where}, above {lab.capacity}")
+                    where = period_data(self.problem.scenario, p)
+                    out.append(
+                        Reason("lab_over", {"lab": lab.lab_id, "hours": hours, "period": where, "limit": lab.capacity})
+                    )
         return out
+
+
+def as_data(reason: Reason) -> dict[str, object]:
+    """A reason inside another reason's parameters, kept JSON-able."""
+    return {"code": reason.code, "params": dict(reason.params)}
+
+
+def teachers(problem: Problem) -> dict[str, list[tuple[str, int]]]:
+    """Skill -> (module, level) over the whole catalog."""
+    out: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for ms in problem.catalog.module_skills:
+        out[ms.skill_id].append((ms.module_id, ms.level))
+    return out
+
+
+def uncoverable(problem: Problem, row: DemandRow, taught: Mapping[str, list[tuple[str, int]]]) -> Reason | None:
+    """Why no plan of this scenario can cover a demand, from the catalog alone; None if one could.
+
+    The one explanation of an uncoverable demand: gaps and the infeasibility explanation both use it.
+    """
+    demand = row.demand
+    said = {"skill": demand.skill_id, "level": demand.level}
+    in_catalog = sorted(m for m, level in taught.get(demand.skill_id, ()) if level >= demand.level)
+    if not in_catalog:
+        return Reason("not_taught", said)
+    if not row.covering:
+        return Reason("no_candidate", {**said, "modules": in_catalog})
+    if any(i not in problem.blocked for i in row.covering):
+        return None
+    modules = [{"module": problem.candidates[i].module_id, "why": as_data(problem.blocked[i])} for i in row.covering]
+    return Reason("uncoverable", {**said, "modules": modules})

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, Issue
-from planner.i18n import languages
+from planner.i18n import _, languages
 from planner.model import DEFAULT_OBJECTIVE, INTAKES, OBJECTIVES, Scenario, SectorGoal
 
 LARGEST_NUMBER = 1_000_000  # beyond any real hour budget or weight
@@ -69,24 +69,30 @@ class Reader:
         for key in table:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"the keys here are {', '.join(allowed)}."
-                self.report(prefix + key, f"unknown key '{key}'; {hint}")
+                hint = (
+                    _("did you mean '{key}'?", key=close[0])
+                    if close
+                    else _("the keys here are {keys}.", keys=", ".join(allowed))
+                )
+                self.report(prefix + key, _("unknown key '{key}'; {hint}", key=key, hint=hint))
 
     def table(self, parent: dict[str, Any], key: str, prefix: str = "") -> dict[str, Any]:
         value = parent.get(key, {})
         if isinstance(value, dict):
             return value
-        self.report(prefix + key, f"must be a table ([{prefix + key}]), not {_shown(value)}.")
+        self.report(
+            prefix + key, _("must be a table ([{value}]), not {value2}.", value=prefix + key, value2=_shown(value))
+        )
         return {}
 
     def text(self, table: dict[str, Any], key: str, prefix: str = "", required: bool = False) -> str | None:
         if key not in table:
             if required:
-                self.report(prefix + key, "this required key is missing.")
+                self.report(prefix + key, _("this required key is missing."))
             return None
         value = table[key]
         if not isinstance(value, str) or value.strip() == "":
-            self.report(prefix + key, f"must be non-empty text in quotes, not {_shown(value)}.")
+            self.report(prefix + key, _("must be non-empty text in quotes, not {value}.", value=_shown(value)))
             return None
         return value
 
@@ -101,18 +107,20 @@ class Reader:
     ) -> int | None:
         if key not in table:
             if required:
-                self.report(prefix + key, "this required key is missing.")
+                self.report(prefix + key, _("this required key is missing."))
             return None
         value = table[key]
         # bool is an int in Python, but `terms = true` is surely a mistake
         if not isinstance(value, int) or isinstance(value, bool):
-            self.report(prefix + key, f"must be a whole number, not {_shown(value)}.")
+            self.report(prefix + key, _("must be a whole number, not {value}.", value=_shown(value)))
             return None
         if value < minimum:
-            self.report(prefix + key, f"must be at least {minimum}, not {value}.")
+            self.report(prefix + key, _("must be at least {minimum}, not {value}.", minimum=minimum, value=value))
             return None
         if value > maximum:
-            self.report(prefix + key, f"{value} is too large; the most accepted is {maximum}.")
+            self.report(
+                prefix + key, _("{value} is too large; the most accepted is {maximum}.", value=value, maximum=maximum)
+            )
             return None
         return value
 
@@ -122,10 +130,10 @@ class Reader:
             return None
         value = table[key]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.report(key, f"must be a list of non-empty texts in quotes, not {_shown(value)}.")
+            self.report(key, _("must be a list of non-empty texts in quotes, not {value}.", value=_shown(value)))
             return None
         for repeated in sorted({v for v in value if value.count(v) > 1}):
-            self.report(key, f"'{repeated}' is listed more than once.")
+            self.report(key, _("'{repeated}' is listed more than once.", repeated=repeated))
         return tuple(value)
 
 
@@ -136,7 +144,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, str):
         return f'"{value}"'
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     if isinstance(value, list):
         return "[" + ", ".join(_shown(v) for v in value) + "]"
     return str(value)
@@ -152,7 +160,7 @@ def _time_limit(read: Reader, data: dict[str, Any]) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-        read.report("time_limit_seconds", f"must be a positive number of seconds, not {_shown(value)}.")
+        read.report("time_limit_seconds", _("must be a positive number of seconds, not {value}.", value=_shown(value)))
         return None
     return float(value)
 
@@ -162,13 +170,13 @@ def _objective(read: Reader, data: dict[str, Any]) -> tuple[str, ...]:
     if names is None:
         return DEFAULT_OBJECTIVE
     if not names:
-        read.report("objective", f"must name at least one of {', '.join(OBJECTIVES)}.")
+        read.report("objective", _("must name at least one of {items}.", items=", ".join(OBJECTIVES)))
         return DEFAULT_OBJECTIVE
     for name in names:
         if name not in OBJECTIVES:
             close = difflib.get_close_matches(name, OBJECTIVES, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"use {', '.join(OBJECTIVES)}."
-            read.report("objective", f"'{name}' is not an objective; {hint}")
+            hint = _("did you mean '{key}'?", key=close[0]) if close else _("use {keys}.", keys=", ".join(OBJECTIVES))
+            read.report("objective", _("'{name}' is not an objective; {hint}", name=name, hint=hint))
     return names
 
 
@@ -177,7 +185,7 @@ def _sector_goals(read: Reader, data: dict[str, Any]) -> tuple[SectorGoal, ...] 
         return None  # every catalog sector counts
     sectors = read.table(data, "sectors")
     if not sectors and isinstance(data["sectors"], dict):
-        read.report("sectors", "lists no sector; add [sectors.<sector_id>] tables or remove [sectors].")
+        read.report("sectors", _("lists no sector; add [sectors.<sector_id>] tables or remove [sectors]."))
     goals = []
     for sector_id in sectors:
         prefix = f"sectors.{sector_id}."
@@ -190,7 +198,9 @@ def _sector_goals(read: Reader, data: dict[str, Any]) -> tuple[SectorGoal, ...] 
 def _min_coverage(read: Reader, goal: dict[str, Any], prefix: str) -> Fraction:
     value = goal.get("min_coverage", 0)
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        read.report(prefix + "min_coverage", f"must be a number from 0 to 1 (0.8 = 80%), not {_shown(value)}.")
+        read.report(
+            prefix + "min_coverage", _("must be a number from 0 to 1 (0.8 = 80%), not {value}.", value=_shown(value))
+        )
         return Fraction(0)
     return _exact(value)
 
@@ -205,8 +215,8 @@ def _intake(read: Reader, calendar: dict[str, Any]) -> str | None:
     value = read.text(calendar, "intake", "calendar.")
     if value is not None and value not in INTAKES:
         close = difflib.get_close_matches(value, INTAKES, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"use {', '.join(INTAKES)}."
-        read.report("calendar.intake", f"'{value}' is not an intake; {hint}")
+        hint = _("did you mean '{key}'?", key=close[0]) if close else _("use {keys}.", keys=", ".join(INTAKES))
+        read.report("calendar.intake", _("'{value}' is not an intake; {hint}", value=value, hint=hint))
         return None
     return value
 
@@ -263,7 +273,16 @@ def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
 
 def _lower_above_upper(read: Reader, fields: dict[str, Any], low: str, high: str, low_key: str, high_key: str) -> None:
     if fields[low] is not None and fields[high] is not None and fields[low] > fields[high]:
-        read.report(low_key, f"{low_key} = {fields[low]} is more than {high_key} = {fields[high]}.")
+        read.report(
+            low_key,
+            _(
+                "{low_key} = {fields} is more than {high_key} = {fields2}.",
+                low_key=low_key,
+                fields=fields[low],
+                high_key=high_key,
+                fields2=fields[high],
+            ),
+        )
 
 
 def _parse(path: Path) -> dict[str, Any]:
@@ -271,14 +290,21 @@ def _parse(path: Path) -> dict[str, Any]:
         # utf-8-sig: Windows editors may start the file with a byte-order mark, which is not TOML.
         return tomllib.loads(_read_bounded(path).decode("utf-8-sig"))
     except FileNotFoundError:
-        raise InputError([Issue(path.name, f"the scenario file {path} does not exist.")]) from None
+        raise InputError([Issue(path.name, _("the scenario file {path} does not exist.", path=path))]) from None
     except UnicodeDecodeError:
-        raise InputError([Issue(path.name, "the file is not UTF-8 text; save it as UTF-8.")]) from None
+        raise InputError([Issue(path.name, _("the file is not UTF-8 text; save it as UTF-8."))]) from None
     except ValueError as exc:  # TOMLDecodeError, or a number too long for Python to convert
         # tomllib's message ends with "(at line L, column C)", which is where the user must look.
-        raise InputError([Issue(path.name, f"this is not valid TOML: {_first_line(exc)}.")]) from None
+        raise InputError([Issue(path.name, _("this is not valid TOML: {exc}.", exc=_first_line(exc)))]) from None
     except OSError as exc:
-        raise InputError([Issue(path.name, f"the scenario file {path} cannot be read: {exc.strerror}.")]) from None
+        raise InputError(
+            [
+                Issue(
+                    path.name,
+                    _("the scenario file {path} cannot be read: {strerror}.", path=path, strerror=exc.strerror),
+                )
+            ]
+        ) from None
 
 
 def _read_bounded(path: Path) -> bytes:
@@ -286,11 +312,19 @@ def _read_bounded(path: Path) -> bytes:
     with open(path, "rb") as handle:
         mode = os.fstat(handle.fileno()).st_mode
         if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-            raise InputError([Issue(path.name, f"{path} is a device, not a scenario file.")])
+            raise InputError([Issue(path.name, _("{path} is a device, not a scenario file.", path=path))])
         data = handle.read(MAX_SCENARIO_BYTES + 1)
     if len(data) > MAX_SCENARIO_BYTES:
         raise InputError(
-            [Issue(path.name, f"the file is larger than {MAX_SCENARIO_BYTES // 2**20} MB; a scenario is a few lines.")]
+            [
+                Issue(
+                    path.name,
+                    _(
+                        "the file is larger than {value} MB; a scenario is a few lines.",
+                        value=MAX_SCENARIO_BYTES // 2**20,
+                    ),
+                )
+            ]
         )
     return data
 
@@ -302,13 +336,18 @@ def _first_line(exc: Exception) -> str:
 def _plausible(read: Reader, fields: dict[str, Any]) -> None:
     for key, most in MOST.items():
         if fields.get(key, 0) > most:
-            read.report(key, f"{fields.pop(key)} is more than {most}, the most this planner accepts.")
+            read.report(
+                key, _("{value} is more than {most}, the most this planner accepts.", value=fields.pop(key), most=most)
+            )
 
 
 def _language(read: Reader, data: dict[str, Any]) -> str | None:
     value = read.text(data, "language")
     if value is not None and value not in languages():
-        read.report("language", f"'{value}' is not a language of this planner; use {', '.join(languages())}.")
+        read.report(
+            "language",
+            _("'{value}' is not a language of this planner; use {items}.", value=value, items=", ".join(languages())),
+        )
         return None
     return value
 

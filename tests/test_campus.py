@@ -10,6 +10,8 @@ import pytest
 from planner.catalog import load_catalog
 from planner.errors import InputError
 from planner.planning import load_problem
+from planner.reasons import Reason
+from planner.words.reasons import say
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CATALOG = FIXTURES / "tiny_catalog"
@@ -33,7 +35,8 @@ def test_a_module_needing_a_lab_the_campus_lacks_can_never_be_taken(tmp_path):
     scenario.write_text(f'name = "campus"\ncatalog = "{CATALOG}"\ncampus = "{CAMPUS}"\nterms = 3\n', encoding="utf-8")
     problem = load_problem(scenario)
     blocked = {problem.candidates[i].module_id: why for i, why in problem.blocked.items()}
-    assert blocked["SEEN-01"] == "lab LAB-WB has 0 h per term; its 1 group(s) need 90 h"
+    assert blocked["SEEN-01"] == Reason("lab_too_small", {"lab": "LAB-WB", "capacity": 0, "groups": 1, "hours": 90})
+    assert say(blocked["SEEN-01"]) == "lab LAB-WB has 0 h per term; its 1 group needs 90 h"
 
 
 def test_the_campus_is_part_of_the_fingerprint():

@@ -32,6 +32,7 @@ from planner.model import (
     Skill,
 )
 from planner.result import Placement, PlanResult, SolverInfo, Stage, Status
+from planner.words.reasons import say
 
 SHEETS = ["Curriculum map", "Summary", "Plan", "Coverage", "Gaps", "Instructors", "Labs", "Scenario"]
 PINNED_PLAN_COLUMNS = {"Term", "Module ID", "Module", "Hours", "Section", "Instructor ID"}
@@ -223,7 +224,7 @@ def test_gaps_list_each_uncovered_demand_with_a_reason(workbook, result):
     ws = workbook["Gaps"]
     rows = [dict(zip(header_row(ws), row, strict=True)) for row in ws.iter_rows(min_row=2, values_only=True)]
     assert [(r["Sector ID"], r["Skill ID"]) for r in rows] == [("med", "S6")]
-    assert rows[0]["Why it is not covered"] == result.gaps[0].reason
+    assert rows[0]["Why it is not covered"] == say(result.gaps[0].reason)
 
 
 def test_instructor_loads_against_capacity(workbook):

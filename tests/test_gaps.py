@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from fractions import Fraction
 
+from planner import i18n
+from planner.errors import InfeasibleError
 from planner.model import (
     Catalog,
     Demand,
@@ -17,10 +20,13 @@ from planner.model import (
     Qualification,
     Scenario,
     Sector,
+    SectorGoal,
     Skill,
 )
 from planner.optimize import solve
 from planner.options import SolveOptions
+from planner.reasons import Reason
+from planner.words.reasons import infeasibility, say
 
 CATALOG = Catalog(
     sectors=(Sector("semi", "Semiconductores", 1),),
@@ -47,10 +53,14 @@ CATALOG = Catalog(
 SCENARIO = Scenario(name="gaps", terms=2, careers=("Semi",), total_hours_max=108)
 
 
-def reasons(catalog: Catalog, scenario: Scenario) -> dict[str, str]:
+def reason_data(catalog: Catalog, scenario: Scenario) -> dict[str, Reason]:
     result = solve(Problem.build(catalog, scenario), SolveOptions(time_limit=10))
     assert result.violations() == []
     return {gap.demand.skill_id: gap.reason for gap in result.gaps}
+
+
+def reasons(catalog: Catalog, scenario: Scenario) -> dict[str, str]:
+    return {skill: say(reason) for skill, reason in reason_data(catalog, scenario).items()}
 
 
 def test_each_gap_names_why():
@@ -59,7 +69,9 @@ def test_each_gap_names_why():
     # PRUE-00, so ESD is the gap that the total-hours limit explains.
     gaps = reasons(CATALOG, SCENARIO)
     assert gaps["BOND"] == "no module in the catalog teaches BOND at level 3"
-    assert gaps["SPC"].startswith("no candidate module teaches it (CEPR-01")
+    assert gaps["SPC"] == (
+        "skill SPC at level 1 is taught by no candidate module (CEPR-01 not candidates in this scenario)"
+    )
     assert "total_max 108 h" in gaps["ESD"]
     assert "TEST" not in gaps
 
@@ -76,7 +88,7 @@ def test_a_gap_blamed_on_instructor_capacity():
     gaps = reasons(catalog, scenario)
     assert gaps["ESD"] == (
         "DOC-01, the least loaded instructor qualified for ESDC-00, would teach 6 h/week in the autumn "
-        "period (term 1) with its 2 group(s); the contract allows 5.6"
+        "period (term 1) with its 2 groups; the contract allows 5.6"
     )
 
 
@@ -120,3 +132,51 @@ def test_a_gap_left_by_the_objective_order():
     # Hours first: the cheapest plan takes nothing, so every coverable demand is a trade-off.
     gaps = reasons(CATALOG, replace(SCENARIO, objective=("hours", "coverage")))
     assert gaps["ESD"] == "adding ESDC-00 (54 h) would worsen 'hours', which comes first in the objective order"
+
+
+def test_gap_reasons_are_data_a_code_and_json_able_parameters():
+    gaps = reason_data(CATALOG, SCENARIO)
+    assert gaps["BOND"] == Reason("not_taught", {"skill": "BOND", "level": 3})
+    assert gaps["BOND"].params == {"skill": "BOND", "level": 3}
+    assert gaps["SPC"].code == "no_candidate" and gaps["SPC"].params["modules"] == ["CEPR-01"]
+    assert gaps["ESD"].code == "total_hours_full"
+    assert gaps["ESD"].params == {"module": "ESDC-00", "hours": 54, "limit": 108, "used": 90}
+
+
+def test_gap_reasons_are_said_in_spanish():
+    gaps = reason_data(CATALOG, SCENARIO)
+    i18n.use("es")
+    assert say(gaps["BOND"]) == "ningún módulo del catálogo imparte BOND en el nivel 3"
+    assert say(gaps["ESD"]) == ("agregar ESDC-00 (54 h) rebasaría hours.total_max de 108 h (el plan usa 90 h)")
+
+
+def test_an_uncoverable_demand_reads_the_same_as_a_gap_and_in_the_infeasibility_explanation():
+    # ESDC-00 needs an instructor and none is qualified: ESD can never be covered. As a gap (no
+    # coverage floor) and as the evidence of an unreachable floor, it is the same reason in the same words.
+    catalog = replace(
+        CATALOG,
+        instructors=(Instructor("DOC-01", "Ana", 360),),
+        qualifications=(Qualification("DOC-01", "PRUE-00"),),
+    )
+    scenario = replace(SCENARIO, total_hours_max=None)
+    gap = reason_data(catalog, scenario)["ESD"]
+    assert gap == Reason(
+        "uncoverable",
+        {
+            "skill": "ESD",
+            "level": 1,
+            "modules": [{"module": "ESDC-00", "why": {"code": "no_qualified_instructor", "params": {}}}],
+        },
+    )
+    strict = replace(scenario, sectors=(SectorGoal("semi", min_coverage=Fraction(1)),))
+    try:
+        solve(Problem.build(catalog, strict), SolveOptions(time_limit=10))
+    except InfeasibleError as error:
+        explained = "\n".join(infeasibility(error))
+    else:
+        raise AssertionError("a floor of 100 % cannot be met")
+    worded = say(gap)
+    assert worded == (
+        "skill ESD at level 1 is taught only by ESDC-00, which cannot be taken (no instructor is qualified to teach it)"
+    )
+    assert f"      {worded}" in explained.splitlines()

@@ -32,7 +32,9 @@ from planner.model import (
 )
 from planner.optimize import solve
 from planner.options import SolveOptions
-from planner.result import PlanResult, Status
+from planner.reasons import Reason
+from planner.result import Placement, PlanResult, Status
+from planner.words.reasons import infeasibility, say
 
 TIME_LIMIT = 20  # seconds; every catalog here solves in a fraction of that
 
@@ -87,7 +89,7 @@ def conflicts(cat: Catalog, scen: Scenario) -> str:
     """The infeasibility message, as the CLI prints it."""
     with pytest.raises(InfeasibleError) as caught:
         solve(Problem.build(cat, scen), SolveOptions(time_limit=TIME_LIMIT))
-    return "\n".join(caught.value.conflicts)
+    return "\n".join(infeasibility(caught.value))
 
 
 # --- rule 1: selection and term placement -------------------------------------------------
@@ -131,7 +133,7 @@ def test_a_module_whose_prerequisite_is_not_a_candidate_is_never_taken():
     result = plan(cat, scenario(terms=2, careers=("E",)))
     assert result.placements == ()
     assert result.objectives["coverage"] == 0
-    assert "its prerequisite A is not a candidate" in result.gaps[0].reason
+    assert "its prerequisite A is not a candidate" in say(result.gaps[0].reason)
     # Without the career filter A is a candidate, and A then B covers X.
     assert terms_of(plan(cat, scenario(terms=2))) == {"A": 1, "B": 2}
 
@@ -377,7 +379,7 @@ def test_a_lab_the_campus_lacks_blocks_its_modules():
     )
     result = plan(cat, scenario())
     assert result.placements == ()
-    assert "lab CR has 0 h per term" in result.gaps[0].reason
+    assert "lab CR has 0 h per term" in say(result.gaps[0].reason)
 
 
 def test_cost_picks_the_cheaper_instructor_and_the_budget_limits_the_plan():
@@ -447,7 +449,7 @@ def test_min_coverage_is_compared_exactly():
     assert plan(TWO_OF_THREE, scenario(**sector_floor(Fraction(2, 3)))).sector_coverage[0].ratio == Fraction(2, 3)
     message = conflicts(TWO_OF_THREE, scenario(**sector_floor(Fraction("0.67"))))
     assert "sector s needs min_coverage 67%" in message
-    assert "skill Z at level 1 is taught by no candidate module" in message
+    assert "no module in the catalog teaches Z at level 1" in message
 
 
 def test_a_lower_level_does_not_cover_a_demand():
@@ -568,7 +570,7 @@ def test_unreachable_min_coverage_names_the_untaught_skill():
     )
     assert "sector s needs min_coverage 100%" in message
     assert "at most 1/2" in message
-    assert "skill Z at level 2 is taught by no candidate module" in message
+    assert "no module in the catalog teaches Z at level 2" in message
     assert "required module R" not in message
     assert "total_max" not in message
 
@@ -593,3 +595,14 @@ def test_a_required_module_that_can_never_be_taken_says_why():
     message = conflicts(cat, scenario(terms=2, required_modules=("B",), excluded_modules=("A",)))
     assert "required module B" in message
     assert "its prerequisite A is not a candidate" in message
+
+
+def test_broken_rules_are_reasons_as_data_and_an_empty_list_when_none_is_broken():
+    cat = catalog([module("A", 10), module("B", 10)], prerequisites=[("B", "A")])
+    problem = Problem.build(cat, scenario(terms=2))
+    assert PlanResult(problem, Status.OPTIMAL, ()).violations() == []
+    # B in term 1 before its prerequisite A in term 2: the rule check names it, as data.
+    wrong = PlanResult(problem, Status.OPTIMAL, (Placement("A", 2, (None,)), Placement("B", 1, (None,))))
+    broken = wrong.violations()
+    assert broken == [Reason("prerequisite_order", {"module": "B", "prerequisite": "A"})]
+    assert [say(r) for r in broken] == ["module B is not preceded by its prerequisite A"]

@@ -22,6 +22,7 @@ from planner.model import Catalog, Problem
 from planner.optimize import solve
 from planner.result import PlanResult
 from planner.scenario import load_scenario
+from planner.words.reasons import infeasibility, say
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog"
@@ -183,14 +184,14 @@ def test_main_seed_gives_a_sensible_back_end_track(catalog: Catalog) -> None:
     back_end = next(s for s in result.sector_coverage if s.sector_id == "semi-be")
     assert back_end.ratio >= 0.8
     # reliability testing is a training need: its only module has no instructor on the roster
-    gaps = {g.demand.skill_id: g.reason for g in result.gaps if g.demand.sector_id == "semi-be"}
+    gaps = {g.demand.skill_id: say(g.reason) for g in result.gaps if g.demand.sector_id == "semi-be"}
     assert "instructor" in gaps["ATP-REL"]
 
 
 def test_infeasible_seed_says_the_fab_modules_have_no_instructor(catalog: Catalog) -> None:
     with pytest.raises(InfeasibleError) as caught:
         solve_seed("infeasible_frontend_fab", catalog)
-    message = str(caught.value)
+    message = "\n".join(infeasibility(caught.value))
     assert "semi-fe" in message
     assert "PFOB-00" in message and "instructor" in message
 

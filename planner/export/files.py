@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from planner.errors import OutputError
+from planner.i18n import _
 from planner.signals import held
 
 Writer = Callable[[BinaryIO], object]
@@ -84,13 +85,32 @@ def _render(write: Writer) -> bytes:
 
 
 def _exists(target: Path) -> str:
-    what = "a link to a missing file" if target.is_symlink() and not target.exists() else None
-    detail = f" ({what})" if what else ""
-    return f"{target} already exists{detail}; nothing was written. Use --force to overwrite."
+    if target.is_symlink() and not target.exists():
+        return _(
+            "{target} already exists (a link to a missing file); nothing was written. Use --force to overwrite.",
+            target=target,
+        )
+    return _("{target} already exists; nothing was written. Use --force to overwrite.", target=target)
 
 
 def _failed(target: Path, error: OSError) -> OutputError:
-    return OutputError(f"Cannot write {target}: {error.strerror or error}; nothing was written.")
+    return OutputError(
+        _("Cannot write {target}: {problem}; nothing was written.", target=target, problem=os_problem(error))
+    )
+
+
+def os_problem(error: OSError) -> str:
+    """The system's reason for a failed write (its own English words), translated where it is a common one."""
+    known = {
+        errno.EACCES: _("Permission denied"),
+        errno.EPERM: _("Operation not permitted"),
+        errno.ENOSPC: _("No space left on device"),
+        errno.EROFS: _("Read-only file system"),
+        errno.ENOENT: _("No such file or directory"),
+        errno.EISDIR: _("Is a directory"),
+        errno.ENAMETOOLONG: _("File name too long"),
+    }
+    return known.get(error.errno or 0) or str(error.strerror or error)
 
 
 def _make_parents(folder: Path) -> list[Path]:
@@ -160,8 +180,11 @@ def _create(temporary: Path, target: Path) -> None:
         os.link(temporary, target)  # atomic, and fails if the name is taken: the check and the write are one step
     except FileExistsError:
         raise OutputError(
-            f"{target} was created by someone else while this run was solving; nothing was written. "
-            "Use --force to overwrite."
+            _(
+                "{target} was created by someone else while this run was solving; nothing was written. "
+                "Use --force to overwrite.",
+                target=target,
+            )
         ) from None
     except OSError as error:
         if error.errno not in _NO_HARD_LINKS:
@@ -217,7 +240,7 @@ def _backup(target: Path) -> Path | None:
     if not os.path.lexists(target):
         return None
     if target.is_dir():
-        raise OutputError(f"Cannot write {target}: it is a folder; nothing was written.")
+        raise OutputError(_("Cannot write {target}: it is a folder; nothing was written.", target=target))
     while True:
         backup = _temporary_name(target.parent, "bak")
         try:

@@ -10,6 +10,7 @@ import planner
 from planner.export.files import write_atomically
 from planner.export.paths import catalog_source
 from planner.result import PlanResult
+from planner.words.reasons import say
 
 
 def write_plan_file(result: PlanResult, path: Path, force: bool = False) -> None:
@@ -65,7 +66,9 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
                 "skill_id": g.demand.skill_id,
                 "level": g.demand.level,
                 "importance": g.demand.importance,
-                "reason": g.reason,
+                "reason": say(g.reason),
+                "reason_code": g.reason.code,
+                "reason_params": g.reason.params,
             }
             for g in result.gaps
         ],

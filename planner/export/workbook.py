@@ -34,6 +34,7 @@ from planner.export.sentences import coverage_sentences
 from planner.i18n import _, current, ngettext
 from planner.model import Scenario
 from planner.result import InstructorLoad, Placement, PlanResult, Status
+from planner.words.reasons import say
 
 
 def level_words() -> dict[int, str]:
@@ -125,7 +126,7 @@ def summary_sheet(ws: Worksheet, result: PlanResult) -> None:
             styles.ALERT,
         )
         for rule in broken:
-            row = write_line(ws, row, f"- {rule}", styles.ALERT)
+            row = write_line(ws, row, f"- {say(rule)}", styles.ALERT)
     else:
         row = write_line(ws, row, _("Rule check: the plan keeps every planning rule of the scenario."))
     order = ", ".join(objective_word(key) for key in scenario.objective)
@@ -420,7 +421,7 @@ def gaps_sheet(ws: Worksheet, result: PlanResult) -> None:
             catalog.skill_by_id[g.demand.skill_id].name,
             g.demand.level,
             g.demand.importance,
-            g.reason,
+            say(g.reason),
         )
         for g in result.gaps
     ]

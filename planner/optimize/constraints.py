@@ -24,7 +24,8 @@ from functools import cached_property
 
 from ortools.sat.python import cp_model
 
-from planner.model import Problem, per_week, period_name
+from planner.model import Problem, period_data
+from planner.reasons import Reason
 
 
 @dataclass
@@ -33,14 +34,17 @@ class Requirements:
 
     model: cp_model.CpModel
     explaining: bool = False
-    groups: dict[str, tuple[cp_model.IntVar, str]] = field(default_factory=dict)
+    groups: dict[str, tuple[cp_model.IntVar, Reason]] = field(default_factory=dict)
 
-    def enforce(self, key: str, text: str) -> list[cp_model.IntVar]:
-        """Literals that switch group `key` on; empty (hard constraint) in a normal solve."""
+    def enforce(self, key: str, what: Reason) -> list[cp_model.IntVar]:
+        """Literals that switch group `key` on; empty (hard constraint) in a normal solve.
+
+        `what` says the requirement as data, for the explanation of an infeasible scenario.
+        """
         if not self.explaining:
             return []
         if key not in self.groups:
-            self.groups[key] = (self.model.new_bool_var(key), text)
+            self.groups[key] = (self.model.new_bool_var(key), what)
         return [self.groups[key][0]]
 
 
@@ -104,7 +108,7 @@ def required_modules_taken(pm: PlanModel) -> None:
     for i in pm.problem.required:
         module = pm.problem.candidates[i]
         lo, hi = pm.problem.windows[i]
-        text = f"required module {module.module_id} ({module.hours} h, terms {lo}-{hi})"
+        text = Reason("required_module", {"module": module.module_id, "hours": module.hours, "first": lo, "last": hi})
         pm.model.add(pm.taken(i) == 1).only_enforce_if(pm.requirements.enforce(f"required:{module.module_id}", text))
 
 
@@ -128,10 +132,10 @@ def term_hours_within_bounds(pm: PlanModel) -> None:
     for t in range(1, pm.problem.terms + 1):
         hours = pm.term_hours(t)
         if scenario.term_hours_min > 0:
-            enforce = pm.requirements.enforce(f"term_min:{t}", f"hours.term_min = {scenario.term_hours_min} h")
+            enforce = pm.requirements.enforce(f"term_min:{t}", Reason("term_min", {"hours": scenario.term_hours_min}))
             pm.model.add(hours >= pm.units_at_least(scenario.term_hours_min)).only_enforce_if(enforce)
         if scenario.term_hours_max is not None:
-            enforce = pm.requirements.enforce(f"term_max:{t}", f"hours.term_max = {scenario.term_hours_max} h")
+            enforce = pm.requirements.enforce(f"term_max:{t}", Reason("term_max", {"hours": scenario.term_hours_max}))
             pm.model.add(hours <= pm.units_at_most(scenario.term_hours_max)).only_enforce_if(enforce)
 
 
@@ -139,7 +143,7 @@ def total_hours_within_limit(pm: PlanModel) -> None:
     """The plan's total hours are at most total_max."""
     limit = pm.problem.scenario.total_hours_max
     if limit is not None:
-        enforce = pm.requirements.enforce("total_max", f"hours.total_max = {limit} h")
+        enforce = pm.requirements.enforce("total_max", Reason("total_max", {"hours": limit}))
         pm.model.add(total_hours(pm) <= pm.units_at_most(limit)).only_enforce_if(enforce)
 
 
@@ -149,12 +153,12 @@ def modules_per_term_within_bounds(pm: PlanModel) -> None:
     for t in range(1, pm.problem.terms + 1):
         count = pm.term_modules(t)
         if scenario.modules_per_term_min > 0:
-            text = f"modules_per_term.min = {scenario.modules_per_term_min}"
+            text = Reason("modules_min", {"count": scenario.modules_per_term_min})
             pm.model.add(count >= scenario.modules_per_term_min).only_enforce_if(
                 pm.requirements.enforce(f"modules_min:{t}", text)
             )
         if scenario.modules_per_term_max is not None:
-            text = f"modules_per_term.max = {scenario.modules_per_term_max}"
+            text = Reason("modules_max", {"count": scenario.modules_per_term_max})
             pm.model.add(count <= scenario.modules_per_term_max).only_enforce_if(
                 pm.requirements.enforce(f"modules_max:{t}", text)
             )
@@ -207,12 +211,10 @@ def instructor_capacity(pm: PlanModel) -> None:
         pm.model.add(load <= most * active)  # no load without being active (the solver's own link)
         if most > capacity:
             _cap(pm, k, p, load, active)
-        text = _period_text(problem, p)
         pm.model.add(load >= floor * active).only_enforce_if(
             pm.requirements.enforce(
                 f"floor:{instructor.instructor_id}:{p}",
-                f"contract floor of instructor {instructor.instructor_id}: at least "
-                f"{_weekly(problem, instructor.min_hours_per_term)} in {text} when teaching",
+                _contract("instructor_floor", problem, k, p, instructor.min_hours_per_term),
             )
         )
     if pm.requirements.explaining:
@@ -227,10 +229,7 @@ def instructor_capacity(pm: PlanModel) -> None:
 
 def _cap(pm: PlanModel, k: int, p: int, load: cp_model.LinearExprT, switch: cp_model.IntVar) -> None:
     instructor = pm.problem.instructors[k]
-    text = (
-        f"contract of instructor {instructor.instructor_id}: at most "
-        f"{_weekly(pm.problem, instructor.max_hours_per_term)} in {_period_text(pm.problem, p)}"
-    )
+    text = _contract("instructor_capacity", pm.problem, k, p, instructor.max_hours_per_term)
     capacity = pm.units_at_most(instructor.max_hours_per_term)
     pm.model.add(load <= capacity * switch).only_enforce_if(
         pm.requirements.enforce(f"capacity:{instructor.instructor_id}:{p}", text)
@@ -252,20 +251,24 @@ def _period_loads(pm: PlanModel) -> dict[tuple[int, int], tuple[cp_model.LinearE
     return {key: (sum(terms), sections * sum(pm.hours[i] for i in modules[key])) for key, terms in parts.items()}
 
 
-def _period_text(problem: Problem, p: int) -> str:
-    return period_name(problem.scenario, p)
-
-
-def _weekly(problem: Problem, hours: int) -> str:
-    """Contract hours as campuses state them: "12 h/week (216 h per term)"."""
-    return f"{per_week(hours, problem.scenario.weeks_per_term)} h/week ({hours} h per term)"
+def _contract(code: str, problem: Problem, k: int, p: int, hours: int) -> Reason:
+    """An instructor's contract bound in a period, as data (hours per term; words shows them per week)."""
+    return Reason(
+        code,
+        {
+            "instructor": problem.instructors[k].instructor_id,
+            "hours": hours,
+            "weeks": problem.scenario.weeks_per_term,
+            "period": period_data(problem.scenario, p),
+        },
+    )
 
 
 def instructor_limit(pm: PlanModel) -> None:
     """At most instructors.max_used distinct instructors teach."""
     limit = pm.problem.scenario.max_instructors_used
     if limit is not None:
-        enforce = pm.requirements.enforce("max_used", f"instructors.max_used = {limit}")
+        enforce = pm.requirements.enforce("max_used", Reason("max_used", {"limit": limit}))
         pm.model.add(sum(pm.uses) <= limit).only_enforce_if(enforce)
 
 
@@ -273,7 +276,7 @@ def staffing_cost_within_budget(pm: PlanModel) -> None:
     """The plan's staffing cost (hours x cost per hour over every section) is at most budget.max_cost."""
     budget = pm.problem.scenario.max_cost
     if budget is not None:
-        enforce = pm.requirements.enforce("max_cost", f"budget.max_cost = {budget}")
+        enforce = pm.requirements.enforce("max_cost", Reason("max_cost", {"budget": budget}))
         pm.model.add(staffing_cost(pm) <= budget).only_enforce_if(enforce)
 
 
@@ -285,7 +288,7 @@ def lab_capacity(pm: PlanModel) -> None:
     together) are at most its max_hours_per_term."""
     problem = pm.problem
     users: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for (i, t) in pm.place:
+    for i, t in pm.place:
         for n in problem.module_labs[i]:
             users.setdefault((n, problem.period_of[t]), []).append((i, t))
     for (n, p), placed in sorted(users.items()):
@@ -294,7 +297,15 @@ def lab_capacity(pm: PlanModel) -> None:
         use = [problem.sections * pm.hours[i] * pm.place[i, t] for i, t in placed]
         if problem.sections * sum(pm.hours[i] for i in {i for i, _ in placed}) <= capacity:
             continue  # cannot bind
-        text = f"lab {lab.lab_id} ({lab.name}): at most {lab.max_hours_per_term} h in {_period_text(problem, p)}"
+        text = Reason(
+            "lab_capacity",
+            {
+                "lab": lab.lab_id,
+                "name": lab.name,
+                "hours": lab.max_hours_per_term,
+                "period": period_data(problem.scenario, p),
+            },
+        )
         pm.model.add(sum(use) <= capacity).only_enforce_if(pm.requirements.enforce(f"lab:{lab.lab_id}:{p}", text))
 
 
@@ -332,18 +343,10 @@ def sector_min_coverage(pm: PlanModel) -> None:
         if floor == 0 or total == 0:
             continue
         covered = sum(r.demand.importance * pm.covered[r.covering] for r in rows)
-        text = f"sector {sector_id} needs min_coverage {_share(floor)} of its demand importance"
+        text = Reason("coverage_floor", {"sector": sector_id, "floor": [floor.numerator, floor.denominator]})
         pm.model.add(covered >= needed_importance(floor, total)).only_enforce_if(
             pm.requirements.enforce(f"coverage:{sector_id}", text)
         )
-
-
-def _share(value: Fraction) -> str:
-    """A coverage floor as the user wrote it: a whole percent, else the exact fraction."""
-    percent = value * 100
-    if percent.denominator == 1:
-        return f"{percent.numerator}%"
-    return f"{value.numerator}/{value.denominator} ({float(value):.2%})"
 
 
 def needed_importance(floor: Fraction, total: int) -> int:

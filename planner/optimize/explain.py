@@ -1,4 +1,4 @@
-"""Why a scenario is infeasible, in the designer's words.
+"""Why a scenario is infeasible, as data (planner.words.reasons words it).
 
 Every scenario requirement (a required module, a term's hour or module-count bound, the total hour
 limit, an instructor's capacity, the instructor limit, a sector's coverage floor) gets an enforcement
@@ -14,9 +14,11 @@ import time
 from ortools.sat.python import cp_model
 
 from planner.errors import InfeasibleError
-from planner.model import Problem
+from planner.model import DemandRow, Problem
 from planner.optimize.constraints import build
 from planner.optimize.running import run_solver
+from planner.reasons import Reason
+from planner.result import as_data, teachers, uncoverable
 
 
 def infeasibility(problem: Problem, seconds: float) -> InfeasibleError:
@@ -27,20 +29,10 @@ def infeasibility(problem: Problem, seconds: float) -> InfeasibleError:
     literal_key = {lit.index: key for key, (lit, _text) in groups.items()}
     core, minimal = _core(pm.model, [lit for lit, _ in groups.values()], deadline)
     if core is None:
-        return InfeasibleError(
-            [
-                "No plan satisfies this scenario (proven), but the conflicting requirements could not be "
-                "isolated within the time limit; raise --time-limit to get them named."
-            ],
-        )
+        return InfeasibleError([Reason("no_plan_unisolated")])
     keys = sorted(literal_key[lit.index] for lit in core)
     lines = _describe(problem, keys, groups)
-    if len(keys) == 1:
-        header = "No plan satisfies this scenario. This requirement cannot be met, whatever else is relaxed:"
-    else:
-        header = "No plan satisfies this scenario. These requirements cannot all hold together" + (
-            " (drop any one of them and the rest can):" if minimal else ":"
-        )
+    header = Reason("no_plan_one") if len(keys) == 1 else Reason("no_plan_together", {"minimal": minimal})
     return InfeasibleError([header, *lines])
 
 
@@ -82,37 +74,36 @@ def _solve_under(
     return status, core or list(literals)
 
 
-def _describe(problem: Problem, keys: list[str], groups: dict[str, tuple[cp_model.IntVar, str]]) -> list[str]:
-    """One line per requirement; per-term bounds of the same kind merged into one line."""
-    per_term: dict[str, list[str]] = {}
-    lines: list[str] = []
+def _describe(problem: Problem, keys: list[str], groups: dict[str, tuple[cp_model.IntVar, Reason]]) -> list[Reason]:
+    """One reason per requirement, with its evidence under `detail`; per-term bounds of the same
+    kind and value merged into one, under `terms`."""
+    per_term: dict[tuple[str, tuple[tuple[str, object], ...]], list[int]] = {}
+    lines: list[Reason] = []
     for key in keys:
         kind, _, what = key.partition(":")
-        text = groups[key][1]
+        requirement = groups[key][1]
         if kind in ("term_min", "term_max", "modules_min", "modules_max"):
-            per_term.setdefault(text, []).append(what)
+            per_term.setdefault((requirement.code, tuple(requirement.params.items())), []).append(int(what))
             continue
         detail = _detail(problem, kind, what)
-        lines.append(f"  - {text}" + (f": {detail[0]}" if detail else ""))
-        lines.extend(f"      {line}" for line in detail[1:])
-    for text, terms in per_term.items():
-        label = "term" if len(terms) == 1 else "terms"
-        lines.append(f"  - {text} in {label} {', '.join(sorted(terms, key=int))}")
+        lines.append(Reason(requirement.code, {**requirement.params, "detail": [as_data(d) for d in detail]}))
+    for (code, params), terms in per_term.items():
+        lines.append(Reason(code, {**dict(params), "terms": sorted(terms)}))
     return lines
 
 
-def _detail(problem: Problem, kind: str, what: str) -> list[str]:
+def _detail(problem: Problem, kind: str, what: str) -> list[Reason]:
     """What makes one requirement impossible on its own, when the catalog alone shows it: a first
-    line to follow the requirement, then lines of evidence."""
+    reason to follow the requirement, then reasons of evidence."""
     if kind == "required":
         i = problem.index_of[what]
-        return [f"it can never be taken, since {problem.blocked[i]}"] if i in problem.blocked else []
+        return [Reason("never_taken", {"why": as_data(problem.blocked[i])})] if i in problem.blocked else []
     if kind == "coverage":
         return _unreachable_coverage(problem, problem.sector_ids.index(what))
     return []
 
 
-def _unreachable_coverage(problem: Problem, sector: int) -> list[str]:
+def _unreachable_coverage(problem: Problem, sector: int) -> list[Reason]:
     """If the floor exceeds what all usable candidates together could cover, say which demands fail."""
     rows = [r for r in problem.demand_rows if r.sector == sector]
     total = sum(r.demand.importance for r in rows)
@@ -124,19 +115,15 @@ def _unreachable_coverage(problem: Problem, sector: int) -> list[str]:
         return []
     missing.sort(key=lambda r: (-r.demand.importance, r.demand.skill_id))
     shown = 8
+    taught = teachers(problem)
     return [
-        f"at most {reachable}/{total} ({reachable / total:.0%}) is reachable, since these demands cannot be covered:",
-        *(_why_uncoverable(problem, r.covering, r.demand.skill_id, r.demand.level) for r in missing[:shown]),
-        *([f"... and {len(missing) - shown} more (see planner validate --scenario)"] if len(missing) > shown else []),
+        Reason("coverage_unreachable", {"reachable": reachable, "total": total}),
+        *(_why_uncoverable(problem, r, taught) for r in missing[:shown]),
+        *([Reason("more_uncoverable", {"count": len(missing) - shown})] if len(missing) > shown else []),
     ]
 
 
-def _why_uncoverable(problem: Problem, covering: tuple[int, ...], skill_id: str, level: int) -> str:
-    if not covering:
-        return f"skill {skill_id} at level {level} is taught by no candidate module"
-    reasons = {problem.blocked[i] for i in covering}
-    if len(reasons) == 1:
-        modules = ", ".join(problem.candidates[i].module_id for i in covering)
-        return f"skill {skill_id} at level {level} is taught only by {modules}, which cannot be taken ({reasons.pop()})"
-    named = "; ".join(f"{problem.candidates[i].module_id} ({problem.blocked[i]})" for i in covering)
-    return f"skill {skill_id} at level {level} is taught only by modules that cannot be taken: {named}"
+def _why_uncoverable(problem: Problem, row: DemandRow, taught: dict[str, list[tuple[str, int]]]) -> Reason:
+    why = uncoverable(problem, row, taught)
+    assert why is not None, "every covering module of a missing demand is blocked"
+    return why

@@ -9,6 +9,7 @@ import ortools
 from ortools.sat.python import cp_model
 
 from planner.errors import NoPlanFoundError
+from planner.i18n import _
 from planner.model import Problem
 from planner.optimize import explain
 from planner.optimize.constraints import OBJECTIVE_TERMS, PlanModel, build
@@ -86,8 +87,11 @@ def solve(
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if placements is None:
                 raise NoPlanFoundError(
-                    f"No plan was found within the time limit of {limit:g} s; "
-                    "raise --time-limit or time_limit_seconds, or relax the scenario's limits."
+                    _(
+                        "No plan was found within the time limit of {limit} s; "
+                        "raise --time-limit or time_limit_seconds, or relax the scenario's limits.",
+                        limit=f"{limit:g}",
+                    )
                 )
             break  # keep the plan of the previous stage
         value = round(solver.objective_value)

@@ -1,0 +1,404 @@
+"""Reasons (blocked modules, gaps, broken rules, infeasibility) in the user's language.
+
+The domain layer hands over `Reason(code, params)`; each code has one wording here, so an
+uncoverable demand, say, reads the same in the CLI, the workbook and the plan file. A reason
+inside another one (why a module is blocked) travels as a plain dict `{"code", "params"}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from fractions import Fraction
+from typing import Any
+
+from planner.errors import InfeasibleError
+from planner.i18n import _, ngettext
+from planner.model import per_week
+from planner.reasons import Reason
+
+Params = Mapping[str, Any]
+
+
+def say(reason: Reason | Mapping[str, Any]) -> str:
+    """One reason as a sentence (without a final period) in the current language."""
+    if not isinstance(reason, Reason):
+        reason = Reason(reason["code"], dict(reason.get("params", {})))
+    wording = _WORDINGS.get(reason.code)
+    if wording is None:
+        raise KeyError(f"no wording for reason code '{reason.code}'")
+    return wording(reason.params)
+
+
+def listed(items: Iterable[object]) -> str:
+    """Items as a list in running text: "1, 3, 5" in English, "1, 3 y 5" in Spanish."""
+    words = [str(item) for item in items]
+    if len(words) < 2:
+        return "".join(words)
+    # TRANSLATORS: joins the last item of a list to the ones before it ("1, 3" + "5").
+    return _("{head}, {last}", head=", ".join(words[:-1]), last=words[-1])
+
+
+def period(data: Params) -> str:
+    """A period as a campus says it: "the autumn period (terms 1, 3, 5)"."""
+    terms = list(data["terms"])
+    if data["intake"] == "single":
+        return _("term {term}", term=terms[0])
+    if data["intake"] == "every_term":
+        return _("every period (terms {terms} run together)", terms=listed(terms))
+    if data["season"] == 0:
+        return ngettext(
+            "the autumn period (term {terms})", "the autumn period (terms {terms})", len(terms), terms=listed(terms)
+        )
+    return ngettext(
+        "the spring period (term {terms})", "the spring period (terms {terms})", len(terms), terms=listed(terms)
+    )
+
+
+def weekly(hours: int, weeks: int) -> str:
+    """Contract hours as campuses state them: "12 h/week (216 h per term)"."""
+    return _("{weekly} h/week ({hours} h per term)", weekly=per_week(hours, weeks), hours=hours)
+
+
+def share(numerator: int, denominator: int) -> str:
+    """A coverage floor as the user wrote it: a whole percent, else the exact fraction."""
+    value = Fraction(numerator, denominator)
+    percent = value * 100
+    if percent.denominator == 1:
+        return f"{percent.numerator}%"
+    return f"{value.numerator}/{value.denominator} ({float(value):.2%})"
+
+
+def infeasibility(error: InfeasibleError) -> list[str]:
+    """The explanation of an infeasible scenario: a heading, then one line per requirement."""
+    lines: list[str] = []
+    for n, reason in enumerate(error.conflicts):
+        if n == 0:
+            lines.append(say(reason))
+            continue
+        details = [say(d) for d in reason.params.get("detail", ())]
+        lines.append(f"  - {say(reason)}" + (f": {details[0]}" if details else ""))
+        lines.extend(f"      {line}" for line in details[1:])
+    return lines
+
+
+# --- why a candidate module can never be taken (Problem.blocked) --------------------------------
+
+
+def _blocked_words() -> dict[str, Callable[[Params], str]]:
+    return {
+        "prerequisite_not_candidate": lambda p: _(
+            "its prerequisite {prerequisite} is not a candidate", prerequisite=p["prerequisite"]
+        ),
+        "prerequisite_blocked": lambda p: _(
+            "its prerequisite {prerequisite} cannot be taken", prerequisite=p["prerequisite"]
+        ),
+        "no_qualified_instructor": lambda p: _("no instructor is qualified to teach it"),
+        "too_few_qualified": lambda p: ngettext(
+            "only {count} instructor of the roster can teach it; min_qualified is {needed}",
+            "only {count} instructors of the roster can teach it; min_qualified is {needed}",
+            p["count"],
+            needed=p["needed"],
+        ),
+        "no_instructor_with_hours": lambda p: _("no qualified instructor has enough hours per term to teach it"),
+        "lab_too_small": lambda p: ngettext(
+            "lab {lab} has {capacity} h per term; its {groups} group needs {hours} h",
+            "lab {lab} has {capacity} h per term; its {groups} groups need {hours} h",
+            p["groups"],
+            lab=p["lab"],
+            capacity=p["capacity"],
+            groups=p["groups"],
+            hours=p["hours"],
+        ),
+    }
+
+
+# --- why a demand is not covered (Gap.reason, and the infeasibility evidence) ------------------
+
+
+def _uncoverable(p: Params) -> str:
+    modules = p["modules"]
+    whys = [say(m["why"]) for m in modules]
+    if len(set(whys)) == 1:
+        return ngettext(
+            "skill {skill} at level {level} is taught only by {modules}, which cannot be taken ({why})",
+            "skill {skill} at level {level} is taught only by {modules}, which cannot be taken ({why})",
+            len(modules),
+            skill=p["skill"],
+            level=p["level"],
+            modules=listed(m["module"] for m in modules),
+            why=whys[0],
+        )
+    named = "; ".join(f"{m['module']} ({why})" for m, why in zip(modules, whys, strict=True))
+    return _(
+        "skill {skill} at level {level} is taught only by modules that cannot be taken: {named}",
+        skill=p["skill"],
+        level=p["level"],
+        named=named,
+    )
+
+
+def _gap_words() -> dict[str, Callable[[Params], str]]:
+    return {
+        "not_taught": lambda p: _(
+            "no module in the catalog teaches {skill} at level {level}", skill=p["skill"], level=p["level"]
+        ),
+        "no_candidate": lambda p: _(
+            "skill {skill} at level {level} is taught by no candidate module ({modules} not candidates in this "
+            "scenario)",
+            skill=p["skill"],
+            level=p["level"],
+            modules=listed(p["modules"]),
+        ),
+        "uncoverable": _uncoverable,
+        "total_hours_full": lambda p: _(
+            "adding {module} ({hours} h) would exceed total_max {limit} h (plan uses {used} h)",
+            module=p["module"],
+            hours=p["hours"],
+            limit=p["limit"],
+            used=p["used"],
+        ),
+        "terms_full": lambda p: _(
+            "adding {module} ({hours} h) would break the hour or module-count limit of terms {first}-{last}",
+            module=p["module"],
+            hours=p["hours"],
+            first=p["first"],
+            last=p["last"],
+        ),
+        "lab_full": lambda p: _(
+            "lab {lab} ({name}) is full in {period}: adding {module} needs {need} h there, and {free} h of "
+            "{capacity} are free",
+            lab=p["lab"],
+            name=p["name"],
+            period=period(p["period"]),
+            module=p["module"],
+            need=p["need"],
+            free=p["free"],
+            capacity=p["capacity"],
+        ),
+        "instructor_full": lambda p: ngettext(
+            "{instructor}, the least loaded instructor qualified for {module}, would teach {would} h/week in "
+            "{period} with its {groups} group; the contract allows {allowed}",
+            "{instructor}, the least loaded instructor qualified for {module}, would teach {would} h/week in "
+            "{period} with its {groups} groups; the contract allows {allowed}",
+            p["groups"],
+            instructor=p["instructor"],
+            module=p["module"],
+            groups=p["groups"],
+            period=period(p["period"]),
+            would=per_week(p["would"], p["weeks"]),
+            allowed=per_week(p["capacity"], p["weeks"]),
+        ),
+        "instructor_limit_reached": lambda p: _(
+            "adding {module} would need more than max_used {limit} instructors", module=p["module"], limit=p["limit"]
+        ),
+        "budget_reached": lambda p: _(
+            "adding {module} would cost at least {extra} more in staff, and the plan already costs {cost} of "
+            "budget.max_cost {budget}",
+            module=p["module"],
+            extra=p["extra"],
+            cost=p["cost"],
+            budget=p["budget"],
+        ),
+        "prerequisites_missing": lambda p: _(
+            "adding {module} would also need its prerequisites {modules}, which are not in the plan",
+            module=p["module"],
+            modules=listed(p["modules"]),
+        ),
+        "objective_order": lambda p: _(
+            "adding {module} ({hours} h) would worsen '{objective}', which comes first in the objective order",
+            module=p["module"],
+            hours=p["hours"],
+            objective=p["objective"],
+        ),
+        "better_modules": lambda p: _(
+            "adding {module} ({hours} h) would mean dropping modules that cover more within the same limits",
+            module=p["module"],
+            hours=p["hours"],
+        ),
+        "search_time": lambda p: _(
+            "the search found no room for {module} ({hours} h) within the time limit",
+            module=p["module"],
+            hours=p["hours"],
+        ),
+    }
+
+
+# --- rules a plan breaks (PlanResult.violations) ------------------------------------------------
+
+
+def _violation_words() -> dict[str, Callable[[Params], str]]:
+    return {
+        "taken_twice": lambda p: _("module {module} is taken more than once", module=p["module"]),
+        "not_candidate": lambda p: _("module {module} is not a candidate", module=p["module"]),
+        "blocked_taken": lambda p: _("module {module} is taken although {why}", module=p["module"], why=say(p["why"])),
+        "outside_window": lambda p: _(
+            "module {module} is in term {term}, outside its window {first}-{last}",
+            module=p["module"],
+            term=p["term"],
+            first=p["first"],
+            last=p["last"],
+        ),
+        "wrong_sections": lambda p: _(
+            "module {module} has {count} sections, not {needed}",
+            module=p["module"],
+            count=p["count"],
+            needed=p["needed"],
+        ),
+        "instructor_without_roster": lambda p: _(
+            "module {module} names an instructor but the catalog has none", module=p["module"]
+        ),
+        "unqualified_instructor": lambda p: _(
+            "section {section} of {module} is taught by {instructor}, who is not qualified for it",
+            section=p["section"],
+            module=p["module"],
+            instructor=p["instructor"],
+        ),
+        "required_missing": lambda p: _("required module {module} is not taken", module=p["module"]),
+        "excluded_taken": lambda p: _("excluded module {module} is taken", module=p["module"]),
+        "prerequisite_order": lambda p: _(
+            "module {module} is not preceded by its prerequisite {prerequisite}",
+            module=p["module"],
+            prerequisite=p["prerequisite"],
+        ),
+        "term_hours_low": lambda p: _(
+            "term {term} has {hours} h, below term_min {limit}", term=p["term"], hours=p["hours"], limit=p["limit"]
+        ),
+        "term_hours_high": lambda p: _(
+            "term {term} has {hours} h, above term_max {limit}", term=p["term"], hours=p["hours"], limit=p["limit"]
+        ),
+        "term_modules_low": lambda p: _(
+            "term {term} has {count} modules, below modules_per_term.min {limit}",
+            term=p["term"],
+            count=p["count"],
+            limit=p["limit"],
+        ),
+        "term_modules_high": lambda p: _(
+            "term {term} has {count} modules, above modules_per_term.max {limit}",
+            term=p["term"],
+            count=p["count"],
+            limit=p["limit"],
+        ),
+        "total_hours_high": lambda p: _(
+            "the plan has {hours} h, above total_max {limit}", hours=p["hours"], limit=p["limit"]
+        ),
+        "instructors_high": lambda p: _(
+            "{count} instructors teach, above max_used {limit}", count=p["count"], limit=p["limit"]
+        ),
+        "cost_high": lambda p: _(
+            "the plan's staffing cost {cost} is above budget.max_cost {limit}", cost=p["cost"], limit=p["limit"]
+        ),
+        "instructor_over": lambda p: _(
+            "instructor {instructor} teaches {hours} h in {period}, above {limit}",
+            instructor=p["instructor"],
+            hours=p["hours"],
+            period=period(p["period"]),
+            limit=p["limit"],
+        ),
+        "instructor_under": lambda p: _(
+            "instructor {instructor} teaches {hours} h in {period}, below {limit}",
+            instructor=p["instructor"],
+            hours=p["hours"],
+            period=period(p["period"]),
+            limit=p["limit"],
+        ),
+        "lab_over": lambda p: _(
+            "lab {lab} is used {hours} h in {period}, above {limit}",
+            lab=p["lab"],
+            hours=p["hours"],
+            period=period(p["period"]),
+            limit=p["limit"],
+        ),
+        "sector_below_floor": lambda p: _(
+            "sector {sector} coverage {covered}/{total} is below {floor}",
+            sector=p["sector"],
+            covered=p["covered"],
+            total=p["total"],
+            floor=share(*p["floor"]),
+        ),
+    }
+
+
+# --- the requirements an infeasible scenario cannot meet together (explain.py) -----------------
+
+
+def _requirement_words() -> dict[str, Callable[[Params], str]]:
+    def in_terms(text: str, terms: list[int]) -> str:
+        return ngettext(
+            "{requirement} in term {terms}",
+            "{requirement} in terms {terms}",
+            len(terms),
+            requirement=text,
+            terms=listed(sorted(terms)),
+        )
+
+    return {
+        "no_plan_unisolated": lambda p: _(
+            "No plan satisfies this scenario (proven), but the conflicting requirements could not be isolated "
+            "within the time limit; raise --time-limit to get them named."
+        ),
+        "no_plan_one": lambda p: _(
+            "No plan satisfies this scenario. This requirement cannot be met, whatever else is relaxed:"
+        ),
+        "no_plan_together": lambda p: (
+            _(
+                "No plan satisfies this scenario. These requirements cannot all hold together (drop any one of them "
+                "and the rest can):"
+            )
+            if p["minimal"]
+            else _("No plan satisfies this scenario. These requirements cannot all hold together:")
+        ),
+        "required_module": lambda p: _(
+            "required module {module} ({hours} h, terms {first}-{last})",
+            module=p["module"],
+            hours=p["hours"],
+            first=p["first"],
+            last=p["last"],
+        ),
+        "term_min": lambda p: in_terms(_("hours.term_min = {hours} h", hours=p["hours"]), p["terms"]),
+        "term_max": lambda p: in_terms(_("hours.term_max = {hours} h", hours=p["hours"]), p["terms"]),
+        "modules_min": lambda p: in_terms(_("modules_per_term.min = {count}", count=p["count"]), p["terms"]),
+        "modules_max": lambda p: in_terms(_("modules_per_term.max = {count}", count=p["count"]), p["terms"]),
+        "total_max": lambda p: _("hours.total_max = {hours} h", hours=p["hours"]),
+        "max_used": lambda p: _("instructors.max_used = {limit}", limit=p["limit"]),
+        "max_cost": lambda p: _("budget.max_cost = {budget}", budget=p["budget"]),
+        "instructor_floor": lambda p: _(
+            "contract floor of instructor {instructor}: at least {hours} in {period} when teaching",
+            instructor=p["instructor"],
+            hours=weekly(p["hours"], p["weeks"]),
+            period=period(p["period"]),
+        ),
+        "instructor_capacity": lambda p: _(
+            "contract of instructor {instructor}: at most {hours} in {period}",
+            instructor=p["instructor"],
+            hours=weekly(p["hours"], p["weeks"]),
+            period=period(p["period"]),
+        ),
+        "lab_capacity": lambda p: _(
+            "lab {lab} ({name}): at most {hours} h in {period}",
+            lab=p["lab"],
+            name=p["name"],
+            hours=p["hours"],
+            period=period(p["period"]),
+        ),
+        "coverage_floor": lambda p: _(
+            "sector {sector} needs min_coverage {floor} of its demand importance",
+            sector=p["sector"],
+            floor=share(*p["floor"]),
+        ),
+        "never_taken": lambda p: _("it can never be taken, since {why}", why=say(p["why"])),
+        "coverage_unreachable": lambda p: _(
+            "at most {reachable}/{total} ({percent}) is reachable, since these demands cannot be covered:",
+            reachable=p["reachable"],
+            total=p["total"],
+            percent=f"{p['reachable'] / p['total']:.0%}",
+        ),
+        "more_uncoverable": lambda p: _("... and {count} more (see planner validate --scenario)", count=p["count"]),
+    }
+
+
+_WORDINGS: dict[str, Callable[[Params], str]] = {
+    **_blocked_words(),
+    **_gap_words(),
+    **_violation_words(),
+    **_requirement_words(),
+}
