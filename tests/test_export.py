@@ -501,17 +501,21 @@ def test_summary_starts_with_plain_sentences(workbook):
 
 def test_gap_causes_are_counted_per_cause():
     from planner.export.sentences import gap_cause
+    from planner.reasons import Reason
     from planner.result import Gap
 
     demand = Demand("semi", "S1", 2, 3)
-    reasons = {
-        "no module in the catalog teaches S1 at level 2": "no_module",
-        "M5 cannot be taken: no instructor is qualified to teach it": "no_instructor",
-        "M3 cannot be taken: its prerequisite M1 cannot be taken": "blocked",
-        "lab WB (Wire bonder) is full in term 1: adding M2 needs 160 h there, and 0 h of 200 are free": "lab_full",
-        "adding M2 (80 h) would exceed total_max 100 h (plan uses 60 h)": "hour_limits",
-    }
-    assert {r: gap_cause(Gap(demand, r)) for r in reasons} == reasons
+    no_teacher = {"code": "no_qualified_instructor", "params": {}}
+    blocked = {"code": "prerequisite_blocked", "params": {"prerequisite": "M1"}}
+    reasons = [
+        (Reason("not_taught", {"skill": "S1", "level": 2}), "no_module"),
+        (Reason("uncoverable", {"modules": [{"module": "M5", "why": no_teacher}]}), "no_instructor"),
+        (Reason("uncoverable", {"modules": [{"module": "M3", "why": blocked}]}), "blocked"),
+        (Reason("lab_full", {"lab": "WB"}), "lab_full"),
+        (Reason("total_hours_full", {"module": "M2"}), "hour_limits"),
+        (Reason("better_modules", {"module": "M2"}), "trade_off"),
+    ]
+    assert [gap_cause(Gap(demand, r)) for r, _ in reasons] == [cause for _, cause in reasons]
 
 
 def test_coverage_prints_one_sector_per_page(workbook):

@@ -50,14 +50,13 @@ def vocabularies() -> tuple[set[str], set[str]]:
 
 
 def not_labels(result: PlanResult) -> list[str]:
-    """Catalog and scenario text, and the gap reasons and rule checks (worded by planner.words)."""
+    """Catalog and scenario text: shown as written, whatever the language."""
     catalog, scenario = result.problem.catalog, result.problem.scenario
     texts = [scenario.name, catalog.source or "", catalog.fingerprint or ""]
     for rows in (catalog.sectors, catalog.skills, catalog.modules, catalog.instructors, catalog.labs):
         for row in rows:
             texts += [v for v in vars(row).values() if isinstance(v, str)]
     texts += [v for m in catalog.modules for v in m.extra.values()]
-    texts += [str(g.reason) for g in result.gaps] + result.violations()
     return sorted({t for t in texts if t}, key=len, reverse=True)
 
 

@@ -24,30 +24,28 @@ CAUSES = (
 )
 
 
-def gap_cause(gap: Gap) -> str:
-    """The cause of a gap as a code, one of CAUSES.
+# Gap reason codes (planner.result) by the cause an administrator acts on.
+_CAUSE_OF_CODE = {
+    "not_taught": "no_module",
+    "no_candidate": "not_candidate",
+    "total_hours_full": "hour_limits",
+    "terms_full": "hour_limits",
+    "lab_full": "lab_full",
+    "instructor_full": "instructor_hours",
+    "instructor_limit_reached": "staff_or_budget",
+    "budget_reached": "staff_or_budget",
+    "prerequisites_missing": "prerequisites",
+}
+_NO_TEACHER = {"no_qualified_instructor", "too_few_qualified", "no_instructor_with_hours"}
 
-    Gap reasons are sentences today; once they are `Reason(code, params)` data this becomes a
-    mapping from `gap.reason.code`. Until then the sentences' fixed openings tell the causes apart.
-    """
-    reason = str(gap.reason)
-    if reason.startswith("no module in the catalog teaches"):
-        return "no_module"
-    if reason.startswith("no candidate module teaches it"):
-        return "not_candidate"
-    if " cannot be taken: " in reason:
-        return "no_instructor" if "instructor" in reason else "blocked"
-    if "would exceed total_max" in reason or "hour or module-count limit" in reason:
-        return "hour_limits"
-    if reason.startswith("lab "):
-        return "lab_full"
-    if "the least loaded instructor qualified" in reason:
-        return "instructor_hours"
-    if "max_used" in reason or "budget.max_cost" in reason:
-        return "staff_or_budget"
-    if "prerequisites" in reason:
-        return "prerequisites"
-    return "trade_off"
+
+def gap_cause(gap: Gap) -> str:
+    """The cause of a gap, one of CAUSES, from its reason's code."""
+    code = gap.reason.code
+    if code == "uncoverable":  # every covering module is blocked: by staffing, or by something else
+        whys = {m["why"]["code"] for m in gap.reason.params["modules"]}
+        return "no_instructor" if whys & _NO_TEACHER else "blocked"
+    return _CAUSE_OF_CODE.get(code, "trade_off")
 
 
 def cause_sentence(cause: str, count: int) -> str:
