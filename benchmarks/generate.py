@@ -112,11 +112,25 @@ class Scale:
     terms: int = 6
     max_used_share: float = 0.4  # of the staff that may teach
     budget_share: float = 0.65  # of the hours a greedy full cover needs
+    coverage_floor: Fraction = Fraction(3, 4)  # min_coverage of the two lightest sectors
 
 
 CAMPUS = Scale("campus", modules=300, skills=120, sectors=4, instructors=30, sections=2, careers=5, seed=2030)
 NATIONAL = Scale("national", modules=1500, skills=300, sectors=6, instructors=80, sections=3, careers=12, seed=2150)
 SCALES = {s.name: s for s in (CAMPUS, NATIONAL)}
+# Small enough for both solvers to prove every stage in seconds: the agreement tests.
+SMALL = Scale(
+    "small",
+    modules=40,
+    skills=30,
+    sectors=3,
+    instructors=14,
+    sections=2,
+    careers=3,
+    seed=77,
+    budget_share=1.3,
+    coverage_floor=Fraction(1, 2),
+)
 
 
 @dataclass(frozen=True)
@@ -318,7 +332,8 @@ def binding_scenario(
     per_term = total_max / scale.terms
     weakest = [s.sector_id for s in sorted(catalog.sectors, key=lambda s: s.weight)[:2]]
     goals = tuple(
-        SectorGoal(s.sector_id, Fraction(3, 4) if s.sector_id in weakest else Fraction(0)) for s in catalog.sectors
+        SectorGoal(s.sector_id, scale.coverage_floor if s.sector_id in weakest else Fraction(0))
+        for s in catalog.sectors
     )
     share = variant.max_used_share if variant.number > 1 or staffing else scale.max_used_share
     scenario = Scenario(
