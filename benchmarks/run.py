@@ -229,6 +229,7 @@ class Row:
     planner: dict
     highs: dict | None
     fast: dict | None = None  # the planner with --fast (free-racing workers)
+    load: float = 0.0  # 1-minute load average when the instance started: other work on the machine
 
 
 def run_worker(kind: str, scenario: Path, name: str, time_limit: float, folder: Path) -> dict:
@@ -292,11 +293,12 @@ def run(names: list[str], time_limit: float, with_highs: bool, with_fast: bool =
         for name in names:
             instance = load_instance(name)
             scenario = write_instance(instance, Path(tmp))
+            load = os.getloadavg()[0]
             # One heavy solve at a time: the machine's two cores are shared.
             planner = run_worker("planner", scenario, name, time_limit, scenario.parent)
             highs = run_worker("highs", scenario, name, time_limit, scenario.parent) if with_highs else None
             fast = run_worker("planner-fast", scenario, name, time_limit, scenario.parent) if with_fast else None
-            row = Row(instance, planner, highs, fast)
+            row = Row(instance, planner, highs, fast, load)
             print(_console_line(row), flush=True)
             rows.append(row)
     return rows
@@ -361,6 +363,8 @@ def markdown(rows: list[Row], time_limit: float) -> str:
         *goals_section(rows),
         "",
         *summary_section(rows, time_limit),
+        "",
+        *family_section(),
         "",
         "## Planner, end to end",
         "",
@@ -453,7 +457,7 @@ def markdown(rows: list[Row], time_limit: float) -> str:
                 *(f"| {name} | {limit} | {value} |" for name, limit, value in row.planner["limits"]),
                 "",
             ]
-    lines += ["", *machine_section(), "", *reproduce_section()]
+    lines += ["", *machine_section(rows), "", *reproduce_section()]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -513,6 +517,43 @@ def summary_section(rows: list[Row], time_limit: float) -> list[str]:
 _KINDS = ("planner", "fast", "highs")
 
 
+def family_section() -> list[str]:
+    """What the synthetic classes and their variants are (benchmarks/generate.py)."""
+    scales = ", ".join(
+        f"{s.name} {s.modules} modules, {s.instructors} instructors, {s.sections} sections"
+        for s in generate.SCALES.values()
+    )
+    lines = [
+        "## The synthetic family",
+        "",
+        f"Scales: {scales}; 6 terms. Each class (`<scale>` without staffing, `<scale>-staffing` with",
+        "the staffing model of version 2) has these variants, each with its own seed:",
+        "",
+        "| variant | skills per module | max_used share of staff | windows: none / term ±1 / exact "
+        "| intake with staffing |",
+        "|---:|---:|---:|---|---|",
+    ]
+    for v in generate.VARIANTS:
+        free, near = v.windows
+        lines.append(
+            f"| {v.number} | 1-{v.skills_per_module} | {v.max_used_share:g} "
+            f"| {free:.0%} / {near - free:.0%} / {1 - near:.0%} | {v.intake} |"
+        )
+    lines += [
+        "",
+        "Without staffing: single intake (capacity per term, as in version 1), no floors, costs or",
+        "labs; variant 1 is the original campus / national instance. With staffing: the intake above",
+        f"(yearly runs terms 1, 3, 5 in one period and 2, 4, 6 in the other), a contract floor of "
+        f"{generate.FLOOR} h per period for every instructor, caps of {min(generate.CAPACITIES)}-"
+        f"{max(generate.CAPACITIES)} h per period, costs of {min(generate.COSTS)}-{max(generate.COSTS)} pesos",
+        f"per hour, {len(generate.LABS)} labs (4 on campus) needed by about {generate.LAB_SHARE:.0%} of the modules,",
+        f"with {'/'.join(map(str, generate.LAB_CAPACITIES))} h per section and period,",
+        f"`max_cost` = {generate.COST_SHARE:g} x hour budget x sections x mean cost per hour, and objective",
+        "coverage, hours, cost. Every instance is feasible (HiGHS finds a plan: tests/benchmarks/test_family.py).",
+    ]
+    return lines
+
+
 def _solve_seconds(report: dict | None) -> float | None:
     if not report or "seconds" not in report:
         return None
@@ -570,7 +611,7 @@ def _mib(report: dict) -> str:
     return f"{report['peak_mib']:.0f}" if "peak_mib" in report else "-"
 
 
-def machine_section() -> list[str]:
+def machine_section(rows: list[Row]) -> list[str]:
     import highspy
     import ortools
 
@@ -595,7 +636,10 @@ def machine_section() -> list[str]:
         f"- {platform.platform()}",
         f"- Python {platform.python_version()}, OR-Tools {ortools.__version__}, "
         f"highspy {_version('highspy')} (HiGHS {highspy.Highs().version()})",
-        "- each figure is from a single run, with no other work on the machine",
+        "- each figure is from a single run; one solve at a time, but the machine is shared: the",
+        "  1-minute load average when an instance started ranged "
+        f"{min(r.load for r in rows):.2f}-{max(r.load for r in rows):.2f} "
+        f"(median {_median([r.load for r in rows]):.2f}; a solve itself adds up to 2)",
     ]
 
 
@@ -619,14 +663,19 @@ def reproduce_section() -> list[str]:
         "```sh",
         'pip install -e ".[bench]"          # highspy for the side-by-side model',
         "python -m benchmarks.run           # everything; rewrites docs/BENCHMARKS.md",
-        "python -m benchmarks.run --only bacp12,campus --time-limit 30   # a subset, printed only",
-        "pytest -m benchmark tests/benchmarks    # the published optima as tests",
+        "python -m benchmarks.run --only campus --seeds 2 --time-limit 30   # a subset, printed only",
+        "python -m benchmarks.run --only staffing,national-1 --no-fast       # classes and single instances",
+        "pytest -m benchmark tests/benchmarks    # published optima, family feasibility, agreement",
         "```",
+        "",
+        "`--only` takes instance names (`campus-staffing-3`), classes (`campus`, `campus-staffing`,",
+        "`national`, `national-staffing`; `campus` alone selects both campus classes), `staffing`,",
+        "`synthetic`, `bacp`, `scp`; `--seeds N` keeps the first N variants of each class.",
         "",
         "The published instances are read from `shared/benchmarks/` beside the repository",
         "(override with `PLANNER_BENCHMARK_DATA=/path`): CSPLib prob030 BACP (bacp8/10/12) and",
         "OR-Library set covering scp41..scp410 (J.E. Beasley, EJOR 31 (1987) 85-93). The synthetic",
-        "catalogs are regenerated from fixed seeds on every run.",
+        "catalogs are regenerated from fixed seeds on every run (benchmarks/generate.py).",
     ]
 
 
