@@ -28,7 +28,9 @@ from planner.model import (
     Catalog,
     Demand,
     Instructor,
+    Lab,
     Module,
+    ModuleLab,
     ModuleSkill,
     Origin,
     Prerequisite,
@@ -47,7 +49,9 @@ MAX_ZIP_ENTRIES = 10_000
 LARGEST_NUMBER = 1_000_000
 
 REQUIRED_TABLES = ("sectors", "skills", "demands", "modules", "module_skills")
-OPTIONAL_TABLES = ("prerequisites", "instructors", "qualifications")
+OPTIONAL_TABLES = ("prerequisites", "instructors", "qualifications", "labs", "module_labs")
+# A campus folder's own roster and labs replace the catalog's tables of the same name.
+CAMPUS_TABLES = ("instructors", "qualifications", "labs")
 
 # Required columns per table; modules also have the optional term window below.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -59,8 +63,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "prerequisites": ("module_id", "prerequisite_id"),
     "instructors": ("instructor_id", "name", "max_hours_per_term"),
     "qualifications": ("instructor_id", "module_id"),
+    "labs": ("lab_id", "name", "max_hours_per_term"),
+    "module_labs": ("module_id", "lab_id"),
 }
 MODULE_WINDOW = ("earliest_term", "latest_term")
+CONTRACT = ("min_hours_per_term", "cost_per_hour")  # optional instructor columns
 
 # The columns that identify a row: a second row with the same values is a duplicate.
 KEYS: dict[str, tuple[str, ...]] = {
@@ -72,6 +79,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "prerequisites": ("module_id", "prerequisite_id"),
     "instructors": ("instructor_id",),
     "qualifications": ("instructor_id", "module_id"),
+    "labs": ("lab_id",),
+    "module_labs": ("module_id", "lab_id"),
 }
 
 # (table, column) -> (table, column) whose ids it must name.
@@ -84,6 +93,8 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("prerequisites", "prerequisite_id"): ("modules", "module_id"),
     ("qualifications", "instructor_id"): ("instructors", "instructor_id"),
     ("qualifications", "module_id"): ("modules", "module_id"),
+    ("module_labs", "module_id"): ("modules", "module_id"),
+    ("module_labs", "lab_id"): ("labs", "lab_id"),
 }
 
 
@@ -169,14 +180,22 @@ def _read_bytes(path: Path, label: str) -> bytes:
     return path.read_bytes()
 
 
-def _read_folder(folder: Path, issues: list[Issue]) -> tuple[dict[str, Table], str]:
+def _read_folder(
+    folder: Path,
+    issues: list[Issue],
+    names: tuple[str, ...] = (*REQUIRED_TABLES, *OPTIONAL_TABLES),
+    required: tuple[str, ...] = REQUIRED_TABLES,
+    prefix: str = "",
+) -> tuple[dict[str, Table], str]:
+    """The tables `names` of a folder of CSV files; messages name each file as `prefix` + file name."""
     tables: dict[str, Table] = {}
     digest = hashlib.sha256()
     present = {p.name: p for p in folder.iterdir() if p.is_file()}
-    for file_name in sorted(f"{name}.csv" for name in (*REQUIRED_TABLES, *OPTIONAL_TABLES)):
+    for file_name in sorted(f"{name}.csv" for name in names):
         if file_name not in present:
             continue
-        data = _read_bytes(present[file_name], file_name)
+        label = prefix + file_name
+        data = _read_bytes(present[file_name], label)
         digest.update(data)
         try:
             # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark that is not part of the header
@@ -184,18 +203,18 @@ def _read_folder(folder: Path, issues: list[Issue]) -> tuple[dict[str, Table], s
         except UnicodeDecodeError as exc:
             issues.append(
                 Issue(
-                    file_name,
+                    label,
                     f"the file is not UTF-8 text (byte {exc.start} cannot be read); save it as 'CSV UTF-8'.",
                 )
             )
             continue
-        lines = _csv_lines(text, file_name, issues)
+        lines = _csv_lines(text, label, issues)
         if lines is None:
             continue
-        table = _make_table(file_name.removesuffix(".csv"), file_name, lines, issues)
+        table = _make_table(file_name.removesuffix(".csv"), label, lines, issues)
         if table is not None:
             tables[table.name] = table
-    for name in REQUIRED_TABLES:
+    for name in required:
         if f"{name}.csv" not in present:
             issues.append(
                 Issue(
@@ -466,7 +485,23 @@ def _instructor(r: RowReader) -> Instructor | None:
         instructor_id=r.ident("instructor_id"),
         name=r.text("name"),
         max_hours_per_term=r.whole("max_hours_per_term", 0),
+        min_hours_per_term=r.whole("min_hours_per_term", 0, optional=True) or 0,
+        cost_per_hour=r.whole("cost_per_hour", 0, optional=True) or 0,
     )
+
+
+def _lab(r: RowReader) -> Lab | None:
+    return r.build(
+        Lab,
+        "lab_id",
+        lab_id=r.ident("lab_id"),
+        name=r.text("name"),
+        max_hours_per_term=r.whole("max_hours_per_term", 0),
+    )
+
+
+def _module_lab(r: RowReader) -> ModuleLab | None:
+    return r.build(ModuleLab, "lab_id", module_id=r.ident("module_id"), lab_id=r.ident("lab_id"))
 
 
 def _qualification(r: RowReader) -> Qualification | None:
@@ -482,6 +517,8 @@ READERS: dict[str, Callable[[RowReader], Any]] = {
     "prerequisites": _prerequisite,
     "instructors": _instructor,
     "qualifications": _qualification,
+    "labs": _lab,
+    "module_labs": _module_lab,
 }
 
 
@@ -595,41 +632,44 @@ def _cycles(needs: dict[str, set[str]]) -> list[list[str]]:
 # --- the public entry point ------------------------------------------------------------------
 
 
-def load_catalog(path: Path) -> Catalog:
+def load_catalog(path: Path, campus: Path | None = None) -> Catalog:
     """Read and check the catalog at `path` (a folder of CSV files or an .xlsx workbook).
+
+    With `campus`, a folder whose `instructors.csv`, `qualifications.csv` and `labs.csv` (each
+    optional) replace the catalog's tables of that name; a lab the campus lacks keeps its catalog
+    name with capacity 0.
 
     Raises InputError listing every problem found, each with its file (or sheet), row and column.
     `Catalog.fingerprint` is the sha256 of the catalog's bytes: the workbook file, or the table
-    CSV files concatenated in sorted name order (`cat *.csv | sha256sum` over those files).
+    CSV files concatenated in sorted name order (`cat *.csv | sha256sum` over those files); with a
+    campus, the sha256 of that fingerprint followed by the campus's files' sha256.
     """
     path = Path(path)
     issues: list[Issue] = []
     tables, fingerprint = _read_source(path, issues)
+    own: dict[str, Table] = {}
+    if campus is not None:
+        own, campus_print = _read_campus(Path(campus), issues)
+        fingerprint = hashlib.sha256(f"{fingerprint}\n{campus_print}".encode()).hexdigest()
+    merged = tables | own
+    # module_labs names the catalog's labs, which a campus may lack (capacity 0 there).
+    referenced = merged | ({"labs": tables["labs"]} if "labs" in tables else {})
     entities: dict[str, list[Any]] = {name: [] for name in COLUMNS}
     for name in COLUMNS:  # a fixed order, so issues come grouped by table
-        table = tables.get(name)
-        if table is None:
-            continue
-        _missing_columns(table, issues)
-        for row in table.rows:
-            entity = READERS[name](RowReader(table, row, issues))
-            if entity is not None:
-                entities[name].append(entity)
-        _duplicates(table, issues)
-        _unknown_references(table, tables, issues)
-    if "qualifications" in tables and "instructors" not in tables and tables["qualifications"].rows:
-        issues.append(
-            Issue(
-                tables["qualifications"].label,
-                "qualifications are listed, but the catalog has no instructors.",
-            )
-        )
+        if name in merged:
+            entities[name] = _entities(merged[name], referenced, issues)
+    replaced = "labs" in own and "labs" in tables
+    catalog_labs = _entities(tables["labs"], referenced, issues) if replaced else entities["labs"]
+    _listed_without(merged, "qualifications", "instructors", issues)
+    _listed_without(referenced, "module_labs", "labs", issues)
     known_modules = {m.module_id for m in entities["modules"]}
     _prerequisite_cycles(
         (p for p in entities["prerequisites"] if {p.module_id, p.prerequisite_id} <= known_modules), issues
     )
     if issues:
         raise InputError(issues)
+    present = {lab.lab_id for lab in entities["labs"]}
+    labs = (*entities["labs"], *(Lab(lab.lab_id, lab.name, 0) for lab in catalog_labs if lab.lab_id not in present))
     return Catalog(
         sectors=tuple(entities["sectors"]),
         skills=tuple(entities["skills"]),
@@ -639,9 +679,42 @@ def load_catalog(path: Path) -> Catalog:
         prerequisites=tuple(entities["prerequisites"]),
         instructors=tuple(entities["instructors"]),
         qualifications=tuple(entities["qualifications"]),
+        labs=labs,
+        module_labs=tuple(entities["module_labs"]),
         source=str(path),
         fingerprint=fingerprint,
+        campus=str(campus) if campus is not None else None,
     )
+
+
+def _entities(table: Table, referenced: dict[str, Table], issues: list[Issue]) -> list[Any]:
+    """The rows of a table as entities, with every problem of its rows and references recorded."""
+    _missing_columns(table, issues)
+    entities = []
+    for row in table.rows:
+        entity = READERS[table.name](RowReader(table, row, issues))
+        if entity is not None:
+            entities.append(entity)
+    _duplicates(table, issues)
+    _unknown_references(table, referenced, issues)
+    return entities
+
+
+def _listed_without(tables: dict[str, Table], table: str, needed: str, issues: list[Issue]) -> None:
+    """A table that refers to another table the catalog does not have (qualifications, no instructors)."""
+    if table in tables and needed not in tables and tables[table].rows:
+        issues.append(Issue(tables[table].label, f"{table} are listed, but the catalog has no {needed}."))
+
+
+def _read_campus(folder: Path, issues: list[Issue]) -> tuple[dict[str, Table], str]:
+    """A campus folder's roster and labs; the folder must exist, its files are each optional."""
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise InputError([Issue(str(folder), f"the campus folder (scenario key campus) {what}.")])
+    try:
+        return _read_folder(folder, issues, names=CAMPUS_TABLES, required=(), prefix=f"{folder.name}/")
+    except OSError as exc:
+        raise InputError([Issue(str(folder), f"the campus folder cannot be read: {exc.strerror or exc}.")]) from None
 
 
 def _read_source(path: Path, issues: list[Issue]) -> tuple[dict[str, Table], str]:

@@ -270,6 +270,7 @@ class Scenario:
     min_qualified: int = 1
     max_cost: int | None = None
     intake: str = "yearly"
+    weeks_per_term: int = 18  # CONALEP semesters run 18 weeks; used to show hours per week
     sectors: tuple[SectorGoal, ...] | None = None
     path: Path | None = None
 
@@ -296,6 +297,23 @@ class Scenario:
     @property
     def file_name(self) -> str:
         return self.path.name if self.path else "scenario"
+
+
+def per_week(hours: int, weeks: int) -> str:
+    """Hours of a term as hours per week, the way contracts are written: 6, 5.6."""
+    return f"{hours / weeks:.1f}".removesuffix(".0")
+
+
+def period_name(scenario: Scenario, p: int) -> str:
+    """A period as a campus says it: "the autumn period (terms 1, 3, 5)"."""
+    terms = scenario.periods[p]
+    if scenario.intake == "single":
+        return f"term {terms[0]}"
+    listed = ", ".join(map(str, terms))
+    if scenario.intake == "every_term":
+        return f"every period (terms {listed} run together)"
+    season = ("autumn", "spring")[p]
+    return f"the {season} period (term{'s' if len(terms) > 1 else ''} {listed})"
 
 
 # --- the problem in integer form -------------------------------------------------------------

@@ -30,7 +30,7 @@ def load_problem(scenario_path: Path, catalog_path: Path | None = None) -> Probl
                 )
             ]
         )
-    return Problem.build(load_catalog(path), scenario)
+    return Problem.build(load_catalog(path, scenario.campus), scenario)
 
 
 def make_plan(

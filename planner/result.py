@@ -13,7 +13,7 @@ from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 
-from planner.model import Demand, Problem
+from planner.model import Demand, Problem, per_week, period_name
 
 
 class Status(StrEnum):
@@ -105,9 +105,29 @@ class Gap:
 class InstructorLoad:
     instructor_id: str
     name: str
-    capacity: int  # hours per term
+    capacity: int  # hours per period (the contract's cap)
+    floor: int  # hours per period when teaching at all (the contract's floor)
+    cost_per_hour: int
     hours_per_term: tuple[int, ...]  # index t-1 holds term t
+    hours_per_period: tuple[int, ...]  # index p holds Problem.periods[p], its terms summed
     sections: int
+
+    @property
+    def cost(self) -> int:
+        return sum(self.hours_per_term) * self.cost_per_hour
+
+    def below_floor(self, hours: int) -> bool:
+        return 0 < hours < self.floor
+
+
+@dataclass(frozen=True)
+class LabUse:
+    """Hours a lab is used per period (module hours x sections) against its capacity."""
+
+    lab_id: str
+    name: str
+    capacity: int
+    hours_per_period: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -189,6 +209,7 @@ class PlanResult:
             "coverage": coverage,
             "hours": sum(self.term_hours),
             "balance": max(self.term_hours, default=0),
+            "cost": sum(load.cost for load in self.instructor_loads),
         }
 
     @cached_property
@@ -211,11 +232,43 @@ class PlanResult:
                 instructor_id=i.instructor_id,
                 name=i.name,
                 capacity=i.max_hours_per_term,
+                floor=i.min_hours_per_term,
+                cost_per_hour=i.cost_per_hour,
                 hours_per_term=tuple(hours[i.instructor_id]),
+                hours_per_period=self._per_period(hours[i.instructor_id]),
                 sections=sections[i.instructor_id],
             )
             for i in self.problem.instructors
         )
+
+    def _per_period(self, per_term: list[int]) -> tuple[int, ...]:
+        return tuple(sum(per_term[t - 1] for t in terms) for terms in self.problem.periods)
+
+    @cached_property
+    def lab_uses(self) -> tuple[LabUse, ...]:
+        problem = self.problem
+        hours = [[0] * problem.terms for _ in problem.labs]
+        for p in self.placements:
+            i = problem.index_of.get(p.module_id)
+            if i is None or not 1 <= p.term <= problem.terms:
+                continue
+            for n in problem.module_labs[i]:
+                hours[n][p.term - 1] += problem.hours[i] * len(p.instructors)
+        return tuple(
+            LabUse(lab.lab_id, lab.name, lab.max_hours_per_term, self._per_period(hours[n]))
+            for n, lab in enumerate(problem.labs)
+        )
+
+    @cached_property
+    def sole_teacher(self) -> dict[str, str]:
+        """Taken modules that only one instructor of the roster can teach, with that instructor."""
+        problem = self.problem
+        out = {}
+        for module_id in self.taken:
+            i = problem.index_of.get(module_id)
+            if i is not None and len(problem.qualified[i]) == 1:
+                out[module_id] = problem.instructors[problem.qualified[i][0]].instructor_id
+        return out
 
     @cached_property
     def instructors_used(self) -> int:
@@ -270,26 +323,13 @@ class PlanResult:
         ]
         if not fits:
             return f"adding {name} ({hours} h) would break the hour or module-count limit of terms {lo}-{hi}"
+        lab_full = self._lab_reason(module, fits)
+        if lab_full:
+            return lab_full
         if problem.instructors:
-            qualified = {problem.instructors[k].instructor_id for k in problem.qualified[module]}
-            loads = [load for load in self.instructor_loads if load.instructor_id in qualified]
-            if not any(
-                sum((load.capacity - load.hours_per_term[t - 1]) // hours for load in loads) >= problem.sections
-                for t in fits
-            ):
-                return (
-                    f"adding {name} would exceed the term capacity of the instructors qualified for it "
-                    f"({problem.sections} section(s) of {hours} h)"
-                )
-            spare = {
-                load.instructor_id
-                for load in loads
-                if any(load.capacity - load.hours_per_term[t - 1] >= hours for t in fits)
-            }
-            teaching = {load.instructor_id for load in self.instructor_loads if load.sections}
-            limit = scenario.max_instructors_used
-            if limit is not None and self.instructors_used >= limit and not spare & teaching:
-                return f"adding {name} would need more than max_used {limit} instructors"
+            staffing = self._staffing_reason(module, fits)
+            if staffing:
+                return staffing
         missing = [
             problem.candidates[q].module_id
             for m, q in problem.prerequisites
@@ -298,6 +338,57 @@ class PlanResult:
         if missing:
             return f"adding {name} would also need its prerequisites {', '.join(missing)}, which are not in the plan"
         return self._trade_off(name, hours)
+
+    def _lab_reason(self, module: int, fits: list[int]) -> str | None:
+        """A lab the module needs that is too full in every period it could run in."""
+        problem = self.problem
+        need = problem.hours[module] * problem.sections
+        periods = sorted({problem.period_of[t] for t in fits})
+        for n in problem.module_labs[module]:
+            use = self.lab_uses[n]
+            if all(use.hours_per_period[p] + need > use.capacity for p in periods):
+                p = min(periods, key=lambda p: use.hours_per_period[p])
+                free = use.capacity - use.hours_per_period[p]
+                return (
+                    f"lab {use.lab_id} ({use.name}) is full in {period_name(problem.scenario, p)}: adding "
+                    f"{problem.candidates[module].module_id} needs {need} h there, and {max(free, 0)} h of "
+                    f"{use.capacity} are free"
+                )
+        return None
+
+    def _staffing_reason(self, module: int, fits: list[int]) -> str | None:
+        """The instructor contracts, instructor limit or budget that adding the module would break."""
+        problem, scenario = self.problem, self.problem.scenario
+        name, hours, sections = problem.candidates[module].module_id, problem.hours[module], problem.sections
+        qualified = {problem.instructors[k].instructor_id for k in problem.qualified[module]}
+        loads = [load for load in self.instructor_loads if load.instructor_id in qualified]
+        periods = sorted({problem.period_of[t] for t in fits})
+        if not any(sum((ld.capacity - ld.hours_per_period[p]) // hours for ld in loads) >= sections for p in periods):
+            ld, p = min(
+                ((ld, p) for ld in loads for p in periods), key=lambda x: x[0].hours_per_period[x[1]] - x[0].capacity
+            )
+            weeks = scenario.weeks_per_term
+            would = ld.hours_per_period[p] + hours * sections
+            return (
+                f"{ld.instructor_id}, the least loaded instructor qualified for {name}, would teach "
+                f"{per_week(would, weeks)} h/week in {period_name(scenario, p)} with its {sections} group(s); "
+                f"the contract allows {per_week(ld.capacity, weeks)}"
+            )
+        spare = {
+            ld.instructor_id for ld in loads if any(ld.capacity - ld.hours_per_period[p] >= hours for p in periods)
+        }
+        teaching = {load.instructor_id for load in self.instructor_loads if load.sections}
+        limit = scenario.max_instructors_used
+        if limit is not None and self.instructors_used >= limit and not spare & teaching:
+            return f"adding {name} would need more than max_used {limit} instructors"
+        cheapest = min((ld.cost_per_hour for ld in loads), default=0) * hours * sections
+        cost = self.objectives["cost"]
+        if scenario.max_cost is not None and cost + cheapest > scenario.max_cost:
+            return (
+                f"adding {name} would cost at least {cheapest} more in staff, and the plan already costs {cost} "
+                f"of budget.max_cost {scenario.max_cost}"
+            )
+        return None
 
     def _trade_off(self, name: str, hours: int) -> str:
         """The module fits on its own, so the objective order kept it out."""
@@ -377,10 +468,26 @@ class PlanResult:
         total = sum(self.term_hours)
         if scenario.total_hours_max is not None and total > scenario.total_hours_max:
             out.append(f"the plan has {total} h, above total_max {scenario.total_hours_max}")
-        for load in self.instructor_loads:
-            for t, hours in enumerate(load.hours_per_term, start=1):
-                if hours > load.capacity:
-                    out.append(f"instructor {load.instructor_id} teaches {hours} h in term {t}, above {load.capacity}")
         if scenario.max_instructors_used is not None and self.instructors_used > scenario.max_instructors_used:
             out.append(f"{self.instructors_used} instructors teach, above max_used {scenario.max_instructors_used}")
+        cost = self.objectives["cost"]
+        if scenario.max_cost is not None and cost > scenario.max_cost:
+            out.append(f"the plan's staffing cost {cost} is above budget.max_cost {scenario.max_cost}")
+        return out + self._period_violations()
+
+    def _period_violations(self) -> list[str]:
+        """Instructor contracts and lab capacities, per period (the terms that run together)."""
+        out = []
+        for load in self.instructor_loads:
+            for p, hours in enumerate(load.hours_per_period):
+                where = period_name(self.problem.scenario, p)
+                if hours > load.capacity:
+                    out.append(f"instructor {load.instructor_id} teaches {hours} h in {where}, above {load.capacity}")
+                if load.below_floor(hours):
+                    out.append(f"instructor {load.instructor_id} teaches {hours} h in {where}, below {load.floor}")
+        for lab in self.lab_uses:
+            for p, hours in enumerate(lab.hours_per_period):
+                if hours > lab.capacity:
+                    where = period_name(self.problem.scenario, p)
+                    out.append(f"lab {lab.lab_id} is used {hours} h in {where}, above {lab.capacity}")
         return out

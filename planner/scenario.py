@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, Issue
-from planner.model import OBJECTIVES, Scenario, SectorGoal
+from planner.model import DEFAULT_OBJECTIVE, INTAKES, OBJECTIVES, Scenario, SectorGoal
 
 LARGEST_NUMBER = 1_000_000  # beyond any real term count, hour budget or weight
+LARGEST_AMOUNT = 10**12  # money: a national budget in pesos, far below the solver's 64-bit sums
 
 TOP_KEYS = (
     "name",
     "catalog",
+    "campus",
     "terms",
     "sections",
     "careers",
@@ -33,11 +35,15 @@ TOP_KEYS = (
     "hours",
     "modules_per_term",
     "instructors",
+    "budget",
+    "calendar",
     "sectors",
 )
 HOURS_KEYS = ("total_max", "term_min", "term_max")
 MODULES_PER_TERM_KEYS = ("min", "max")
-INSTRUCTORS_KEYS = ("max_used",)
+INSTRUCTORS_KEYS = ("max_used", "min_qualified")
+BUDGET_KEYS = ("max_cost",)
+CALENDAR_KEYS = ("intake", "weeks_per_term")
 SECTOR_KEYS = ("min_coverage", "weight")
 
 
@@ -77,7 +83,13 @@ class Reader:
         return value
 
     def whole(
-        self, table: dict[str, Any], key: str, minimum: int, prefix: str = "", required: bool = False
+        self,
+        table: dict[str, Any],
+        key: str,
+        minimum: int,
+        prefix: str = "",
+        required: bool = False,
+        maximum: int = LARGEST_NUMBER,
     ) -> int | None:
         if key not in table:
             if required:
@@ -91,8 +103,8 @@ class Reader:
         if value < minimum:
             self.report(prefix + key, f"must be at least {minimum}, not {value}.")
             return None
-        if value > LARGEST_NUMBER:
-            self.report(prefix + key, f"{value} is too large; the most accepted is {LARGEST_NUMBER}.")
+        if value > maximum:
+            self.report(prefix + key, f"{value} is too large; the most accepted is {maximum}.")
             return None
         return value
 
@@ -140,10 +152,10 @@ def _time_limit(read: Reader, data: dict[str, Any]) -> float | None:
 def _objective(read: Reader, data: dict[str, Any]) -> tuple[str, ...]:
     names = read.names(data, "objective")
     if names is None:
-        return OBJECTIVES
+        return DEFAULT_OBJECTIVE
     if not names:
         read.report("objective", f"must name at least one of {', '.join(OBJECTIVES)}.")
-        return OBJECTIVES
+        return DEFAULT_OBJECTIVE
     for name in names:
         if name not in OBJECTIVES:
             close = difflib.get_close_matches(name, OBJECTIVES, n=1)
@@ -175,10 +187,20 @@ def _min_coverage(read: Reader, goal: dict[str, Any], prefix: str) -> Fraction:
     return _exact(value)
 
 
-def _catalog_path(read: Reader, data: dict[str, Any], scenario_file: Path) -> Path | None:
-    value = read.text(data, "catalog")
+def _relative_path(read: Reader, data: dict[str, Any], key: str, scenario_file: Path) -> Path | None:
+    value = read.text(data, key)
     # Relative to the scenario file, not to wherever the command was run from.
     return (scenario_file.parent / value).resolve() if value is not None else None
+
+
+def _intake(read: Reader, calendar: dict[str, Any]) -> str | None:
+    value = read.text(calendar, "intake", "calendar.")
+    if value is not None and value not in INTAKES:
+        close = difflib.get_close_matches(value, INTAKES, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"use {', '.join(INTAKES)}."
+        read.report("calendar.intake", f"'{value}' is not an intake; {hint}")
+        return None
+    return value
 
 
 def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -190,11 +212,18 @@ def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
     read.known_keys(per_term, MODULES_PER_TERM_KEYS, "modules_per_term.")
     instructors = read.table(data, "instructors")
     read.known_keys(instructors, INSTRUCTORS_KEYS, "instructors.")
+    budget = read.table(data, "budget")
+    read.known_keys(budget, BUDGET_KEYS, "budget.")
+    calendar = read.table(data, "calendar")
+    read.known_keys(calendar, CALENDAR_KEYS, "calendar.")
     fields = {
         "name": read.text(data, "name", required=True),
         "terms": read.whole(data, "terms", 1, required=True),
         "sections": read.whole(data, "sections", 1),
-        "catalog": _catalog_path(read, data, path),
+        "catalog": _relative_path(read, data, "catalog", path),
+        "campus": _relative_path(read, data, "campus", path),
+        "intake": _intake(read, calendar),
+        "weeks_per_term": read.whole(calendar, "weeks_per_term", 1, "calendar."),
         "careers": read.names(data, "careers"),
         "required_modules": read.names(data, "required_modules"),
         "excluded_modules": read.names(data, "excluded_modules"),
@@ -206,6 +235,8 @@ def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
         "modules_per_term_min": read.whole(per_term, "min", 0, "modules_per_term."),
         "modules_per_term_max": read.whole(per_term, "max", 0, "modules_per_term."),
         "max_instructors_used": read.whole(instructors, "max_used", 0, "instructors."),
+        "min_qualified": read.whole(instructors, "min_qualified", 1, "instructors."),
+        "max_cost": read.whole(budget, "max_cost", 0, "budget.", maximum=LARGEST_AMOUNT),
         "sectors": _sector_goals(read, data),
     }
     _lower_above_upper(read, fields, "term_hours_min", "term_hours_max", "hours.term_min", "hours.term_max")

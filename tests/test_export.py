@@ -18,7 +18,9 @@ from planner.model import (
     Catalog,
     Demand,
     Instructor,
+    Lab,
     Module,
+    ModuleLab,
     ModuleSkill,
     Prerequisite,
     Problem,
@@ -30,7 +32,7 @@ from planner.model import (
 )
 from planner.result import Placement, PlanResult, SolverInfo, Stage, Status
 
-SHEETS = ["Summary", "Plan", "Coverage", "Gaps", "Instructors", "Scenario"]
+SHEETS = ["Summary", "Plan", "Coverage", "Gaps", "Instructors", "Labs", "Scenario"]
 PINNED_PLAN_COLUMNS = {"Term", "Module ID", "Module", "Hours", "Section", "Instructor ID"}
 FORMULA_NAME = "=SUM(A1)"
 
@@ -38,8 +40,8 @@ FORMULA_NAME = "=SUM(A1)"
 def tiny_catalog(with_instructors: bool = True) -> Catalog:
     """Two sectors, six skills, five modules; names that look like formulas on purpose."""
     instructors = (
-        Instructor("I1", "Ana López", 200),
-        Instructor("I2", "+Beto Ruiz", 160),
+        Instructor("I1", "Ana López", 200, min_hours_per_term=80, cost_per_hour=200),
+        Instructor("I2", "+Beto Ruiz", 300, cost_per_hour=250),
     )
     qualifications = tuple(
         Qualification(i, m) for i, m in [("I1", "M1"), ("I1", "M2"), ("I1", "M3"), ("I2", "M2"), ("I2", "M4")]
@@ -78,6 +80,8 @@ def tiny_catalog(with_instructors: bool = True) -> Catalog:
             ModuleSkill("M5", "S6", 3),
         ),
         prerequisites=(Prerequisite("M3", "M1"),),
+        labs=(Lab("WB", "Wire bonder", 200),),
+        module_labs=(ModuleLab("M2", "WB"),),
         instructors=instructors if with_instructors else (),
         qualifications=qualifications if with_instructors else (),
         source="tests/tiny",
@@ -217,10 +221,41 @@ def test_instructor_loads_against_capacity(workbook):
         for row in ws.iter_rows(min_row=2, values_only=True)
         if row[0] in {"I1", "I2"}
     }
-    # I1 teaches both sections of M1 (60 h) in term 1 and of M3 (40 h) in term 2.
-    assert (rows["I1"]["Term 1"], rows["I1"]["Term 2"], rows["I1"]["Peak term hours"]) == (120, 80, 120)
-    assert rows["I1"]["Utilisation %"] == pytest.approx(120 / 200)
-    assert rows["I2"]["Instructor"] == "+Beto Ruiz"
+    # Three terms, yearly intake: terms 1 and 3 run in autumn, term 2 in spring. I1 teaches both
+    # groups of M1 (60 h) in term 1 and of M3 (40 h) in term 2; I2 both groups of M2 (80 h, term 1)
+    # and M4 (60 h, term 3): 280 h in autumn, 15.6 h/week over 18 weeks.
+    i1, i2 = rows["I1"], rows["I2"]
+    assert (i1["Autumn (1, 3) h"], i1["Spring (2) h"]) == (120, 80)
+    assert (i2["Autumn (1, 3) h"], i2["Spring (2) h"]) == (280, 0)
+    assert i2["Autumn (1, 3) h/week"] == pytest.approx(280 / 18)
+    assert (i1["Floor h/week"], i1["Cap h/week"]) == (pytest.approx(80 / 18), pytest.approx(200 / 18))
+    assert i1["Contract"] == i2["Contract"] == "within the contract"
+    # Cost: I1 200 per hour x 200 h; I2 250 per hour x 280 h.
+    assert (i1["Cost"], i2["Cost"]) == (40_000, 70_000)
+    assert i2["Instructor"] == "+Beto Ruiz"
+
+
+def test_lab_use_per_period_against_capacity(workbook):
+    ws = workbook["Labs"]
+    rows = [dict(zip(header_row(ws), row, strict=True)) for row in ws.iter_rows(min_row=2, max_row=2, values_only=True)]
+    # M2 (80 h) needs the bonder, two groups in term 1 (autumn): 160 h of 200.
+    assert rows == [
+        {
+            "Lab ID": "WB",
+            "Lab": "Wire bonder",
+            "Capacity per period (h)": 200,
+            "Autumn (1, 3) h": 160,
+            "Spring (2) h": 0,
+            "Peak use %": pytest.approx(0.8),
+        }
+    ]
+
+
+def test_plan_flags_modules_only_one_instructor_can_teach(workbook):
+    ws = workbook["Plan"]
+    rows = [dict(zip(header_row(ws), row, strict=True)) for row in ws.iter_rows(min_row=2, values_only=True)]
+    flagged = {r["Module ID"] for r in rows if r["Only teacher"]}
+    assert flagged == {"M1", "M3", "M4"}  # M2 has I1 and I2
 
 
 def test_tables_have_filters_exact_refs_and_unique_names(workbook):
@@ -238,6 +273,7 @@ def test_tables_have_filters_exact_refs_and_unique_names(workbook):
         "coveragematrix",
         "gaps",
         "instructorloads",
+        "labuse",
         "sectorcoverage",
     } <= set(names)
     assert len(names) == len(set(names))
@@ -289,7 +325,7 @@ def test_plan_file_has_the_pinned_keys(result, tmp_path):
     assert plan["scenario"] == "Técnico en semiconductores"
     assert plan["status"] == "OPTIMAL"
     assert plan["objectives"] == result.objectives
-    assert set(plan["objectives"]) == {"coverage", "hours", "balance"}
+    assert set(plan["objectives"]) == {"coverage", "hours", "balance", "cost"}
     assert [(m["module_id"], m["term"]) for m in plan["modules"]] == [
         ("M1", 1),
         ("M2", 1),

@@ -8,7 +8,9 @@ from planner.model import (
     Catalog,
     Demand,
     Instructor,
+    Lab,
     Module,
+    ModuleLab,
     ModuleSkill,
     Prerequisite,
     Problem,
@@ -69,10 +71,42 @@ def test_a_gap_blamed_on_instructor_capacity():
         qualifications=(Qualification("DOC-01", "ESDC-00"), Qualification("DOC-01", "PRUE-00")),
     )
     scenario = replace(SCENARIO, total_hours_max=None, sections=2)
-    # One instructor with 100 h per term: two sections of ESDC-00 take 108 h, of PRUE-00 180 h,
-    # so neither module can be staffed in any term.
+    # One instructor with 100 h per period: two sections of ESDC-00 take 108 h, of PRUE-00 180 h,
+    # so neither module can be staffed in any period; 108 h over 18 weeks is 6 h/week, 100 h is 5.6.
     gaps = reasons(catalog, scenario)
-    assert "capacity of the instructors qualified for it" in gaps["ESD"]
+    assert gaps["ESD"] == (
+        "DOC-01, the least loaded instructor qualified for ESDC-00, would teach 6 h/week in the autumn "
+        "period (term 1) with its 2 group(s); the contract allows 5.6"
+    )
+
+
+def test_a_gap_blamed_on_a_full_lab():
+    # ESDC-00 and PRUE-00 both need the bonder, which has 100 h per period: PRUE-00 (90 h, worth more)
+    # takes it in the one period there is, so ESDC-00 (54 h) cannot run anywhere.
+    catalog = replace(
+        CATALOG,
+        labs=(Lab("WB", "Wire bonder", 100),),
+        module_labs=(ModuleLab("ESDC-00", "WB"), ModuleLab("PRUE-00", "WB")),
+    )
+    gaps = reasons(catalog, replace(SCENARIO, terms=1, total_hours_max=None))
+    assert gaps["ESD"] == (
+        "lab WB (Wire bonder) is full in the autumn period (term 1): adding ESDC-00 needs 54 h there, "
+        "and 10 h of 100 are free"
+    )
+
+
+def test_a_gap_blamed_on_the_budget():
+    # 20 per hour: PRUE-00 costs 1,800 and ESDC-00 1,080; a budget of 2,000 pays for one of them,
+    # and coverage prefers PRUE-00.
+    catalog = replace(
+        CATALOG,
+        instructors=(Instructor("DOC-01", "Ana", 360, cost_per_hour=20),),
+        qualifications=(Qualification("DOC-01", "ESDC-00"), Qualification("DOC-01", "PRUE-00")),
+    )
+    gaps = reasons(catalog, replace(SCENARIO, total_hours_max=None, max_cost=2000))
+    assert gaps["ESD"] == (
+        "adding ESDC-00 would cost at least 1080 more in staff, and the plan already costs 1800 of budget.max_cost 2000"
+    )
 
 
 def test_a_gap_blamed_on_a_missing_prerequisite():

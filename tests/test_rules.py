@@ -18,7 +18,9 @@ from planner.model import (
     Catalog,
     Demand,
     Instructor,
+    Lab,
     Module,
+    ModuleLab,
     ModuleSkill,
     Prerequisite,
     Problem,
@@ -190,7 +192,7 @@ def test_total_max_keeps_the_more_important_module():
     assert set(terms_of(plan(cat, scenario(terms=2)))) == {"A", "B"}
     result = plan(cat, scenario(terms=2, total_hours_max=100))
     assert set(terms_of(result)) == {"A"}
-    assert result.objectives == {"coverage": 3, "hours": 80, "balance": 80}
+    assert result.objectives == {"coverage": 3, "hours": 80, "balance": 80, "cost": 0}
 
 
 def test_modules_per_term_max_counts_modules_not_hours():
@@ -294,6 +296,126 @@ def test_max_used_limits_the_distinct_instructors():
     assert terms_of(result) == {"A": 1}
     assert result.instructors_used == 1
     assert result.objectives["coverage"] == 2
+
+
+# --- rule 4, version 2: staffing in the real calendar ---------------------------------------
+
+
+def two_cohort_catalog(**changes: object) -> Catalog:
+    """A (term 1) and B (term 3), 90 h each, taught only by I1, whose contract allows 144 h."""
+    cat = catalog(
+        [module("A", 90, 1, 1), module("B", 90, 3, 3)],
+        teaches=[("A", "X", 1), ("B", "Y", 1)],
+        demands=[("X", 1, 2), ("Y", 1, 1)],
+        instructors=[("I1", 144)],
+        qualifications=[("I1", "A"), ("I1", "B")],
+    )
+    return replace(cat, **changes)  # type: ignore[arg-type]
+
+
+def test_terms_that_fit_one_by_one_do_not_fit_together_with_yearly_intake():
+    # Term by term I1 carries 90 h <= 144 h, so one cohort (single intake) takes both. With yearly
+    # intake terms 1 and 3 run in the same autumn period: 90 + 90 = 180 > 144, so only the more
+    # important A is taken. With a cohort every term, all three terms run together: the same.
+    cat = two_cohort_catalog()
+    assert set(terms_of(plan(cat, scenario(terms=3, intake="single")))) == {"A", "B"}
+    yearly = plan(cat, scenario(terms=3))
+    assert terms_of(yearly) == {"A": 1}
+    assert yearly.instructor_loads[0].hours_per_period == (90, 0)
+    assert terms_of(plan(cat, scenario(terms=3, intake="every_term"))) == {"A": 1}
+
+
+def test_the_spring_period_holds_the_even_terms():
+    # B moved to term 2 runs in spring, so I1 carries 90 h in each period and both are taken.
+    cat = replace(two_cohort_catalog(), modules=(module("A", 90, 1, 1), module("B", 90, 2, 2)))
+    result = plan(cat, scenario(terms=3))
+    assert terms_of(result) == {"A": 1, "B": 2}
+    assert result.instructor_loads[0].hours_per_period == (90, 90)
+
+
+def test_a_contract_floor_means_all_or_nothing_in_a_period():
+    # I1 (floor 100 h, cap 144 h) is the only teacher of A (90 h) and B (36 h, terms 2): teaching
+    # A alone in autumn would be 90 h, below the floor, so A is not taken; B alone in spring is
+    # also below. Raising A's worth does not help: the floor cannot be met by anything I1 teaches
+    # within one period, so the plan is empty. I2, with no floor, can teach B: B is taken.
+    cat = catalog(
+        [module("A", 90, 1, 1), module("B", 36, 2, 2)],
+        teaches=[("A", "X", 1), ("B", "Y", 1)],
+        demands=[("X", 1, 2), ("Y", 1, 1)],
+        qualifications=[("I1", "A"), ("I1", "B"), ("I2", "B")],
+    )
+    cat = replace(cat, instructors=(Instructor("I1", "floor", 144, min_hours_per_term=100), Instructor("I2", "x", 50)))
+    result = plan(cat, scenario(terms=2))
+    assert terms_of(result) == {"B": 2}
+    assert [load.hours_per_period for load in result.instructor_loads] == [(0, 0), (0, 36)]
+
+
+def test_a_lab_holds_its_hours_per_period_over_all_groups():
+    # A and B need the bonder (200 h per period); two groups of 90 h each is 180 h per module, so
+    # they cannot share a period: with yearly intake terms 1 and 3 are one period, so B goes to 2.
+    cat = replace(
+        catalog(
+            [module("A", 90), module("B", 90)],
+            teaches=[("A", "X", 1), ("B", "Y", 1)],
+            demands=[("X", 1, 2), ("Y", 1, 1)],
+        ),
+        labs=(Lab("WB", "Wire bonder", 200),),
+        module_labs=(ModuleLab("A", "WB"), ModuleLab("B", "WB")),
+    )
+    result = plan(cat, scenario(terms=3, sections=2, term_hours_max=90))
+    assert result.lab_uses[0].hours_per_period == (180, 180)
+    assert {result.problem.period_of[t] for t in terms_of(result).values()} == {0, 1}
+    # One period only (every term runs together): the second module cannot run at all.
+    assert len(terms_of(plan(cat, scenario(terms=3, sections=2, intake="every_term")))) == 1
+
+
+def test_a_lab_the_campus_lacks_blocks_its_modules():
+    cat = replace(
+        catalog([module("A", 90)], teaches=[("A", "X", 1)], demands=[("X", 1, 1)]),
+        labs=(Lab("CR", "Cleanroom", 0),),
+        module_labs=(ModuleLab("A", "CR"),),
+    )
+    result = plan(cat, scenario())
+    assert result.placements == ()
+    assert "lab CR has 0 h per term" in result.gaps[0].reason
+
+
+def test_cost_picks_the_cheaper_instructor_and_the_budget_limits_the_plan():
+    # Two qualified teachers, 10 and 30 per hour: cost first gives A (90 h) to I1, 900.
+    # With the budget at 1,000, A (900) fits but A + B (1,800) does not; coverage then keeps A.
+    cat = catalog(
+        [module("A", 90), module("B", 90)],
+        teaches=[("A", "X", 1), ("B", "Y", 1)],
+        demands=[("X", 1, 2), ("Y", 1, 1)],
+        qualifications=[("I1", "A"), ("I2", "A"), ("I1", "B")],
+    )
+    cat = replace(
+        cat,
+        instructors=(Instructor("I1", "cheap", 360, cost_per_hour=10), Instructor("I2", "dear", 360, cost_per_hour=30)),
+    )
+    both = plan(cat, scenario(terms=2, objective=("coverage", "cost")))
+    assert both.objectives["cost"] == 1800
+    assert {p.instructors for p in both.placements} == {("I1",)}
+    capped = plan(cat, scenario(terms=2, max_cost=1000))
+    assert terms_of(capped).keys() == {"A"} and capped.objectives["cost"] == 900
+
+
+def test_min_qualified_keeps_modules_with_a_backup_teacher():
+    # A has two qualified teachers, B only one: with min_qualified = 2, B is not a candidate.
+    cat = catalog(
+        [module("A", 50), module("B", 50)],
+        teaches=[("A", "X", 1), ("B", "Y", 1)],
+        demands=[("X", 1, 1), ("Y", 1, 1)],
+        instructors=[("I1", 200), ("I2", 200)],
+        qualifications=[("I1", "A"), ("I2", "A"), ("I1", "B")],
+    )
+    assert terms_of(plan(cat, scenario(min_qualified=2))).keys() == {"A"}
+
+
+def test_an_overloaded_contract_is_named_with_its_period():
+    # Both modules are required, but I1 can carry only one of them in the autumn period.
+    message = conflicts(two_cohort_catalog(), scenario(terms=3, required_modules=("A", "B")))
+    assert "contract of instructor I1: at most 8 h/week (144 h per term) in the autumn period (terms 1, 3)" in message
 
 
 # --- rule 5: coverage -----------------------------------------------------------------------

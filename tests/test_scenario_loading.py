@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from planner.errors import InputError
-from planner.model import OBJECTIVES, SectorGoal
+from planner.model import DEFAULT_OBJECTIVE, SectorGoal
 from planner.scenario import load_scenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -87,8 +87,11 @@ def test_absent_keys_take_the_defaults(tmp_path):
 
     assert scenario.sections == 1
     assert scenario.catalog is None and scenario.careers is None and scenario.sectors is None
-    assert scenario.objective == OBJECTIVES
+    assert scenario.objective == DEFAULT_OBJECTIVE
     assert scenario.term_hours_min == 0 and scenario.term_hours_max is None
+    # Version 2: a cohort a year, so odd and even terms each run together.
+    assert scenario.intake == "yearly" and scenario.weeks_per_term == 18
+    assert (scenario.campus, scenario.max_cost, scenario.min_qualified) == (None, None, 1)
 
 
 def test_catalog_is_resolved_relative_to_the_scenario_file(tmp_path, monkeypatch):
@@ -133,7 +136,7 @@ def test_unknown_keys_are_reported_at_every_level(tmp_path):
     colour, secton, minimum = issues_of(path)
 
     assert colour.startswith(
-        "backend.toml, colour: unknown key 'colour'; the keys here are name, catalog, terms,"
+        "backend.toml, colour: unknown key 'colour'; the keys here are name, catalog, campus, terms,"
     )
     assert secton == "backend.toml, secton: unknown key 'secton'; did you mean 'sections'?"
     assert minimum == (
@@ -163,7 +166,7 @@ def test_unknown_keys_are_reported_at_every_level(tmp_path):
             "time_limit_seconds = inf",
             "backend.toml, time_limit_seconds: must be a positive number of seconds, not inf.",
         ),
-        ("objective = []", "backend.toml, objective: must name at least one of coverage, hours, balance."),
+        ("objective = []", "backend.toml, objective: must name at least one of coverage, hours, balance, cost."),
         (
             'objective = ["hour"]',
             "backend.toml, objective: 'hour' is not an objective; did you mean 'hours'?",
@@ -192,6 +195,18 @@ def test_unknown_keys_are_reported_at_every_level(tmp_path):
             "backend.toml, sectors.semi.min_coverage: must be a number from 0 to 1 (0.8 = 80%), not true.",
         ),
         ("[sectors.semi]\nweight = 0", "backend.toml, sectors.semi.weight: must be at least 1, not 0."),
+        (
+            '[calendar]\nintake = "yearl"',
+            "backend.toml, calendar.intake: 'yearl' is not an intake; did you mean 'yearly'?",
+        ),
+        (
+            '[calendar]\nintake = "monthly"',
+            "backend.toml, calendar.intake: 'monthly' is not an intake; use yearly, every_term, single.",
+        ),
+        ("[calendar]\nweeks_per_term = 0", "backend.toml, calendar.weeks_per_term: must be at least 1, not 0."),
+        ("[instructors]\nmin_qualified = 0", "backend.toml, instructors.min_qualified: must be at least 1, not 0."),
+        ("[budget]\nmax_cost = -1", "backend.toml, budget.max_cost: must be at least 0, not -1."),
+        ("[budget]\nmax_cots = 5", "backend.toml, budget.max_cots: unknown key 'max_cots'; did you mean 'max_cost'?"),
         ("[sectors]\nsemi = 5", "backend.toml, sectors.semi: must be a table ([sectors.semi]), not 5."),
         (
             "[sectors]",

@@ -8,7 +8,9 @@ prerequisites that fit their semester windows, and gaps that are deliberate.
 
 from __future__ import annotations
 
+import csv
 import re
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -23,7 +25,9 @@ from planner.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog"
+CAMPUSES = CATALOG / "campuses"
 SEEDS = sorted((ROOT / "seeds").glob("*.toml"))
+CAMPUS_SEEDS = sorted((ROOT / "seeds" / "campuses").glob("*.toml"))
 COMMON_CORE = "Núcleo común"
 WEEKS_PER_TERM = 18
 
@@ -81,7 +85,7 @@ def test_module_codes_hours_and_status_follow_conalep_conventions(catalog: Catal
         assert module.hours in (54, 72, 90, 108, 126), module.module_id
         assert module.earliest_term is not None and module.latest_term is not None
         assert 1 <= module.earliest_term <= module.latest_term <= 6, module.module_id
-        assert module.extra.get("status") in ("existing", "proposed"), module.module_id
+        assert module.extra.get("status") in ("verified", "assumed", "proposed"), module.module_id
 
 
 def test_semiconductor_track_modules_are_proposed(catalog: Catalog) -> None:
@@ -112,6 +116,13 @@ def test_instructors_have_8_to_20_hour_contracts(catalog: Catalog) -> None:
     for instructor in catalog.instructors:
         weekly, rest = divmod(instructor.max_hours_per_term, WEEKS_PER_TERM)
         assert rest == 0 and 8 <= weekly <= 20, instructor.instructor_id
+    for path in [CATALOG / "instructors.csv", *sorted(CAMPUSES.glob("*/instructors.csv"))]:
+        for row in read_csv(path):
+            cap, floor, cost = (int(row[c]) for c in ("max_hours_per_term", "min_hours_per_term", "cost_per_hour"))
+            weekly, rest = divmod(cap, WEEKS_PER_TERM)
+            assert rest == 0 and 8 <= weekly <= 20, (path, row["instructor_id"])
+            assert floor == min(8 * WEEKS_PER_TERM, cap), (path, row["instructor_id"])
+            assert 70 <= cost <= 200, (path, row["instructor_id"])
 
 
 def test_most_modules_have_a_qualified_instructor_but_some_are_training_needs(catalog: Catalog) -> None:
@@ -170,7 +181,7 @@ def test_main_seed_gives_a_sensible_back_end_track(catalog: Catalog) -> None:
     # encapsulation, equipment maintenance
     assert {"PCLC-00", "LDUA-00", "POPF-00", "EMEA-00", "OMES-00"} <= set(result.taken)
     back_end = next(s for s in result.sector_coverage if s.sector_id == "semi-be")
-    assert back_end.ratio >= 0.9
+    assert back_end.ratio >= 0.8
     # reliability testing is a training need: its only module has no instructor on the roster
     gaps = {g.demand.skill_id: g.reason for g in result.gaps if g.demand.sector_id == "semi-be"}
     assert "instructor" in gaps["ATP-REL"]
@@ -190,3 +201,89 @@ def test_every_other_feasible_seed_is_solved_to_a_proven_optimum(name: str, cata
     assert result.status.value == "OPTIMAL"
     assert result.violations() == []
     assert [s.value for s in result.stages] == [result.objectives[o] for o in result.problem.scenario.objective]
+
+
+# --- version 2 data: provenance, labs, training, campuses ------------------------------------
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_module_provenance_is_recorded(catalog: Catalog) -> None:
+    """`verified` means code, name and hours were read on a public page, whose address is kept.
+
+    Issue 12 asked for 20 verified modules; only the two below could be checked with their hours
+    (see catalog/SOURCES.md). Raise the floor as more official guides are read.
+    """
+    verified = [m for m in catalog.modules if m.extra["status"] == "verified"]
+    assert {m.module_id for m in verified} >= {"COIN-04", "APRE-04"}
+    for module in catalog.modules:
+        source = module.extra.get("source") or ""
+        assert module.extra.get("credits", "").isdigit(), module.module_id
+        if module.extra["status"] == "verified":
+            assert source.startswith("https://"), module.module_id
+            assert "hours" in module.extra["checked"], module.module_id
+        if source:
+            assert module.extra["status"] != "proposed", module.module_id
+    assert catalog.module_by_id["COIN-04"].hours == 90
+    assert catalog.module_by_id["APRE-04"].hours == 72
+
+
+def test_back_end_skills_of_issue_12_are_demanded_and_taught(catalog: Catalog) -> None:
+    taught = {ms.skill_id for ms in catalog.module_skills}
+    demanded = {d.skill_id for d in catalog.demands if d.sector_id == "semi-be"}
+    assert {"ATP-WBT", "ATP-MSD", "ELE-SMT"} <= taught & demanded
+
+
+def test_inflating_links_are_gone(catalog: Catalog) -> None:
+    links = {(ms.module_id, ms.skill_id) for ms in catalog.module_skills}
+    assert not links & {("MAPD-00", "DIG-PROG"), ("EMIN-00", "FND-DOC"), ("ICEL-00", "FND-TEAM")}
+
+
+def test_labs_and_training_refer_to_known_ids(catalog: Catalog) -> None:
+    labs = {row["lab_id"] for row in read_csv(CATALOG / "labs.csv")}
+    assert {"LAB-CLEAN", "LAB-BOND", "LAB-ATE", "LAB-SMT", "LAB-METRO", "LAB-PLC", "LAB-ELEC"} <= labs
+    module_labs = read_csv(CATALOG / "module_labs.csv")
+    assert {row["lab_id"] for row in module_labs} <= labs
+    assert {row["module_id"] for row in module_labs} <= set(catalog.module_by_id)
+    training = read_csv(CATALOG / "training.csv")
+    assert len(training) >= 15
+    instructors = {i.instructor_id for i in catalog.instructors}
+    for row in training:
+        assert row["instructor_id"] in instructors and row["module_id"] in catalog.module_by_id
+        assert int(row["cost"]) > 0
+    assert {"PCBI-00", "PFOB-00"} <= {row["module_id"] for row in training}
+
+
+def test_campus_folders_hang_together(catalog: Catalog) -> None:
+    campuses = read_csv(CAMPUSES / "campuses.csv")
+    assert len(campuses) >= 8 and len({c["state"] for c in campuses}) >= 5
+    lab_ids = {row["lab_id"] for row in read_csv(CATALOG / "labs.csv")}
+    for campus in campuses:
+        folder = CAMPUSES / campus["campus_id"]
+        instructors = {row["instructor_id"] for row in read_csv(folder / "instructors.csv")}
+        for row in read_csv(folder / "qualifications.csv"):
+            assert row["instructor_id"] in instructors and row["module_id"] in catalog.module_by_id, row
+        for row in read_csv(folder / "training.csv"):
+            assert row["instructor_id"] in instructors and row["module_id"] in catalog.module_by_id, row
+        labs = {row["lab_id"]: int(row["max_hours_per_term"]) for row in read_csv(folder / "labs.csv")}
+        assert set(labs) <= lab_ids
+        assert (ROOT / "seeds" / "campuses" / f"{campus['campus_id']}.toml").exists()
+
+
+@pytest.mark.parametrize("path", CAMPUS_SEEDS, ids=lambda p: p.stem)
+def test_campus_seed_names_its_campus_and_question(path: Path) -> None:
+    assert path.read_text(encoding="utf-8").startswith("# Planning question")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert (path.parent / data["campus"]).resolve().parent == CAMPUSES
+    assert data["time_limit_seconds"] == 60 and data["terms"] == 6
+
+
+@pytest.mark.parametrize("path", CAMPUS_SEEDS, ids=lambda p: p.stem)
+def test_every_campus_seed_is_solved_to_a_proven_optimum(path: Path) -> None:
+    scenario = load_scenario(path)
+    result = solve(Problem.build(load_catalog(CATALOG), scenario))
+    assert result.status.value == "OPTIMAL"
+    assert result.violations() == []

@@ -107,7 +107,13 @@ def cell_name(row: int, column: int) -> str:
 
 def flag_no(ws: Worksheet, first_row: int, last_row: int, column: int) -> None:
     """Colour the "no" cells of a yes/no column, so unmet goals and uncovered demands stand out."""
-    _flag(ws, first_row, last_row, column, "equal", '"no"')
+    flag_word(ws, first_row, last_row, column, ("no",))
+
+
+def flag_word(ws: Worksheet, first_row: int, last_row: int, column: int, words: Sequence[str]) -> None:
+    """Highlight the cells of a column that hold one of `words`."""
+    for word in words:
+        _flag(ws, first_row, last_row, column, "equal", f'"{word}"')
 
 
 def flag_above(ws: Worksheet, first_row: int, last_row: int, column: int, limit: float) -> None:

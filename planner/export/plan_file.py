@@ -69,6 +69,28 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
             for g in result.gaps
         ],
         "instructors_used": result.instructors_used,
+        "calendar": {
+            "intake": problem.scenario.intake,
+            "periods": [list(terms) for terms in problem.periods],
+            "weeks_per_term": problem.scenario.weeks_per_term,
+        },
+        "instructor_loads": [
+            {
+                "instructor_id": load.instructor_id,
+                "hours_per_period": list(load.hours_per_period),
+                "min_hours_per_term": load.floor,
+                "max_hours_per_term": load.capacity,
+                "sections": load.sections,
+                "cost": load.cost,
+            }
+            for load in result.instructor_loads
+            if load.sections
+        ],
+        "lab_use": [
+            {"lab_id": lab.lab_id, "hours_per_period": list(lab.hours_per_period), "max_hours_per_term": lab.capacity}
+            for lab in result.lab_uses
+        ],
+        "single_instructor_modules": dict(sorted(result.sole_teacher.items())),
         "stages": [
             {
                 "objective": s.objective,

@@ -26,6 +26,8 @@ TABLE_STYLE = "TableStyleMedium2"
 HOURS = "0"
 PERCENT = "0.0%"
 SECONDS = "0.00"
+PER_WEEK = "0.0"
+MONEY = "#,##0"
 
 # Column widths in characters: fitted to the content, within these bounds.
 MIN_WIDTH = 6

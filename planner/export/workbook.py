@@ -19,6 +19,7 @@ from planner.export.cells import (
     fit_to_page_width,
     flag_above,
     flag_no,
+    flag_word,
     level_colour_scale,
     write_line,
     write_row,
@@ -26,7 +27,7 @@ from planner.export.cells import (
 )
 from planner.export.files import write_atomically
 from planner.model import Scenario
-from planner.result import Placement, PlanResult, Status
+from planner.result import InstructorLoad, Placement, PlanResult, Status
 
 LEVEL_WORDS = {1: "awareness", 2: "operational", 3: "proficient"}
 
@@ -39,7 +40,8 @@ SHEET_GUIDE = (
     ("Plan", "the modules of each term, one row per section, with the instructor of each section."),
     ("Coverage", "each demanded skill against the modules taken, with the level each module teaches."),
     ("Gaps", "the demanded skills the plan does not cover, and why."),
-    ("Instructors", "each instructor's hours per term against their capacity."),
+    ("Instructors", "each instructor's hours per period against the contract's floor and cap, and the cost."),
+    ("Labs", "each lab's hours used per period against its capacity."),
     ("Scenario", "the planning inputs, the catalog used and the solver's settings and results."),
 )
 
@@ -59,6 +61,7 @@ def build_workbook(result: PlanResult) -> Workbook:
         coverage_sheet,
         gaps_sheet,
         instructors_sheet,
+        labs_sheet,
         scenario_sheet,
     ):
         ws = workbook.create_sheet()
@@ -171,6 +174,7 @@ def _key_figures(result: PlanResult) -> list[tuple[str, Any, str]]:
         )
     else:
         instructors = ("Instructors used", "none", "the catalog has no instructors")
+    cost = ("Staffing cost", objectives["cost"], _limit_note(scenario.max_cost, "budget.max_cost"))
     return [
         ("Terms", scenario.terms, ""),
         ("Sections per module", scenario.sections, "parallel student groups"),
@@ -181,6 +185,8 @@ def _key_figures(result: PlanResult) -> list[tuple[str, Any, str]]:
         ("Sectors meeting their goal", met, f"of {len(result.sector_coverage)}"),
         ("Uncovered demands", len(result.gaps), "see the Gaps sheet"),
         instructors,
+        cost,
+        ("Modules only one instructor can teach", len(result.sole_teacher), "see the Plan sheet"),
     ]
 
 
@@ -206,6 +212,7 @@ def plan_sheet(ws: Worksheet, result: PlanResult) -> None:
         "Instructor",
         "Status",
         "Term hours",
+        "Only teacher",
     )
     rows = [row for p in _placements_in_order(result) for row in _section_rows(result, p)]
     centred = {"Term": styles.CENTER, "Section": styles.CENTER}
@@ -236,6 +243,7 @@ def _section_rows(result: PlanResult, p: Placement) -> list[tuple[Any, ...]]:
                 instructor.name if instructor else None,
                 module.extra.get("status"),
                 result.term_hours[p.term - 1],
+                "only one instructor can teach it" if p.module_id in result.sole_teacher else None,
             )
         )
     return rows
@@ -326,56 +334,125 @@ def gaps_sheet(ws: Worksheet, result: PlanResult) -> None:
 
 
 def instructors_sheet(ws: Worksheet, result: PlanResult) -> None:
-    """Each instructor's hours per term against their capacity, with a peak-vs-capacity chart."""
+    """Each instructor's load per period (the terms that run together) against the contract."""
     ws.title = "Instructors"
     if not result.problem.instructors:
         write_line(ws, 1, "The catalog has no instructors, so the plan assigns none and has no loads to show.")
         ws.freeze_panes = "A2"
         return
-    terms = [f"Term {t}" for t in range(1, result.problem.terms + 1)]
+    scenario = result.problem.scenario
+    weeks = scenario.weeks_per_term
+    periods = [period_column(scenario, p) for p in range(len(scenario.periods))]
+    per_period = [f"{name} {unit}" for name in periods for unit in ("h", "h/week")]
     headers = (
         "Instructor ID",
         "Instructor",
-        "Capacity per term",
-        *terms,
-        "Peak term hours",
-        "Utilisation %",
+        "Floor h/week",
+        "Cap h/week",
+        *per_period,
+        "Contract",
         "Sections",
+        "Cost per hour",
+        "Cost",
     )
-    rows = []
-    for load in result.instructor_loads:
-        peak = max(load.hours_per_term, default=0)
-        utilisation = peak / load.capacity if load.capacity else None
-        rows.append(
-            (
-                load.instructor_id,
-                load.name,
-                load.capacity,
-                *load.hours_per_term,
-                peak,
-                utilisation,
-                load.sections,
-            )
+    rows = [
+        (
+            load.instructor_id,
+            load.name,
+            load.floor / weeks,
+            load.capacity / weeks,
+            *(value for hours in load.hours_per_period for value in (hours, hours / weeks)),
+            _contract_word(load),
+            load.sections,
+            load.cost_per_hour,
+            load.cost,
         )
-    formats = dict.fromkeys(("Capacity per term", *terms, "Peak term hours"), styles.HOURS)
-    formats["Utilisation %"] = styles.PERCENT
+        for load in result.instructor_loads
+    ]
+    weekly = ("Floor h/week", "Cap h/week", *(h for h in per_period if h.endswith("h/week")))
+    formats = dict.fromkeys((h for h in per_period if h.endswith(" h")), styles.HOURS)
+    formats |= dict.fromkeys(weekly, styles.PER_WEEK)
+    formats |= {"Cost per hour": styles.MONEY, "Cost": styles.MONEY}
     end = write_table(ws, 1, 1, headers, rows, "InstructorLoads", formats)
     ws.freeze_panes = "C2"
-    flag_above(ws, 2, len(rows) + 1, headers.index("Utilisation %") + 1, 1)
-    write_line(
+    flag_word(ws, 2, len(rows) + 1, headers.index("Contract") + 1, CONTRACT_BROKEN)
+    row = write_line(
         ws,
         end + 1,
-        "Utilisation = peak term hours / capacity per term; each section counts its module's hours.",
+        f"A period is a real school term: {_periods_sentence(scenario)}. Each group (section) counts its "
+        f"module's hours; hours per week = hours per term / {weeks} weeks.",
     )
     add_bar_chart(
         ws,
-        title="Peak term hours against capacity",
+        title="Hours per week in each period",
         header_row=1,
         last_row=len(rows) + 1,
         category_column=1,
-        value_columns=(headers.index("Capacity per term") + 1, headers.index("Peak term hours") + 1),
-        anchor=cell_name(end + 3, 1),
-        axis_title="hours per term",
+        value_columns=tuple(headers.index(f"{name} h/week") + 1 for name in periods),
+        anchor=cell_name(row + 1, 1),
+        axis_title="hours per week",
+    )
+
+
+CONTRACT_BROKEN = ("above the cap", "below the floor")
+
+
+def _contract_word(load: InstructorLoad) -> str:
+    if load.sections == 0:
+        return "not teaching"
+    if any(hours > load.capacity for hours in load.hours_per_period):
+        return CONTRACT_BROKEN[0]
+    if any(load.below_floor(hours) for hours in load.hours_per_period):
+        return CONTRACT_BROKEN[1]
+    return "within the contract"
+
+
+def period_column(scenario: Scenario, p: int) -> str:
+    """A period as a column heading: "Autumn (1, 3, 5)"."""
+    terms = scenario.periods[p]
+    if scenario.intake == "single":
+        return f"Term {terms[0]}"
+    listed = ", ".join(map(str, terms))
+    return f"All terms ({listed})" if scenario.intake == "every_term" else f"{('Autumn', 'Spring')[p]} ({listed})"
+
+
+def _periods_sentence(scenario: Scenario) -> str:
+    if scenario.intake == "single":
+        return "one cohort only, so each term is its own period"
+    if scenario.intake == "every_term":
+        return "a cohort starts every term, so all terms run at the same time"
+    return "a cohort starts every year, so odd terms run together in autumn and even terms in spring"
+
+
+def labs_sheet(ws: Worksheet, result: PlanResult) -> None:
+    """Each lab's hours used per period against its capacity."""
+    ws.title = "Labs"
+    if not result.lab_uses:
+        write_line(ws, 1, "The catalog lists no labs, so no lab limits the plan.")
+        ws.freeze_panes = "A2"
+        return
+    scenario = result.problem.scenario
+    periods = [f"{period_column(scenario, p)} h" for p in range(len(scenario.periods))]
+    headers = ("Lab ID", "Lab", "Capacity per period (h)", *periods, "Peak use %")
+    rows = [
+        (
+            lab.lab_id,
+            lab.name,
+            lab.capacity,
+            *lab.hours_per_period,
+            max(lab.hours_per_period, default=0) / lab.capacity if lab.capacity else None,
+        )
+        for lab in result.lab_uses
+    ]
+    formats = dict.fromkeys(("Capacity per period (h)", *periods), styles.HOURS) | {"Peak use %": styles.PERCENT}
+    end = write_table(ws, 1, 1, headers, rows, "LabUse", formats)
+    ws.freeze_panes = "C2"
+    flag_above(ws, 2, len(rows) + 1, headers.index("Peak use %") + 1, 1)
+    write_line(
+        ws,
+        end + 1,
+        "Every group of a module that needs a lab uses it for the module's hours; a capacity of 0 means "
+        "the campus does not have the lab.",
     )
 
 

@@ -24,7 +24,7 @@ from functools import cached_property
 
 from ortools.sat.python import cp_model
 
-from planner.model import Problem
+from planner.model import Problem, per_week, period_name
 
 
 @dataclass
@@ -53,6 +53,8 @@ class PlanModel:
     teach: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     covered: dict[tuple[int, ...], cp_model.IntVar] = field(default_factory=dict)
     uses: list[cp_model.IntVar] = field(default_factory=list)
+    active: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (instructor, period)
+    cost: cp_model.LinearExprT | None = None
     largest_term: cp_model.IntVar | None = None
     # Hours are counted in units of the gcd of all module hours (18 h on CONALEP's 18-week
     # semesters): every sum of hours is a multiple of it, so limits round to whole units and the
@@ -183,35 +185,80 @@ def every_section_has_a_qualified_instructor(pm: PlanModel) -> None:
 
 
 def instructor_capacity(pm: PlanModel) -> None:
-    """In every term, an instructor teaches at most max_hours_per_term hours of sections.
+    """In every period, an instructor teaches at most max_hours_per_term hours of sections and, when
+    teaching at all, at least min_hours_per_term (the contract floor).
 
-    Written as load <= capacity x uses[k]: an instructor not in use brings no capacity, which lets
-    the LP relaxation see what instructors.max_used costs.
+    A period's load sums the terms that run together (odd and even terms with yearly intake).
+    Written as floor x active <= load <= capacity x active, with active <= uses[k]: an instructor
+    not in use brings no capacity, which lets the LP relaxation see what instructors.max_used costs.
     """
     problem = pm.problem
-    hours = pm.hours
-    load: dict[tuple[int, int], list[cp_model.LinearExprT]] = {}
-    most: dict[tuple[int, int], int] = {}
-    for (i, k, t), v in pm.teach.items():
-        load.setdefault((k, t), []).append(hours[i] * v)
-        most[k, t] = most.get((k, t), 0) + hours[i] * problem.sections
-    for (k, t), terms in sorted(load.items()):
+    for (k, p), (load, most) in sorted(_period_loads(pm).items(), key=lambda item: item[0]):
         instructor = problem.instructors[k]
         capacity = pm.units_at_most(instructor.max_hours_per_term)
-        if most[k, t] <= capacity:
-            continue  # cannot bind
-        text = f"capacity of instructor {instructor.instructor_id} ({instructor.max_hours_per_term} h per term)"
-        pm.model.add(sum(terms) <= capacity * pm.uses[k]).only_enforce_if(
-            pm.requirements.enforce(f"capacity:{instructor.instructor_id}", text)
+        floor = pm.units_at_least(instructor.min_hours_per_term)
+        if floor == 0:
+            if most > capacity:
+                _cap(pm, k, p, load, pm.uses[k])
+            continue
+        active = pm.model.new_bool_var(f"active_{k}_{p}")
+        pm.active[k, p] = active
+        pm.model.add_implication(active, pm.uses[k])
+        pm.model.add(load <= most * active)  # no load without being active (the solver's own link)
+        if most > capacity:
+            _cap(pm, k, p, load, active)
+        text = _period_text(problem, p)
+        pm.model.add(load >= floor * active).only_enforce_if(
+            pm.requirements.enforce(
+                f"floor:{instructor.instructor_id}:{p}",
+                f"contract floor of instructor {instructor.instructor_id}: at least "
+                f"{_weekly(problem, instructor.min_hours_per_term)} in {text} when teaching",
+            )
         )
     if pm.requirements.explaining:
         return  # the redundant sum below must not outlive a capacity group switched off
-    # Redundant: a term's section hours fit in the capacity of the instructors in use together.
+    # Redundant: a period's section hours fit in the capacity of the instructors in use together.
     in_use = sum(
         pm.units_at_most(i.max_hours_per_term) * uses for i, uses in zip(problem.instructors, pm.uses, strict=True)
     )
-    for t in range(1, problem.terms + 1):
-        pm.model.add(problem.sections * pm.term_hours(t) <= in_use)
+    for terms in problem.periods:
+        pm.model.add(problem.sections * sum(pm.term_hours(t) for t in terms) <= in_use)
+
+
+def _cap(pm: PlanModel, k: int, p: int, load: cp_model.LinearExprT, switch: cp_model.IntVar) -> None:
+    instructor = pm.problem.instructors[k]
+    text = (
+        f"contract of instructor {instructor.instructor_id}: at most "
+        f"{_weekly(pm.problem, instructor.max_hours_per_term)} in {_period_text(pm.problem, p)}"
+    )
+    capacity = pm.units_at_most(instructor.max_hours_per_term)
+    pm.model.add(load <= capacity * switch).only_enforce_if(
+        pm.requirements.enforce(f"capacity:{instructor.instructor_id}:{p}", text)
+    )
+
+
+def _period_loads(pm: PlanModel) -> dict[tuple[int, int], tuple[cp_model.LinearExprT, int]]:
+    """Per (instructor, period): the hour units taught, and the most they could possibly be.
+
+    A module sits in one term, so the most counts each module once, at its full sections.
+    """
+    parts: dict[tuple[int, int], list[cp_model.LinearExprT]] = {}
+    modules: dict[tuple[int, int], set[int]] = {}
+    period_of = pm.problem.period_of
+    for (i, k, t), v in pm.teach.items():
+        parts.setdefault((k, period_of[t]), []).append(pm.hours[i] * v)
+        modules.setdefault((k, period_of[t]), set()).add(i)
+    sections = pm.problem.sections
+    return {key: (sum(terms), sections * sum(pm.hours[i] for i in modules[key])) for key, terms in parts.items()}
+
+
+def _period_text(problem: Problem, p: int) -> str:
+    return period_name(problem.scenario, p)
+
+
+def _weekly(problem: Problem, hours: int) -> str:
+    """Contract hours as campuses state them: "12 h/week (216 h per term)"."""
+    return f"{per_week(hours, problem.scenario.weeks_per_term)} h/week ({hours} h per term)"
 
 
 def instructor_limit(pm: PlanModel) -> None:
@@ -220,6 +267,35 @@ def instructor_limit(pm: PlanModel) -> None:
     if limit is not None:
         enforce = pm.requirements.enforce("max_used", f"instructors.max_used = {limit}")
         pm.model.add(sum(pm.uses) <= limit).only_enforce_if(enforce)
+
+
+def staffing_cost_within_budget(pm: PlanModel) -> None:
+    """The plan's staffing cost (hours x cost per hour over every section) is at most budget.max_cost."""
+    budget = pm.problem.scenario.max_cost
+    if budget is not None:
+        enforce = pm.requirements.enforce("max_cost", f"budget.max_cost = {budget}")
+        pm.model.add(staffing_cost(pm) <= budget).only_enforce_if(enforce)
+
+
+# --- rule 6: labs ---------------------------------------------------------------------------
+
+
+def lab_capacity(pm: PlanModel) -> None:
+    """In every period, a lab's hours used (module hours x sections, over the terms that run
+    together) are at most its max_hours_per_term."""
+    problem = pm.problem
+    users: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for (i, t) in pm.place:
+        for n in problem.module_labs[i]:
+            users.setdefault((n, problem.period_of[t]), []).append((i, t))
+    for (n, p), placed in sorted(users.items()):
+        lab = problem.labs[n]
+        capacity = pm.units_at_most(lab.max_hours_per_term)
+        use = [problem.sections * pm.hours[i] * pm.place[i, t] for i, t in placed]
+        if problem.sections * sum(pm.hours[i] for i in {i for i, _ in placed}) <= capacity:
+            continue  # cannot bind
+        text = f"lab {lab.lab_id} ({lab.name}): at most {lab.max_hours_per_term} h in {_period_text(problem, p)}"
+        pm.model.add(sum(use) <= capacity).only_enforce_if(pm.requirements.enforce(f"lab:{lab.lab_id}:{p}", text))
 
 
 # --- rule 5: coverage -----------------------------------------------------------------------
@@ -245,7 +321,8 @@ def demand_coverage(pm: PlanModel) -> None:
 def sector_min_coverage(pm: PlanModel) -> None:
     """Covered importance / total importance of each sector's demands >= min_coverage, exactly.
 
-    With min_coverage = p/q the rule is q * covered >= p * total, all in integers.
+    Covered importance is a whole number, so covered / total >= p/q is exactly
+    covered >= ceil(p * total / q): small coefficients whatever the precision of the floor.
     """
     problem = pm.problem
     for k, sector_id in enumerate(problem.sector_ids):
@@ -256,7 +333,7 @@ def sector_min_coverage(pm: PlanModel) -> None:
             continue
         covered = sum(r.demand.importance * pm.covered[r.covering] for r in rows)
         text = f"sector {sector_id} needs min_coverage {_share(floor)} of its demand importance"
-        pm.model.add(floor.denominator * covered >= floor.numerator * total).only_enforce_if(
+        pm.model.add(covered >= needed_importance(floor, total)).only_enforce_if(
             pm.requirements.enforce(f"coverage:{sector_id}", text)
         )
 
@@ -267,6 +344,11 @@ def _share(value: Fraction) -> str:
     if percent.denominator == 1:
         return f"{percent.numerator}%"
     return f"{value.numerator}/{value.denominator} ({float(value):.2%})"
+
+
+def needed_importance(floor: Fraction, total: int) -> int:
+    """The least whole covered importance whose share of `total` reaches `floor`."""
+    return math.ceil(floor * total)
 
 
 RULES: tuple[Callable[[PlanModel], None], ...] = (
@@ -283,6 +365,7 @@ INSTRUCTOR_RULES: tuple[Callable[[PlanModel], None], ...] = (
     every_section_has_a_qualified_instructor,
     instructor_capacity,
     instructor_limit,
+    staffing_cost_within_budget,
 )
 
 
@@ -292,6 +375,7 @@ def build(problem: Problem, explaining: bool = False) -> PlanModel:
     pm = PlanModel(problem, model, Requirements(model, explaining), unit=math.gcd(*problem.hours) or 1)
     for rule in RULES:
         rule(pm)
+    lab_capacity(pm)
     if problem.instructors:
         for rule in INSTRUCTOR_RULES:
             rule(pm)
@@ -322,8 +406,21 @@ def largest_term_hours(pm: PlanModel) -> cp_model.LinearExprT:
     return pm.largest_term
 
 
+def staffing_cost(pm: PlanModel) -> cp_model.LinearExprT:
+    """Hours x cost per hour over every section of every taken module (minimised); whole currency."""
+    if pm.cost is None:
+        problem = pm.problem
+        pm.cost = sum(
+            problem.hours[i] * problem.instructors[k].cost_per_hour * v
+            for (i, k, _), v in pm.teach.items()
+            if problem.instructors[k].cost_per_hour
+        )
+    return pm.cost
+
+
 OBJECTIVE_TERMS: dict[str, tuple[Callable[[PlanModel], cp_model.LinearExprT], bool, bool]] = {
     "coverage": (coverage_score, True, False),  # (term, maximise?, counted in hour units?)
     "hours": (total_hours, False, True),
     "balance": (largest_term_hours, False, True),
+    "cost": (staffing_cost, False, False),
 }

@@ -127,6 +127,7 @@ def _hint(pm: PlanModel, solver: cp_model.CpSolver) -> None:
         *pm.teach.values(),
         *pm.covered.values(),
         *pm.uses,
+        *pm.active.values(),
     ]
     if pm.largest_term is not None:
         variables.append(pm.largest_term)
