@@ -705,8 +705,22 @@ def main(argv: list[str] | None = None) -> None:
         print("\n" + text)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        out.write_text(keep_notes(text, out), encoding="utf-8")
         print(f"wrote {out}")
+
+
+NOTES = ("<!-- notes: written by hand, kept when the tables are regenerated -->", "<!-- /notes -->")
+
+
+def keep_notes(text: str, out: Path) -> str:
+    """Carry the hand-written reading of the results over from the previous report, after the goals."""
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    start, end = old.find(NOTES[0]), old.find(NOTES[1])
+    if start < 0 or end < start:
+        return text
+    notes = old[start : end + len(NOTES[1])]
+    anchor = text.find("## Summary by class")
+    return text if anchor < 0 else text[:anchor] + notes + "\n\n" + text[anchor:]
 
 
 if __name__ == "__main__":
