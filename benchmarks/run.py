@@ -330,8 +330,10 @@ def agree(row: Row, planner: dict | None = None) -> str:
     p, h = planner or row.planner, row.highs
     if h is None:
         return "-"
+    if not p.get("objectives") and not h.get("objectives"):
+        return "neither found a plan"
     if not p.get("objectives") or not h.get("objectives"):
-        return "yes" if p["status"] == h["status"] else "no plan to compare"
+        return "no plan to compare"
     same = all(p["objectives"].get(o) == h["objectives"].get(o) for o in row.instance.scenario.objective)
     if p["status"] == "OPTIMAL" and h["status"] == "OPTIMAL":
         return "yes" if same else "**NO**"
@@ -490,24 +492,27 @@ def summary_section(rows: list[Row], time_limit: float) -> list[str]:
         "## Summary by class",
         "",
         "Ratio = planner solve seconds / HiGHS seconds (model build + all stages) on the same instance:",
-        "below 1 the planner is faster; `worst` is the largest ratio. A solve stopped by the time limit",
-        f"counts as {time_limit:g} s, so ratios between two timed-out solves say little: the `proven` columns",
-        "say how many instances each solver proved optimal. `agree` counts instances whose objectives",
+        "below 1 the planner is faster; `worst` is the largest ratio. Ratios are taken only over the",
+        f"instances both solvers proved optimal within {time_limit:g} s; the `with a plan` and `proven`",
+        "columns count the others. `agree` counts instances whose objectives",
         "are equal in the scenario's order when both proved optimality (`NO` would be a bug in one model).",
         "",
-        "| class | instances | proven default / --fast / HiGHS | ratio default median (worst) "
+        "| class | instances | with a plan default / --fast / HiGHS | proven default / --fast / HiGHS "
+        "| ratio default median (worst) "
         "| ratio --fast median (worst) | median solve s default / --fast / HiGHS "
         "| peak MiB max default / --fast / HiGHS | agree (both proven) |",
-        "|---|---:|---|---:|---:|---|---|---|",
+        "|---|---:|---|---|---:|---:|---|---|---|",
     ]
     classes = list(dict.fromkeys(class_of(r.instance.name) for r in rows))
     for cls in classes:
         mine = [r for r in rows if class_of(r.instance.name) == cls]
         proven = [sum(1 for r in mine if (getattr(r, k) or {}).get("status") == "OPTIMAL") for k in _KINDS]
+        plans = [sum(1 for r in mine if (getattr(r, k) or {}).get("objectives")) for k in _KINDS]
         median = [_median([_solve_seconds(getattr(r, k)) for r in mine]) for k in _KINDS]
         peak = [max((getattr(r, k) or {}).get("peak_mib", 0) for r in mine) for k in _KINDS]
         lines.append(
-            f"| {cls} | {len(mine)} | {' / '.join(map(str, proven))} | {_ratio_text(mine, 'planner')} "
+            f"| {cls} | {len(mine)} | {' / '.join(map(str, plans))} | {' / '.join(map(str, proven))} "
+            f"| {_ratio_text(mine, 'planner')} "
             f"| {_ratio_text(mine, 'fast')} | {' / '.join(_seconds(m) for m in median)} "
             f"| {' / '.join(f'{m:.0f}' if m else '-' for m in peak)} | {_agreement(mine)} |"
         )
@@ -571,14 +576,16 @@ def _median(values: list[float | None]) -> float | None:
 
 
 def _ratio_text(rows: list[Row], kind: str) -> str:
+    """Median (worst) ratio over the instances both solvers proved optimal: a run stopped by the
+    time limit, or one that gave up with no plan, says nothing about relative speed."""
     ratios = []
     for r in rows:
-        mine, highs = _solve_seconds(getattr(r, kind)), _solve_seconds(r.highs)
-        if mine and highs:
-            ratios.append(mine / highs)
+        mine, highs = getattr(r, kind) or {}, r.highs or {}
+        if mine.get("status") == highs.get("status") == "OPTIMAL":
+            ratios.append(_solve_seconds(mine) / _solve_seconds(highs))
     if not ratios:
-        return "-"
-    return f"{_median(ratios):.2f} ({max(ratios):.2f})"
+        return "- (none proven by both)"
+    return f"{_median(ratios):.2f} ({max(ratios):.2f}), {len(ratios)} proven by both"
 
 
 def _agreement(rows: list[Row]) -> str:
