@@ -25,6 +25,7 @@ class Instance:
     catalog: Catalog
     scenario: Scenario
     optimum: int | None = None
+    seed: int | None = None  # synthetic instances: the generator's seed
 
     @property
     def objective(self) -> str:
@@ -75,18 +76,47 @@ def write_catalog(catalog: Catalog, folder: Path) -> None:
         ["module_id", "prerequisite_id"],
         ([p.module_id, p.prerequisite_id] for p in catalog.prerequisites),
     )
-    # Without instructors the optional files are left out, as a designer would.
+    # Without instructors or labs the optional files are left out, as a designer would.
     if catalog.instructors:
-        _write_csv(
-            folder / "instructors.csv",
-            ["instructor_id", "name", "max_hours_per_term"],
-            ([i.instructor_id, i.name, i.max_hours_per_term] for i in catalog.instructors),
-        )
+        _write_instructors(catalog, folder)
         _write_csv(
             folder / "qualifications.csv",
             ["instructor_id", "module_id"],
             ([q.instructor_id, q.module_id] for q in catalog.qualifications),
         )
+    if catalog.labs:
+        _write_csv(
+            folder / "labs.csv",
+            ["lab_id", "name", "max_hours_per_term"],
+            ([lab.lab_id, lab.name, lab.max_hours_per_term] for lab in catalog.labs),
+        )
+        _write_csv(
+            folder / "module_labs.csv",
+            ["module_id", "lab_id"],
+            ([ml.module_id, ml.lab_id] for ml in catalog.module_labs),
+        )
+
+
+def _write_instructors(catalog: Catalog, folder: Path) -> None:
+    """The version-2 columns (floor, cost) only when some instructor has them, so version-1
+    catalogs stay readable by a version-1 loader."""
+    staffing = any(i.min_hours_per_term or i.cost_per_hour for i in catalog.instructors)
+    header = ["instructor_id", "name", "max_hours_per_term"]
+    if staffing:
+        header += ["min_hours_per_term", "cost_per_hour"]
+    _write_csv(
+        folder / "instructors.csv",
+        header,
+        (
+            [
+                i.instructor_id,
+                i.name,
+                i.max_hours_per_term,
+                *([i.min_hours_per_term, i.cost_per_hour] if staffing else []),
+            ]
+            for i in catalog.instructors
+        ),
+    )
 
 
 def _blank(value: int | None) -> str | int:
@@ -122,7 +152,14 @@ def write_scenario(scenario: Scenario, path: Path, catalog: str) -> None:
         term_max=scenario.term_hours_max,
     )
     _table(lines, "modules_per_term", min=scenario.modules_per_term_min or None, max=scenario.modules_per_term_max)
-    _table(lines, "instructors", max_used=scenario.max_instructors_used)
+    _table(
+        lines,
+        "instructors",
+        max_used=scenario.max_instructors_used,
+        min_qualified=scenario.min_qualified if scenario.min_qualified != 1 else None,
+    )
+    _table(lines, "calendar", intake=_text(scenario.intake) if scenario.intake != "yearly" else None)
+    _table(lines, "budget", max_cost=scenario.max_cost)
     for goal in scenario.sectors or ():
         key = goal.sector_id if re.fullmatch(r"[A-Za-z0-9_-]+", goal.sector_id) else _text(goal.sector_id)
         _table(lines, f"sectors.{key}", always=True, min_coverage=_decimal(goal.min_coverage), weight=goal.weight)

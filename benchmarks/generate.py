@@ -1,4 +1,4 @@
-"""Synthetic catalogs at campus and national scale, the same for a given seed.
+"""Synthetic catalogs at campus and national scale: a family of instances, the same for a given seed.
 
 The shape follows DOMAIN-NOTES.md: module hours are multiples of an 18-week semester (54..126 h),
 programmes run 6 terms, skills sit in the clusters of the proposed catalog (§2.4), instructors
@@ -6,13 +6,22 @@ have 144..360 h per term, and each module has 1-4 qualified instructors from its
 scenario's limits are set from the catalog so that they bind: the hour budget is well below what
 covering every demand would take, terms are capped, some sectors have coverage floors, and only
 part of the staff may teach.
+
+The family (issue 11): four classes (campus and national, each without and with the staffing
+model of version 2), each with several variants that differ in seed, density (skills per module),
+instructor scarcity (share of the staff that may teach), window tightness and, with staffing,
+concurrency (single or yearly intake). Without staffing an instance is a version-1 question:
+single intake, no contract floors, costs or labs. With staffing: yearly or single intake, a
+contract floor of 144 h (8 h/week over 18 weeks) per period, caps of 144..360 h per period, costs
+of 150..450 pesos per hour, labs whose capacity binds for some modules, and a staffing budget.
+Every instance was checked feasible with HiGHS (tests/benchmarks/test_family.py).
 """
 
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from benchmarks.files import Instance
@@ -20,7 +29,9 @@ from planner.model import (
     Catalog,
     Demand,
     Instructor,
+    Lab,
     Module,
+    ModuleLab,
     ModuleSkill,
     Prerequisite,
     Qualification,
@@ -32,6 +43,21 @@ from planner.model import (
 
 HOURS = (54, 72, 90, 108, 126)  # 3..7 h a week over 18 weeks
 CAPACITIES = (144, 180, 216, 252, 288, 324, 360)  # 8..20 h a week over 18 weeks
+FLOOR = 144  # the contract floor with staffing: 8 h a week over 18 weeks
+COSTS = range(150, 451, 10)  # pesos per hour
+LAB_CAPACITIES = (108, 144, 216)  # hours per period and section: 1-3 modules; 126-h modules need more than 108
+COST_SHARE = 0.8  # staffing budget: this share of (hour budget x sections x mean cost per hour)
+
+# lab_id: name; a module needs a lab with probability LAB_SHARE (the lab picked by its career).
+LABS = {
+    "LAB-CR": "Cuarto limpio",
+    "LAB-ATE": "Celda de prueba ATE",
+    "LAB-WB": "Celda de alambrado (wire bonding)",
+    "LAB-PLC": "Laboratorio de PLC y robótica",
+    "LAB-MET": "Laboratorio de metrología",
+    "LAB-QUI": "Laboratorio de química",
+}
+LAB_SHARE = 0.25
 
 CLUSTERS = {
     "FND": "Foundations",
@@ -86,25 +112,84 @@ class Scale:
     terms: int = 6
     max_used_share: float = 0.4  # of the staff that may teach
     budget_share: float = 0.65  # of the hours a greedy full cover needs
+    coverage_floor: Fraction = Fraction(3, 4)  # min_coverage of the two lightest sectors
 
 
 CAMPUS = Scale("campus", modules=300, skills=120, sectors=4, instructors=30, sections=2, careers=5, seed=2030)
 NATIONAL = Scale("national", modules=1500, skills=300, sectors=6, instructors=80, sections=3, careers=12, seed=2150)
 SCALES = {s.name: s for s in (CAMPUS, NATIONAL)}
+# Small enough for both solvers to prove every stage in seconds: the agreement tests.
+SMALL = Scale(
+    "small",
+    modules=40,
+    skills=30,
+    sectors=3,
+    instructors=14,
+    sections=2,
+    careers=3,
+    seed=77,
+    budget_share=1.3,
+    coverage_floor=Fraction(1, 2),
+)
 
 
-def instance(scale: Scale) -> Instance:
-    """The catalog and scenario of `scale`, identical on every call."""
-    rng = random.Random(scale.seed)
-    catalog = synthetic_catalog(scale, rng)
-    return Instance(scale.name, "synthetic", catalog, binding_scenario(scale, catalog))
+@dataclass(frozen=True)
+class Variant:
+    """How one member of a class differs from the others."""
+
+    number: int  # 1-based; variant 1 without staffing is the original campus / national instance
+    skills_per_module: int  # density: each module teaches 1..this many skills
+    max_used_share: float  # scarcity: the share of the staff that may teach
+    windows: tuple[float, float]  # draw below [0]: no window; below [1]: nominal term +-1; else exact
+    intake: str  # concurrency, with staffing ("single" without: version-1 capacity per term)
 
 
-def synthetic_catalog(scale: Scale, rng: random.Random) -> Catalog:
+VARIANTS = (
+    Variant(1, 4, 0.4, (0.25, 0.85), "yearly"),
+    Variant(2, 6, 0.5, (0.40, 0.90), "single"),
+    Variant(3, 3, 0.45, (0.10, 0.60), "yearly"),
+    Variant(4, 5, 0.35, (0.25, 0.85), "single"),
+    Variant(5, 4, 0.5, (0.10, 0.60), "yearly"),
+)
+CLASSES = tuple(f"{scale}{suffix}" for scale in SCALES for suffix in ("", "-staffing"))
+
+
+def family(seeds: int = len(VARIANTS), only: tuple[str, ...] = CLASSES) -> list[str]:
+    """Instance names of the family: '<class>-<variant>', e.g. 'campus-staffing-3'."""
+    return [f"{cls}-{v.number}" for cls in only for v in VARIANTS[:seeds]]
+
+
+def named(name: str) -> Instance:
+    """The instance called `name` ('campus', 'national' or a family name)."""
+    if name in SCALES:
+        return instance(SCALES[name])
+    cls, _, number = name.rpartition("-")
+    if cls not in CLASSES or not number.isdigit() or not 1 <= int(number) <= len(VARIANTS):
+        raise KeyError(name)
+    scale, _, staffing = cls.partition("-")
+    return instance(SCALES[scale], VARIANTS[int(number) - 1], staffing=bool(staffing), name=name)
+
+
+def class_of(name: str) -> str:
+    return name.rpartition("-")[0] if name not in SCALES else name
+
+
+def instance(scale: Scale, variant: Variant = VARIANTS[0], staffing: bool = False, name: str | None = None) -> Instance:
+    """The catalog and scenario of `scale` and `variant`, identical on every call."""
+    seed = scale.seed + 1000 * (variant.number - 1) + (500 if staffing else 0)
+    rng = random.Random(seed)
+    catalog = synthetic_catalog(scale, rng, variant, seed)
+    if staffing:
+        catalog = with_staffing(catalog, scale, rng)
+    scenario = binding_scenario(scale, catalog, variant, staffing, seed)
+    return Instance(name or scale.name, "synthetic", catalog, scenario, seed=seed)
+
+
+def synthetic_catalog(scale: Scale, rng: random.Random, variant: Variant = VARIANTS[0], seed: int = 0) -> Catalog:
     careers = list(CAREERS)[: scale.careers]
     sectors = tuple(Sector(sid, name, weight) for sid, (name, weight, _) in list(SECTORS.items())[: scale.sectors])
     skills = _skills(scale)
-    modules, module_skills, nominal = _modules(scale, careers, skills, rng)
+    modules, module_skills, nominal = _modules(scale, careers, skills, rng, variant)
     prerequisites = _prerequisites(modules, nominal, rng)
     instructors, qualifications = _staff(scale, careers, modules, rng)
     return Catalog(
@@ -116,7 +201,7 @@ def synthetic_catalog(scale: Scale, rng: random.Random) -> Catalog:
         prerequisites=prerequisites,
         instructors=instructors,
         qualifications=qualifications,
-        source=f"synthetic {scale.name} (seed {scale.seed})",
+        source=f"synthetic {scale.name} (seed {seed or scale.seed})",
     )
 
 
@@ -130,7 +215,7 @@ def _skills(scale: Scale) -> tuple[Skill, ...]:
     return tuple(out)
 
 
-def _modules(scale: Scale, careers: list[str], skills: tuple[Skill, ...], rng: random.Random):
+def _modules(scale: Scale, careers: list[str], skills: tuple[Skill, ...], rng: random.Random, variant: Variant):
     """Modules with a nominal term; later terms teach at higher levels, as a programme deepens."""
     by_cluster: dict[str, list[Skill]] = {}
     for skill in skills:
@@ -140,12 +225,12 @@ def _modules(scale: Scale, careers: list[str], skills: tuple[Skill, ...], rng: r
         career = rng.choice(careers)
         code, clusters = CAREERS[career]
         term = rng.randint(1, scale.terms)
-        earliest, latest = _window(term, scale.terms, rng)
+        earliest, latest = _window(term, scale.terms, rng, variant.windows)
         module_id = f"M-{code}-{n + 1:04d}"
         modules.append(Module(module_id, f"Módulo {code} {n + 1}", career, rng.choice(HOURS), earliest, latest))
         nominal.append(term)
         pool = [s for c in clusters for s in by_cluster[c]]
-        taught = rng.sample(pool, rng.randint(1, 4))
+        taught = rng.sample(pool, rng.randint(1, variant.skills_per_module))
         if rng.random() < 0.1:
             taught.append(rng.choice(skills))
         for skill in {s.skill_id: s for s in taught}.values():
@@ -154,11 +239,11 @@ def _modules(scale: Scale, careers: list[str], skills: tuple[Skill, ...], rng: r
     return tuple(modules), tuple(module_skills), nominal
 
 
-def _window(term: int, terms: int, rng: random.Random) -> tuple[int | None, int | None]:
+def _window(term: int, terms: int, rng: random.Random, shares: tuple[float, float]) -> tuple[int | None, int | None]:
     draw = rng.random()
-    if draw < 0.25:
+    if draw < shares[0]:
         return None, None  # offered in any term
-    if draw < 0.85:
+    if draw < shares[1]:
         return max(1, term - 1), min(terms, term + 1)
     return term, term
 
@@ -220,25 +305,58 @@ def _demands(sectors, skills, module_skills, rng: random.Random) -> tuple[Demand
     return tuple(out)
 
 
-def binding_scenario(scale: Scale, catalog: Catalog) -> Scenario:
+def with_staffing(catalog: Catalog, scale: Scale, rng: random.Random) -> Catalog:
+    """Version 2 staffing on top of a catalog: contract floors, costs per hour, labs."""
+    instructors = tuple(
+        replace(i, min_hours_per_term=FLOOR, cost_per_hour=rng.choice(COSTS)) for i in catalog.instructors
+    )
+    labs = tuple(
+        Lab(lab_id, name, scale.sections * rng.choice(LAB_CAPACITIES))
+        for lab_id, name in list(LABS.items())[: 4 if scale.careers <= 6 else len(LABS)]
+    )
+    careers = sorted({m.career for m in catalog.modules})
+    module_labs = tuple(
+        ModuleLab(m.module_id, labs[careers.index(m.career) % len(labs)].lab_id)
+        for m in catalog.modules
+        if rng.random() < LAB_SHARE
+    )
+    return replace(catalog, instructors=instructors, labs=labs, module_labs=module_labs)
+
+
+def binding_scenario(
+    scale: Scale, catalog: Catalog, variant: Variant = VARIANTS[0], staffing: bool = False, seed: int = 0
+) -> Scenario:
     """Limits derived from the catalog so that each one constrains the optimum."""
     full = _greedy_full_cover_hours(catalog)
     total_max = _round_to_18(scale.budget_share * full)
     per_term = total_max / scale.terms
     weakest = [s.sector_id for s in sorted(catalog.sectors, key=lambda s: s.weight)[:2]]
     goals = tuple(
-        SectorGoal(s.sector_id, Fraction(3, 4) if s.sector_id in weakest else Fraction(0)) for s in catalog.sectors
+        SectorGoal(s.sector_id, scale.coverage_floor if s.sector_id in weakest else Fraction(0))
+        for s in catalog.sectors
     )
-    return Scenario(
-        name=f"Synthetic {scale.name} catalog (seed {scale.seed})",
+    share = variant.max_used_share if variant.number > 1 or staffing else scale.max_used_share
+    scenario = Scenario(
+        name=f"Synthetic {scale.name} catalog (seed {seed or scale.seed})",
         terms=scale.terms,
         sections=scale.sections,
         total_hours_max=total_max,
         term_hours_min=_round_to_18(0.5 * per_term),
         term_hours_max=_round_to_18(1.05 * per_term),
         modules_per_term_max=math.ceil(1.1 * per_term / 90),
-        max_instructors_used=math.ceil(scale.max_used_share * scale.instructors),
+        max_instructors_used=math.ceil(share * scale.instructors),
         sectors=goals,
+        intake="single",
+    )
+    if not staffing:
+        return scenario
+    mean_cost = sum(i.cost_per_hour for i in catalog.instructors) / len(catalog.instructors)
+    return replace(
+        scenario,
+        name=f"Synthetic {scale.name} catalog with staffing (seed {seed})",
+        intake=variant.intake,
+        objective=("coverage", "hours", "cost"),
+        max_cost=1000 * round(COST_SHARE * total_max * scale.sections * mean_cost / 1000),
     )
 
 

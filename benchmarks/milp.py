@@ -6,8 +6,13 @@ on the optimum checks both. Variables:
 - `x[i, t]`: candidate module i is taken in term t (only terms in its window);
 - `n[i, k, t]`: how many of module i's sections instructor k teaches when i is in term t
   (sections are interchangeable, so counting them is exact and far smaller than one binary each);
+- `active[k, p]`: instructor k teaches in period p (a real school term: the terms that run together
+  under the scenario's intake), which switches on both the cap and the contract floor of that period;
 - `used[k]`: instructor k teaches something; `covered[d]`: demand row d is covered;
 - `peak`: the largest term's hours, for the balance objective.
+
+Staffing follows version 2 of the specification: instructor load and lab use are summed per period,
+and the `cost` objective is the hours of every section times its instructor's cost per hour.
 
 The plan is read back into a `planner.result.PlanResult`, so its objectives and rule checks are
 recomputed by the same code that checks the planner's plans.
@@ -185,7 +190,7 @@ def _highs(rows: _Rows) -> highspy.Highs:
 
 
 def build(problem: Problem) -> MilpModel:
-    """The five constraint families of the planning model and the three objectives."""
+    """The six rule families of the planning model and the four objectives."""
     rows = _Rows()
     x = {
         (i, t): rows.var()
@@ -198,6 +203,9 @@ def build(problem: Problem) -> MilpModel:
     prerequisites_first(model)
     hours_and_counts_within_limits(model)
     instructors_teach_every_section(model)
+    instructor_load_per_period(model)
+    staffing_cost_within_budget(model)
+    labs_within_capacity(model)
     covered = sector_min_coverage(model)
     add_objectives(model, covered)
     return model
@@ -257,28 +265,77 @@ def _or_inf(value: int | None) -> float:
 
 
 def instructors_teach_every_section(model: MilpModel) -> None:
-    """Rule 4: every section of a taken module has one qualified instructor; per-term capacity;
-    at most max_used distinct instructors."""
+    """Rule 4, assignment: every section of a taken module has exactly one qualified instructor."""
     problem, rows = model.problem, model.rows
     if not problem.instructors:
         return
     sections = problem.sections
-    used = [rows.var() for _ in problem.instructors]
-    load: dict[tuple[int, int], dict[int, float]] = {}
     for (i, t), taken in model.x.items():
         share = {taken: -float(sections)}
         for k in problem.qualified[i]:
             column = rows.var(0, sections)
             model.n[i, k, t] = column
             share[column] = 1.0
-            load.setdefault((k, t), {})[column] = problem.hours[i]
-            rows.row(-INF, 0, {column: 1.0, used[k]: -float(sections)})
         rows.row(0, 0, share)
-    for (k, _), terms in load.items():
-        capacity = problem.instructors[k].max_hours_per_term
-        rows.row(-INF, 0, {**terms, used[k]: -float(capacity)})
+
+
+def instructor_load_per_period(model: MilpModel) -> None:
+    """Rule 4, version 2: in every period, an instructor's hours over the terms running in it are
+    at most the cap and, if any, at least the contract floor; at most max_used distinct instructors.
+
+    `active[k, p]` carries both bounds (floor x active <= load <= cap x active), and every section
+    count is tied to it too, which the LP relaxation uses to see what max_used costs.
+    """
+    problem, rows = model.problem, model.rows
+    if not problem.instructors:
+        return
+    sections = problem.sections
+    used = [rows.var() for _ in problem.instructors]
+    load: dict[tuple[int, int], dict[int, float]] = {}
+    active: dict[tuple[int, int], int] = {}
+    for (i, k, t), column in model.n.items():
+        p = problem.period_of[t]
+        if (k, p) not in active:
+            active[k, p] = rows.var()
+            rows.row(-INF, 0, {active[k, p]: 1.0, used[k]: -1.0})
+        load.setdefault((k, p), {})[column] = problem.hours[i]
+        rows.row(-INF, 0, {column: 1.0, active[k, p]: -float(sections)})
+    for (k, p), terms in load.items():
+        instructor = problem.instructors[k]
+        rows.row(-INF, 0, {**terms, active[k, p]: -float(instructor.max_hours_per_term)})
+        if instructor.min_hours_per_term > 0:
+            rows.row(0, INF, {**terms, active[k, p]: -float(instructor.min_hours_per_term)})
     if problem.scenario.max_instructors_used is not None:
         rows.row(-INF, problem.scenario.max_instructors_used, dict.fromkeys(used, 1.0))
+
+
+def _cost(model: MilpModel) -> dict[int, float]:
+    """Staffing cost: every section's hours x its instructor's cost per hour."""
+    problem = model.problem
+    return {
+        column: float(problem.hours[i] * problem.instructors[k].cost_per_hour)
+        for (i, k, _), column in model.n.items()
+        if problem.instructors[k].cost_per_hour
+    }
+
+
+def staffing_cost_within_budget(model: MilpModel) -> None:
+    """[budget] max_cost: the plan's staffing cost is at most this."""
+    limit = model.problem.scenario.max_cost
+    if limit is not None:
+        model.rows.row(-INF, limit, _cost(model))
+
+
+def labs_within_capacity(model: MilpModel) -> None:
+    """Rule 6: in every period, a lab's hours (module hours x sections, for every module using it
+    in the period's terms) are at most its capacity."""
+    problem = model.problem
+    use: dict[tuple[int, int], dict[int, float]] = {}
+    for (i, t), column in model.x.items():
+        for lab in problem.module_labs[i] if problem.module_labs else ():
+            use.setdefault((lab, problem.period_of[t]), {})[column] = float(problem.hours[i] * problem.sections)
+    for (lab, _), terms in sorted(use.items()):
+        model.rows.row(-INF, problem.labs[lab].max_hours_per_term, terms)
 
 
 def sector_min_coverage(model: MilpModel) -> list[int]:
@@ -318,6 +375,7 @@ def add_objectives(model: MilpModel, covered: list[int]) -> None:
         for t in range(1, problem.terms + 1):
             model.rows.row(-INF, 0, {**_term(model, t, problem.hours), peak: -1.0})
         model.objectives["balance"] = ({peak: 1.0}, highspy.ObjSense.kMinimize)
+    model.objectives["cost"] = (_cost(model), highspy.ObjSense.kMinimize)
 
 
 def _placements(model: MilpModel, values: list[float]) -> tuple[Placement, ...]:
