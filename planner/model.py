@@ -14,9 +14,10 @@ from functools import cached_property
 from pathlib import Path
 
 from planner.errors import InputError, Issue
+from planner.review_plan import Review
 
 LEVELS = (1, 2, 3)
-OBJECTIVES = ("coverage", "hours", "balance", "cost")
+OBJECTIVES = ("coverage", "hours", "balance", "cost", "changes")  # changes: against a --review
 DEFAULT_OBJECTIVE = ("coverage", "hours", "balance")
 # How cohorts are admitted, which decides the terms that run together in one period (a real
 # school term): yearly intake runs odd terms together (autumn) and even terms together (spring).
@@ -348,6 +349,7 @@ class Problem:
     qualified: tuple[tuple[int, ...], ...]  # per candidate: instructor indices
     labs: tuple[Lab, ...] = ()
     module_labs: tuple[tuple[int, ...], ...] = ()  # per candidate: indices of the labs it needs
+    review: Review | None = None  # the reviewed workbook's plan and decisions (planner plan --review)
 
     @property
     def terms(self) -> int:
@@ -379,7 +381,7 @@ class Problem:
         return tuple(self.index_of[m] for m in self.scenario.required_modules)
 
     @classmethod
-    def build(cls, catalog: Catalog, scenario: Scenario) -> Problem:
+    def build(cls, catalog: Catalog, scenario: Scenario, review: Review | None = None) -> Problem:
         """Check the scenario against the catalog and precompute the indices.
 
         Raises InputError listing every problem found (unknown ids, term windows that the
@@ -388,7 +390,7 @@ class Problem:
         issues = _scenario_issues(catalog, scenario)
         if issues:
             raise InputError(issues)
-        return _build(catalog, scenario)
+        return _build(catalog, scenario, review)
 
 
 def _scenario_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
@@ -429,9 +431,9 @@ def _scenario_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
     return issues
 
 
-def _candidates(catalog: Catalog, scenario: Scenario) -> list[Module]:
+def _candidates(catalog: Catalog, scenario: Scenario, review: Review | None = None) -> list[Module]:
     careers = set(scenario.careers) if scenario.careers is not None else None
-    required = set(scenario.required_modules)
+    required = set(scenario.required_modules) | (review.locked_modules if review else set())
     excluded = set(scenario.excluded_modules)
     return [
         m
@@ -440,8 +442,8 @@ def _candidates(catalog: Catalog, scenario: Scenario) -> list[Module]:
     ]
 
 
-def _build(catalog: Catalog, scenario: Scenario) -> Problem:
-    candidates = _candidates(catalog, scenario)
+def _build(catalog: Catalog, scenario: Scenario, review: Review | None = None) -> Problem:
+    candidates = _candidates(catalog, scenario, review)
     index = {m.module_id: i for i, m in enumerate(candidates)}
     windows = tuple(
         (max(1, m.earliest_term or 1), min(scenario.terms, m.latest_term or scenario.terms)) for m in candidates
@@ -503,6 +505,7 @@ def _build(catalog: Catalog, scenario: Scenario) -> Problem:
         qualified=qualified,
         labs=labs,
         module_labs=module_labs,
+        review=review,
     )
 
 

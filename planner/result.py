@@ -13,7 +13,9 @@ from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 
+from planner.changes import Change, decision_violations, plan_changes
 from planner.model import Demand, Problem, per_week, period_name
+from planner.reasons import Reason
 
 
 class Status(StrEnum):
@@ -210,6 +212,7 @@ class PlanResult:
             "hours": sum(self.term_hours),
             "balance": max(self.term_hours, default=0),
             "cost": sum(load.cost for load in self.instructor_loads),
+            "changes": len(self.changes),
         }
 
     @cached_property
@@ -403,6 +406,21 @@ class PlanResult:
             return f"adding {name} ({hours} h) would mean dropping modules that cover more within the same limits"
         return f"the search found no room for {name} ({hours} h) within the time limit"
 
+    # --- against a review (planner plan --review) ---------------------------------------------
+
+    @cached_property
+    def changes(self) -> tuple[Change, ...]:
+        """Each change against the reviewed plan, with its reason; empty without a review."""
+        return tuple(plan_changes(self.problem.review, *self._plan_maps))
+
+    def decision_violations(self) -> list[Reason]:
+        """Every decision of the review that this plan breaks (empty if all hold)."""
+        return decision_violations(self.problem.review, *self._plan_maps)
+
+    @property
+    def _plan_maps(self) -> tuple[dict[str, int], dict[str, tuple[str | None, ...]]]:
+        return {p.module_id: p.term for p in self.placements}, {p.module_id: p.instructors for p in self.placements}
+
     # --- the rules, checked on the plan ------------------------------------------------------
 
     def violations(self) -> list[str]:
@@ -436,6 +454,7 @@ class PlanResult:
             if m in self.taken and (q not in self.taken or self.taken[q].term >= self.taken[m].term):
                 out.append(f"module {m} is not preceded by its prerequisite {q}")
         out.extend(self._limit_violations())
+        out.extend(f"{r.params['sheet']} row {r.params['row']}: {r.code}" for r in self.decision_violations())
         for sector in self.sector_coverage:
             if not sector.met:
                 out.append(

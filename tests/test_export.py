@@ -325,7 +325,7 @@ def test_plan_file_has_the_pinned_keys(result, tmp_path):
     assert plan["scenario"] == "Técnico en semiconductores"
     assert plan["status"] == "OPTIMAL"
     assert plan["objectives"] == result.objectives
-    assert set(plan["objectives"]) == {"coverage", "hours", "balance", "cost"}
+    assert set(plan["objectives"]) == {"coverage", "hours", "balance", "cost", "changes"}
     assert [(m["module_id"], m["term"]) for m in plan["modules"]] == [
         ("M1", 1),
         ("M2", 1),
