@@ -122,6 +122,7 @@ def plan(
         ),
     ] = False,
     debug: DebugOption = False,
+    review: Annotated[Path | None, typer.Option("--review", help="A reviewed workbook whose decisions must hold.")] = None,
 ) -> None:
     """Solve SCENARIO and write the Excel workbook and the JSON plan file."""
     started = time.monotonic()  # --time-limit bounds the whole run, from here
@@ -134,7 +135,7 @@ def plan(
         workbook, plan_file = output_paths(scenario, out_file, json_file, force)
         with _progress_line() as progress:
             options = SolveOptions(time_limit, reproducible=not fast, started=started)
-            result = make_plan(scenario, catalog, options, progress)
+            result = make_plan(scenario, catalog, options, progress, review)
         from planner.export import write_outputs
 
         write_outputs(result, workbook, plan_file, force=force)

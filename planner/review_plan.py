@@ -16,6 +16,17 @@ from functools import cached_property
 LOCK = "lock"
 DROP = "drop"
 DECISIONS = (LOCK, DROP)
+# The Plan sheet's pinned headers and decision words, in either language (PLANNER-SPEC.md): a
+# reviewed workbook comes back in the language it was written in.
+PLAN_HEADERS = {
+    "term": ("Semestre", "Term"),
+    "module_id": ("Clave", "Module ID"),
+    "instructor_id": ("Clave docente", "Instructor ID"),
+    "decision": ("Decisión", "Decision"),
+}
+MARKER_SHEET = "planner_export"  # the export's very hidden marker sheet: marker, catalog fingerprint
+MARKER = "planner-export"
+DECISION_WORDS = {"fijar": LOCK, "lock": LOCK, "quitar": DROP, "drop": DROP}
 
 
 @dataclass(frozen=True)

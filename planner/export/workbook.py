@@ -27,6 +27,7 @@ from planner.export.cells import (
 )
 from planner.export.files import write_atomically
 from planner.export.paths import catalog_source, shown_path
+from planner.export.review_sheets import add_review_parts
 from planner.model import Scenario
 from planner.result import InstructorLoad, Placement, PlanResult, Status
 
@@ -68,6 +69,7 @@ def build_workbook(result: PlanResult) -> Workbook:
         ws = workbook.create_sheet()
         write_sheet(ws, result)
         fit_to_page_width(ws)
+    add_review_parts(workbook, result)  # Decision column, protection, Changes sheet, export marker
     workbook.properties.creator = f"planner {planner.__version__}"
     return workbook
 
