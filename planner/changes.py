@@ -34,7 +34,9 @@ class Change:
     reason: Reason = Reason("reoptimised")
 
 
-def plan_changes(review: Review | None, terms: dict[str, int], teachers: dict[str, tuple[str | None, ...]]) -> list[Change]:
+def plan_changes(
+    review: Review | None, terms: dict[str, int], teachers: dict[str, tuple[str | None, ...]]
+) -> list[Change]:
     """The changes from the reviewed plan to a plan given as module -> term and module -> the
     instructor of each section. Empty without a review."""
     if review is None:
@@ -63,9 +65,7 @@ def _module_reason(review: Review, module_id: str, kind: str) -> Reason:
     return Reason("decision", {"sheet": review.sheet, "rows": rows}) if rows else Reason("reoptimised")
 
 
-def _instructor_changes(
-    review: Review, module_id: str, term: int | None, now: Iterable[str | None]
-) -> list[Change]:
+def _instructor_changes(review: Review, module_id: str, term: int | None, now: Iterable[str | None]) -> list[Change]:
     """Sections the reviewed plan gave an instructor and this plan does not, each paired with an
     instructor this plan gives a section the reviewed plan did not (None when there is none)."""
     reviewed = Counter({k: n for (m, k), n in review.sections.items() if m == module_id})
@@ -76,7 +76,9 @@ def _instructor_changes(
     for n, who in enumerate(lost):
         new = gained[n] if n < len(gained) else None
         rows = [
-            r.row for r in review.decisions if r.module_id == module_id and r.decision == LOCK and r.instructor_id == new
+            r.row
+            for r in review.decisions
+            if r.module_id == module_id and r.decision == LOCK and r.instructor_id == new
         ]
         reason = Reason("decision", {"sheet": review.sheet, "rows": rows}) if new and rows else Reason("reoptimised")
         out.append(Change(INSTRUCTOR, module_id, term, term, who, new, reason))

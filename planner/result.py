@@ -212,8 +212,12 @@ class PlanResult:
             "hours": sum(self.term_hours),
             "balance": max(self.term_hours, default=0),
             "cost": sum(load.cost for load in self.instructor_loads),
-            "changes": len(self.changes),
-        }
+        } | ({"changes": len(self.changes)} if self._counts_changes else {})
+
+    @property
+    def _counts_changes(self) -> bool:
+        """`changes` is a figure of a plan made with --review, or one that ranks it (then 0)."""
+        return self.problem.review is not None or "changes" in self.problem.scenario.objective
 
     @cached_property
     def max_coverage(self) -> int:

@@ -38,7 +38,9 @@ def edit(source: Path, target: Path, change) -> Path:
     workbook = openpyxl.load_workbook(source)
     ws = workbook["Plan"]
     column = {key: next(c.column for c in ws[1] if c.value == name) for key, name in HEADERS.items()}
-    rows = {ws.cell(r, column["module"]).value: r for r in range(2, ws.max_row + 1) if ws.cell(r, column["module"]).value}
+    rows = {
+        ws.cell(r, column["module"]).value: r for r in range(2, ws.max_row + 1) if ws.cell(r, column["module"]).value
+    }
     change(workbook, ws, column, rows)
     workbook.save(target)
     return target
@@ -91,7 +93,12 @@ def test_the_decisions_hold_and_the_changes_sheet_lists_them(exported, tmp_path)
 def test_spanish_headers_and_words_are_read_too(exported, tmp_path):
     def spanish(workbook, ws, column, rows):
         administrator(workbook, ws, column, rows)
-        for key, name in (("term", "Semestre"), ("module", "Clave"), ("instructor", "Clave docente"), ("decision", "Decisión")):
+        for key, name in (
+            ("term", "Semestre"),
+            ("module", "Clave"),
+            ("instructor", "Clave docente"),
+            ("decision", "Decisión"),
+        ):
             ws.cell(1, column[key]).value = name
         ws.cell(rows["SEPR-01"], column["decision"]).value = "quitar"
         ws.cell(rows["CEPR-01"], column["decision"]).value = "fijar"
@@ -123,7 +130,10 @@ def _other_catalog(wb, ws, column, rows):
     ("change", "expected"),
     [
         (_contradiction, "sheet Plan row 7, column Decision: CEPR-01 is both locked and dropped (rows 5 and 7)."),
-        (_set("CEPR-01", "module", "XXXX-99"), "sheet Plan row 5, column Module ID: module 'XXXX-99' is not in the catalog."),
+        (
+            _set("CEPR-01", "module", "XXXX-99"),
+            "sheet Plan row 5, column Module ID: module 'XXXX-99' is not in the catalog.",
+        ),
         (_set("CEPR-01", "instructor", "DOC-99"), "sheet Plan row 5, column Instructor ID: instructor 'DOC-99' is not"),
         (_set("CEPR-01", "term", 4), "sheet Plan row 5, column Term: term 4 is outside 1..3."),
         (_other_catalog, "sheet planner_export row 2, column B: this workbook was made for another catalog"),
@@ -159,3 +169,26 @@ def test_decisions_that_cannot_all_hold_exit_3_naming_the_rows(exported, tmp_pat
     assert code == 3, output
     assert "decision on sheet Plan row 4: lock SEEN-01 in term 3" in output
     assert "decision on sheet Plan row 6: lock SEPR-01 in term 3" in output
+
+
+def test_compare_puts_plans_side_by_side_and_says_when_scenarios_differ(exported, tmp_path):
+    reviewed = edit(exported, tmp_path / "reviewed.xlsx", administrator)
+    assert run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")[0] == 0
+    other = tmp_path / "other.json"
+    document = json.loads(exported.with_suffix(".json").read_text(encoding="utf-8"))
+    other.write_text(json.dumps(document | {"scenario": "Another scenario"}), encoding="utf-8")
+    out = tmp_path / "compare.xlsx"
+
+    code, output = run("compare", exported.with_suffix(".json"), tmp_path / "new.json", other, "--out", out)
+
+    assert code == 0, output
+    workbook = openpyxl.load_workbook(out)
+    assert workbook.sheetnames == ["Comparison", "Coverage by sector", "Modules", "Instructor loads"]
+    texts = [c.value for row in workbook["Comparison"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("different scenarios" in t for t in texts)
+    modules = workbook["Modules"]
+    rows = {r[0]: r for r in modules.iter_rows(min_row=2, values_only=True)}
+    assert rows["SEPR-01"][1:3] == (3, None) and rows["SEPR-01"][4] == "removed"
+    assert rows["MASE-02"][4] == "added"
+    assert workbook["Coverage by sector"]._charts
+    assert run("compare", exported.with_suffix(".json"), "--out", out)[0] == 2  # exists, no --force

@@ -19,7 +19,7 @@ from planner.result import PlanResult
 from planner.review_plan import MARKER, MARKER_SHEET, PLAN_HEADERS
 from planner.words import review as words
 
-ADDED_ROWS = 200  # empty rows below the plan left editable, for modules the administrator adds
+ADDED_ROWS = 200  # rows below the plan that take a decision from the drop-down, for added modules
 EDITABLE_HEADERS = ("term", "module_id", "instructor_id")  # besides the Decision column
 UNLOCKED = Protection(locked=False)
 
@@ -30,7 +30,9 @@ def add_review_parts(workbook: Workbook, result: PlanResult) -> None:
     if "Plan" in workbook.sheetnames:
         decision_column(workbook["Plan"])
     if result.problem.review is not None:
-        ws = workbook.create_sheet(index=workbook.sheetnames.index("Plan") + 1 if "Plan" in workbook.sheetnames else None)
+        ws = workbook.create_sheet(
+            index=workbook.sheetnames.index("Plan") + 1 if "Plan" in workbook.sheetnames else None
+        )
         changes_sheet(ws, result)
         fit_to_page_width(ws)
     mark_export(workbook, result)
@@ -52,12 +54,14 @@ def decision_column(ws: Worksheet) -> None:
         if table.autoFilter is not None:
             table.autoFilter.ref = table.ref
         table.tableColumns = []  # named from the header row when saved
-    editable = [column, *(_column_of(ws, key) for key in EDITABLE_HEADERS)]
+    editable = [c for c in (column, *(_column_of(ws, key) for key in EDITABLE_HEADERS)) if c is not None]
     bottom = last_row + ADDED_ROWS
-    for row in range(2, bottom + 1):
-        for c in editable if row <= last_row else range(1, column + 1):
-            if c is not None:
-                ws.cell(row=row, column=c).protection = UNLOCKED
+    for c in editable:
+        # The column's own style unlocks the cells below the plan without creating them, so the
+        # sheet still reads back as one clean table.
+        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].protection = UNLOCKED
+        for row in range(2, last_row + 1):
+            ws.cell(row=row, column=c).protection = UNLOCKED
     _decision_list(ws, column, bottom)
     ws.protection.sheet = True
     for allowed in ("formatColumns", "formatRows", "autoFilter", "sort"):
@@ -108,6 +112,7 @@ def mark_export(workbook: Workbook, result: PlanResult) -> None:
     ):
         put(ws, row, 1, key)
         put(ws, row, 2, value)
+    ws.freeze_panes = "A2"
     ws.sheet_state = "veryHidden"
 
 

@@ -436,7 +436,8 @@ def _decision_switch(pm: PlanModel, row: int, text: str) -> list[cp_model.IntVar
     """One requirement group per decision row, so a conflict names the rows by sheet and row."""
     review = pm.problem.review
     assert review is not None
-    return pm.requirements.enforce(f"decision:{review.sheet}:{row}", f"decision on sheet {review.sheet} row {row}: {text}")
+    key = f"decision:{review.sheet}:{row}"
+    return pm.requirements.enforce(key, f"decision on sheet {review.sheet} row {row}: {text}")
 
 
 def dropped_modules_not_taken(pm: PlanModel) -> None:
@@ -494,7 +495,7 @@ def changes_from_review(pm: PlanModel) -> cp_model.LinearExprT:
     if review is None:
         return 0
     if pm.changes is None:
-        pm.changes = _module_changes(pm, review.terms) + _section_changes(pm, review.sections)
+        pm.changes = cp_model.LinearExpr.sum([_module_changes(pm, review.terms), _section_changes(pm, review.sections)])
     return pm.changes
 
 
@@ -519,9 +520,9 @@ def _section_changes(pm: PlanModel, reviewed: dict[tuple[str, str], int]) -> cp_
         i = problem.index_of.get(module_id)
         if i is None:
             continue  # the module is removed: counted once above
-        teaching = sum(teach.get((i, instructor_id), []))
+        teaching = cp_model.LinearExpr.sum(teach.get((i, instructor_id), []))
         lost = pm.model.new_int_var(0, count, f"lost_{i}_{instructor_id}")
-        pm.model.add(lost >= count * pm.taken(i) - teaching)
+        pm.model.add(lost + teaching >= count * pm.taken(i))
         parts.append(lost)
     return sum(parts)
 

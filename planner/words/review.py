@@ -91,7 +91,12 @@ def decision_broken(reason: Reason) -> str:
     """A decision the plan breaks (the rule check), naming the row."""
     p = reason.params
     if reason.code == "decision_drop_broken":
-        return _("sheet {sheet} row {row}: {module} is dropped there but taken", sheet=p["sheet"], row=p["row"], module=p["module_id"])
+        return _(
+            "sheet {sheet} row {row}: {module} is dropped there but taken",
+            sheet=p["sheet"],
+            row=p["row"],
+            module=p["module_id"],
+        )
     if reason.code == "decision_lock_broken":
         return _(
             "sheet {sheet} row {row}: {module} is locked in term {term} but is not there",
@@ -107,3 +112,98 @@ def decision_broken(reason: Reason) -> str:
         module=p["module_id"],
         instructor=p["instructor_id"],
     )
+
+
+# --- the compare workbook ---------------------------------------------------------------------
+
+
+def compare_title() -> str:
+    return _("Comparison")
+
+
+def compare_heading(count: int) -> str:
+    return ngettext("{count} plan side by side", "{count} plans side by side", count)
+
+
+def different_scenarios() -> str:
+    return _("These plans come from different scenarios: their figures answer different questions.")
+
+
+def different_catalogs() -> str:
+    return _("These plans were made with different catalogs (catalog fingerprints differ).")
+
+
+def plans_headers() -> tuple[str, ...]:
+    return (_("Plan file"), _("Scenario"), _("Status"), _("Catalog fingerprint"))
+
+
+def objective_header() -> str:
+    return _("Objective")
+
+
+def objective_name(name: str) -> str:
+    return {
+        "coverage": _("coverage score"),
+        "hours": _("total hours"),
+        "balance": _("largest term (hours)"),
+        "cost": _("staffing cost"),
+        "changes": _("changes against the review"),
+    }.get(name, name)
+
+
+def coverage_title() -> str:
+    return _("Coverage by sector")
+
+
+def coverage_axis() -> str:
+    return _("share of importance")
+
+
+def sector_header() -> str:
+    return _("Sector ID")
+
+
+def modules_title() -> str:
+    return _("Modules")
+
+
+def module_header() -> str:
+    return _("Module ID")
+
+
+def against_first(name: str) -> str:
+    return _("{plan} against the first", plan=name)
+
+
+def compare_kind(first: int | None, term: int | None) -> str | None:
+    if first == term:
+        return None
+    if first is None:
+        return _("added")
+    if term is None:
+        return _("removed")
+    return _("moved from term {before} to {after}", before=first, after=term)
+
+
+def no_modules() -> str:
+    return _("No plan takes any module.")
+
+
+def loads_title() -> str:
+    return _("Instructor loads")
+
+
+def instructor_header() -> str:
+    return _("Instructor ID")
+
+
+def period_header() -> str:
+    return _("Period")
+
+
+def period_label(n: int) -> str:
+    return _("period {number}", number=n)
+
+
+def no_loads() -> str:
+    return _("No plan names an instructor.")
