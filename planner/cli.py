@@ -134,6 +134,7 @@ def plan(
         ),
     ] = False,
     debug: DebugOption = False,
+    review: Annotated[Path | None, typer.Option("--review", help="Reviewed workbook whose decisions hold.")] = None,
 ) -> None:
     """Solve SCENARIO and write the Excel workbook and the JSON plan file."""
     started = time.monotonic()  # --time-limit bounds the whole run, from here
@@ -146,7 +147,7 @@ def plan(
         workbook, plan_file = output_paths(scenario, out_file, json_file, force)
         with _progress_line() as progress:
             options = SolveOptions(time_limit, reproducible=not fast, started=started)
-            result = make_plan(scenario, catalog, options, progress)
+            result = make_plan(scenario, catalog, options, progress, review)
         from planner.export import write_outputs
 
         write_outputs(result, workbook, plan_file, force=force)
@@ -295,3 +296,24 @@ def _summary(result: PlanResult, workbook: Path, plan_file: Path) -> None:
         out.print(table)
     out.print("  " + _("workbook: {path}", path=workbook), markup=False)
     out.print("  " + _("plan file: {path}", path=plan_file), markup=False)
+
+
+
+@app.command()
+def compare(
+    plans: Annotated[list[Path], typer.Argument(help="Plan files (.json) written by planner plan.")],
+    out_file: Annotated[Path, typer.Option("--out", help="Workbook to write (.xlsx).")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing workbook.")] = False,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Put plans side by side in one workbook: objectives, coverage, modules, loads and cost."""
+    _use_language(lang)
+    from planner.compare import load_plans
+    from planner.export.compare_workbook import write_compare_workbook
+
+    def body() -> None:
+        write_compare_workbook(load_plans(plans), out_file, force)
+        out.print(str(out_file), markup=False)
+
+    _run(body, debug)

@@ -16,9 +16,10 @@ from pathlib import Path
 from planner.errors import InputError, Issue
 from planner.i18n import _
 from planner.reasons import Reason
+from planner.review_plan import Review
 
 LEVELS = (1, 2, 3)
-OBJECTIVES = ("coverage", "hours", "balance", "cost")
+OBJECTIVES = ("coverage", "hours", "balance", "cost", "changes")  # changes: against a --review
 DEFAULT_OBJECTIVE = ("coverage", "hours", "balance")
 # How cohorts are admitted, which decides the terms that run together in one period (a real
 # school term): yearly intake runs odd terms together (autumn) and even terms together (spring).
@@ -384,6 +385,7 @@ class Problem:
     qualified: tuple[tuple[int, ...], ...]  # per candidate: instructor indices
     labs: tuple[Lab, ...] = ()
     module_labs: tuple[tuple[int, ...], ...] = ()  # per candidate: indices of the labs it needs
+    review: Review | None = None  # the reviewed workbook's plan and decisions (planner plan --review)
 
     @property
     def terms(self) -> int:
@@ -415,7 +417,7 @@ class Problem:
         return tuple(self.index_of[m] for m in self.scenario.required_modules)
 
     @classmethod
-    def build(cls, catalog: Catalog, scenario: Scenario) -> Problem:
+    def build(cls, catalog: Catalog, scenario: Scenario, review: Review | None = None) -> Problem:
         """Check the scenario against the catalog and precompute the indices.
 
         Raises InputError listing every problem found (unknown ids, term windows that the
@@ -424,7 +426,7 @@ class Problem:
         issues = _scenario_issues(catalog, scenario)
         if issues:
             raise InputError(issues)
-        return _build(catalog, scenario)
+        return _build(catalog, scenario, review)
 
 
 def _scenario_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
@@ -480,9 +482,9 @@ def _scenario_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
     return issues
 
 
-def _candidates(catalog: Catalog, scenario: Scenario) -> list[Module]:
+def _candidates(catalog: Catalog, scenario: Scenario, review: Review | None = None) -> list[Module]:
     careers = set(scenario.careers) if scenario.careers is not None else None
-    required = set(scenario.required_modules)
+    required = set(scenario.required_modules) | (review.locked_modules if review else set())
     excluded = set(scenario.excluded_modules)
     return [
         m
@@ -491,8 +493,8 @@ def _candidates(catalog: Catalog, scenario: Scenario) -> list[Module]:
     ]
 
 
-def _build(catalog: Catalog, scenario: Scenario) -> Problem:
-    candidates = _candidates(catalog, scenario)
+def _build(catalog: Catalog, scenario: Scenario, review: Review | None = None) -> Problem:
+    candidates = _candidates(catalog, scenario, review)
     index = {m.module_id: i for i, m in enumerate(candidates)}
     windows = tuple(
         (max(1, m.earliest_term or 1), min(scenario.terms, m.latest_term or scenario.terms)) for m in candidates
@@ -554,6 +556,7 @@ def _build(catalog: Catalog, scenario: Scenario) -> Problem:
         qualified=qualified,
         labs=labs,
         module_labs=module_labs,
+        review=review,
     )
 
 

@@ -15,6 +15,7 @@ from planner.i18n import _
 from planner.model import Catalog, Problem
 from planner.options import SolveOptions
 from planner.result import PlanResult, Progress
+from planner.review import load_review
 from planner.scenario import catalog_named_in, load_scenario
 
 T = TypeVar("T")
@@ -25,7 +26,7 @@ RESERVE_BASE = 0.2
 RESERVE_PER_MODULE = 0.0008
 
 
-def load_problem(scenario_path: Path, catalog_path: Path | None = None) -> Problem:
+def load_problem(scenario_path: Path, catalog_path: Path | None = None, review_path: Path | None = None) -> Problem:
     """Read and check the scenario and its catalog (the --catalog option wins over the scenario's).
 
     The problems of both files are reported together, so one run lists everything to fix: the
@@ -46,7 +47,8 @@ def load_problem(scenario_path: Path, catalog_path: Path | None = None) -> Probl
     catalog = _collect(lambda: load_catalog(path, campus), issues) if path is not None else None
     if issues or scenario is None or catalog is None:
         raise InputError(issues)
-    return Problem.build(catalog, scenario)
+    review = load_review(review_path, catalog, scenario) if review_path is not None else None
+    return Problem.build(catalog, scenario, review)
 
 
 def _collect(load: Callable[[], T], issues: list[Issue]) -> T | None:
@@ -63,14 +65,16 @@ def make_plan(
     catalog_path: Path | None = None,
     options: SolveOptions | None = None,
     progress: Callable[[Progress], None] | None = None,
+    review_path: Path | None = None,
 ) -> PlanResult:
-    """Solve a scenario; the plan is checked against every rule before it is returned."""
+    """Solve a scenario (with a reviewed workbook's decisions, if given); the plan is checked
+    against every rule before it is returned."""
     from planner.optimize import solve
 
     options = options or SolveOptions()
     if options.started is None:
         options = replace(options, started=time.monotonic())
-    problem = load_problem(scenario_path, catalog_path)
+    problem = load_problem(scenario_path, catalog_path, review_path)
     result = solve(problem, replace(options, reserve=after_solve_reserve(problem, options)), progress)
     broken = result.violations()
     if broken:  # a solver or model bug: refuse to hand out a plan that breaks the rules

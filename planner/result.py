@@ -14,6 +14,7 @@ from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 
+from planner.changes import Change, decision_violations, plan_changes
 from planner.model import Demand, DemandRow, Problem, period_data
 from planner.reasons import Reason
 
@@ -212,7 +213,12 @@ class PlanResult:
             "hours": sum(self.term_hours),
             "balance": max(self.term_hours, default=0),
             "cost": sum(load.cost for load in self.instructor_loads),
-        }
+        } | ({"changes": len(self.changes)} if self._counts_changes else {})
+
+    @property
+    def _counts_changes(self) -> bool:
+        """`changes` is a figure of a plan made with --review, or one that ranks it (then 0)."""
+        return self.problem.review is not None or "changes" in self.problem.scenario.objective
 
     @cached_property
     def max_coverage(self) -> int:
@@ -407,6 +413,21 @@ class PlanResult:
             return Reason("better_modules", {"module": name, "hours": hours})
         return Reason("search_time", {"module": name, "hours": hours})
 
+    # --- against a review (planner plan --review) ---------------------------------------------
+
+    @cached_property
+    def changes(self) -> tuple[Change, ...]:
+        """Each change against the reviewed plan, with its reason; empty without a review."""
+        return tuple(plan_changes(self.problem.review, *self._plan_maps))
+
+    def decision_violations(self) -> list[Reason]:
+        """Every decision of the review that this plan breaks (empty if all hold)."""
+        return decision_violations(self.problem.review, *self._plan_maps)
+
+    @property
+    def _plan_maps(self) -> tuple[dict[str, int], dict[str, tuple[str | None, ...]]]:
+        return {p.module_id: p.term for p in self.placements}, {p.module_id: p.instructors for p in self.placements}
+
     # --- the rules, checked on the plan ------------------------------------------------------
 
     def violations(self) -> list[Reason]:
@@ -440,6 +461,7 @@ class PlanResult:
             if m in self.taken and (q not in self.taken or self.taken[q].term >= self.taken[m].term):
                 out.append(Reason("prerequisite_order", {"module": m, "prerequisite": q}))
         out.extend(self._limit_violations())
+        out.extend(self.decision_violations())
         for sector in self.sector_coverage:
             if not sector.met:
                 floor = sector.min_coverage

@@ -148,7 +148,7 @@ def plan_rows(ws) -> list[dict]:
 
 
 def test_sheets_come_in_the_documented_order(workbook):
-    assert workbook.sheetnames == SHEETS
+    assert [n for n in workbook.sheetnames if workbook[n].sheet_state == "visible"] == SHEETS  # + hidden marker
 
 
 def test_plan_has_the_pinned_columns_and_one_row_per_section(workbook):
@@ -338,7 +338,7 @@ def test_plan_file_has_the_pinned_keys(result, tmp_path):
     assert plan["scenario"] == "Técnico en semiconductores"
     assert plan["status"] == "OPTIMAL"
     assert plan["objectives"] == result.objectives
-    assert set(plan["objectives"]) == {"coverage", "hours", "balance", "cost"}
+    assert set(plan["objectives"]) == {"coverage", "hours", "balance", "cost"}  # + changes after a review
     assert [(m["module_id"], m["term"]) for m in plan["modules"]] == [
         ("M1", 1),
         ("M2", 1),

@@ -163,7 +163,7 @@ def every_plan(problem: Problem):
 
 def score(result: PlanResult) -> tuple[int, ...]:
     """The objective vector in scenario order, as a tuple to minimise."""
-    signs = {"coverage": -1, "hours": 1, "balance": 1, "cost": 1}
+    signs = {"coverage": -1, "hours": 1, "balance": 1, "cost": 1, "changes": 1}
     return tuple(signs[name] * result.objectives[name] for name in result.problem.scenario.objective)
 
 

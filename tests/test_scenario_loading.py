@@ -166,7 +166,10 @@ def test_unknown_keys_are_reported_at_every_level(tmp_path):
             "time_limit_seconds = inf",
             "backend.toml, time_limit_seconds: must be a positive number of seconds, not inf.",
         ),
-        ("objective = []", "backend.toml, objective: must name at least one of coverage, hours, balance, cost."),
+        (
+            "objective = []",
+            "backend.toml, objective: must name at least one of coverage, hours, balance, cost, changes.",
+        ),
         (
             'objective = ["hour"]',
             "backend.toml, objective: 'hour' is not an objective; did you mean 'hours'?",

@@ -30,6 +30,7 @@ from planner.export.cells import (
 from planner.export.curriculum_map import curriculum_map_sheet
 from planner.export.files import write_atomically
 from planner.export.paths import catalog_source, shown_path
+from planner.export.review_sheets import add_review_parts
 from planner.export.sentences import coverage_sentences
 from planner.i18n import _, current, ngettext
 from planner.model import Scenario
@@ -98,6 +99,7 @@ def build_workbook(result: PlanResult) -> Workbook:
         ws = workbook.create_sheet()
         fit_to_page_width(ws)
         write_sheet(ws, result)
+    add_review_parts(workbook, result)  # Decision column, protection, Changes sheet, export marker
     workbook.properties.creator = f"planner {planner.__version__}"
     workbook.properties.language = current()
     return workbook

@@ -60,6 +60,7 @@ class PlanModel:
     active: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (instructor, period)
     cost: cp_model.LinearExprT | None = None
     largest_term: cp_model.IntVar | None = None
+    changes: cp_model.LinearExprT | None = None  # against the reviewed plan
     # Hours are counted in units of the gcd of all module hours (18 h on CONALEP's 18-week
     # semesters): every sum of hours is a multiple of it, so limits round to whole units and the
     # LP bounds of the hour objectives tighten for free.
@@ -382,6 +383,8 @@ def build(problem: Problem, explaining: bool = False) -> PlanModel:
     if problem.instructors:
         for rule in INSTRUCTOR_RULES:
             rule(pm)
+    for rule in REVIEW_RULES:
+        rule(pm)
     return pm
 
 
@@ -427,3 +430,105 @@ OBJECTIVE_TERMS: dict[str, tuple[Callable[[PlanModel], cp_model.LinearExprT], bo
     "balance": (largest_term_hours, False, True),
     "cost": (staffing_cost, False, False),
 }
+
+
+# --- review decisions (planner plan --review) --------------------------------------------------
+
+
+def _decision_switch(pm: PlanModel, row: int, decision: dict[str, object]) -> list[cp_model.IntVar]:
+    """One requirement group per decision row, so a conflict names the rows by sheet and row."""
+    review = pm.problem.review
+    assert review is not None
+    key = f"decision:{review.sheet}:{row}"
+    return pm.requirements.enforce(key, Reason("decision", {"sheet": review.sheet, "row": row, **decision}))
+
+
+def dropped_modules_not_taken(pm: PlanModel) -> None:
+    """A module with a `drop` decision on any of its rows is not taken."""
+    review = pm.problem.review
+    if review is None:
+        return
+    for r in review.decisions:
+        i = pm.problem.index_of.get(r.module_id)
+        if r.decision == "drop" and i is not None:
+            switch = _decision_switch(pm, r.row, {"decision": "drop", "module": r.module_id})
+            pm.model.add(pm.taken(i) == 0).only_enforce_if(switch)
+
+
+def locked_modules_taken(pm: PlanModel) -> None:
+    """A `lock` row takes its module in the row's term; if it names an instructor, that instructor
+    teaches at least as many sections of the module as there are lock rows naming them."""
+    review = pm.problem.review
+    if review is None:
+        return
+    problem = pm.problem
+    for r in review.decisions:
+        if r.decision != "lock":
+            continue
+        decision = {"decision": "lock", "module": r.module_id, "term": r.term, "instructor": r.instructor_id}
+        switch = _decision_switch(pm, r.row, decision)
+        i = problem.index_of.get(r.module_id)
+        if i is None or (i, r.term) not in pm.place:
+            pm.model.add_bool_or([]).only_enforce_if(switch)  # not a candidate, or outside its window
+            continue
+        pm.model.add(pm.place[i, r.term] == 1).only_enforce_if(switch)
+        if r.instructor_id and problem.instructors:
+            teaching = _teaching(pm).get((i, r.instructor_id), [])
+            pm.model.add(sum(teaching) >= review.lock_rank(r)).only_enforce_if(switch)
+
+
+def _teaching(pm: PlanModel) -> dict[tuple[int, str], list[cp_model.IntVar]]:
+    """(module, instructor id) -> the variables counting the sections they teach, over the terms."""
+    out: dict[tuple[int, str], list[cp_model.IntVar]] = {}
+    for (i, k, _t), v in pm.teach.items():
+        out.setdefault((i, pm.problem.instructors[k].instructor_id), []).append(v)
+    return out
+
+
+REVIEW_RULES: tuple[Callable[[PlanModel], None], ...] = (dropped_modules_not_taken, locked_modules_taken)
+
+
+def changes_from_review(pm: PlanModel) -> cp_model.LinearExprT:
+    """Changes against the reviewed plan (minimised): modules added, removed or moved to another
+    term, plus, for every module both plans take and each instructor, the sections the reviewed
+    plan gave that instructor and this plan does not. 0 without a review.
+
+    A removed module counts once, not again for its sections (the Changes sheet lists it once).
+    """
+    review = pm.problem.review
+    if review is None:
+        return 0
+    if pm.changes is None:
+        pm.changes = cp_model.LinearExpr.sum([_module_changes(pm, review.terms), _section_changes(pm, review.sections)])
+    return pm.changes
+
+
+def _module_changes(pm: PlanModel, reviewed: dict[str, int]) -> cp_model.LinearExprT:
+    problem = pm.problem
+    parts: list[cp_model.LinearExprT] = []
+    for i, module in enumerate(problem.candidates):
+        term = reviewed.get(module.module_id)
+        if term is None:
+            parts.append(pm.taken(i))  # added
+        else:
+            parts.append(1 - pm.place[i, term] if (i, term) in pm.place else 1)  # removed or moved
+    removed_for_good = sum(1 for m in reviewed if m not in problem.index_of)  # no longer a candidate
+    return sum(parts) + removed_for_good
+
+
+def _section_changes(pm: PlanModel, reviewed: dict[tuple[str, str], int]) -> cp_model.LinearExprT:
+    problem = pm.problem
+    parts: list[cp_model.LinearExprT] = []
+    teach = _teaching(pm)
+    for (module_id, instructor_id), count in sorted(reviewed.items()):
+        i = problem.index_of.get(module_id)
+        if i is None:
+            continue  # the module is removed: counted once above
+        teaching = cp_model.LinearExpr.sum(teach.get((i, instructor_id), []))
+        lost = pm.model.new_int_var(0, count, f"lost_{i}_{instructor_id}")
+        pm.model.add(lost + teaching >= count * pm.taken(i))
+        parts.append(lost)
+    return sum(parts)
+
+
+OBJECTIVE_TERMS["changes"] = (changes_from_review, False, False)

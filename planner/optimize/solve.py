@@ -59,7 +59,7 @@ def solve(
     limit = options.time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
     start = options.started if options.started is not None else time.monotonic()  # the run's clock
     pm = build(problem)
-    objective = problem.scenario.objective
+    objective = stage_order(problem)
     stages: list[Stage] = []
     placements: tuple[Placement, ...] | None = None
     parameters: dict[str, object] = {}
@@ -112,6 +112,14 @@ def solve(
         seconds=round(time.monotonic() - start, 3),
     )
     return PlanResult(problem, Status.OPTIMAL if all_proven else Status.FEASIBLE, placements, tuple(stages), info)
+
+
+def stage_order(problem: Problem) -> tuple[str, ...]:
+    """The scenario's objectives in order; with a review, then `changes` (unless ranked already)."""
+    objective = problem.scenario.objective
+    if problem.review is not None and "changes" not in objective:
+        return (*objective, "changes")
+    return objective
 
 
 def _fix(pm: PlanModel, expr: cp_model.LinearExprT, value: int, maximise: bool, proven: bool) -> None:

@@ -396,7 +396,41 @@ def _requirement_words() -> dict[str, Callable[[Params], str]]:
     }
 
 
+def _decision_words() -> dict[str, Callable[[Params], str]]:
+    """Review decisions: as requirements of an infeasible set, and as rules a plan breaks."""
+    from planner.words import review
+
+    def requirement(p: Params) -> str:
+        if p["decision"] == "drop":
+            return _(
+                "decision on sheet {sheet} row {row}: drop {module}", sheet=p["sheet"], row=p["row"], module=p["module"]
+            )
+        if p.get("instructor"):
+            return _(
+                "decision on sheet {sheet} row {row}: lock {module} in term {term} taught by {instructor}",
+                sheet=p["sheet"],
+                row=p["row"],
+                module=p["module"],
+                term=p["term"],
+                instructor=p["instructor"],
+            )
+        return _(
+            "decision on sheet {sheet} row {row}: lock {module} in term {term}",
+            sheet=p["sheet"],
+            row=p["row"],
+            module=p["module"],
+            term=p["term"],
+        )
+
+    broken = {
+        code: (lambda p, code=code: review.decision_broken(Reason(code, dict(p))))
+        for code in ("decision_drop_broken", "decision_lock_broken", "decision_instructor_broken")
+    }
+    return {"decision": requirement, **broken}
+
+
 _WORDINGS: dict[str, Callable[[Params], str]] = {
+    **_decision_words(),
     **_blocked_words(),
     **_gap_words(),
     **_violation_words(),

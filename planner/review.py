@@ -1,0 +1,205 @@
+"""Reading a reviewed workbook back (`planner plan --review`): a loader, like catalog.py.
+
+The workbook must be a planner export (its very hidden marker sheet) of the same catalog (the
+catalog fingerprint it records). Its Plan sheet is read by the pinned headers, in Spanish or
+English, as edited: every row is part of the reviewed plan; the Decision column holds the
+decisions. Every problem is reported with sheet, row and column, all at once.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from planner.errors import InputError, Issue
+from planner.i18n import _
+from planner.model import Catalog, Scenario
+from planner.review_plan import DECISION_WORDS, DROP, LOCK, MARKER, MARKER_SHEET, PLAN_HEADERS, Review, ReviewRow
+
+PLAN_SHEET = "Plan"
+
+
+def load_review(path: Path, catalog: Catalog, scenario: Scenario) -> Review:
+    """The reviewed plan and its decisions, checked against the catalog and the scenario.
+
+    Raises InputError naming sheet, row and column for each problem found.
+    """
+    path = Path(path)
+    workbook = _open(path)
+    issues = _marker_issues(path.name, workbook, catalog)
+    if issues:
+        raise InputError(issues)  # another file or catalog: its rows mean nothing here
+    if PLAN_SHEET not in workbook.sheetnames:
+        raise InputError([Issue(path.name, _("the sheet {sheet} is missing.", sheet=PLAN_SHEET))])
+    where = f"{path.name}, sheet {PLAN_SHEET}"
+    ws = workbook[PLAN_SHEET]
+    columns = _columns(ws, where, issues)
+    if issues:
+        raise InputError(issues)
+    rows = _rows(ws, columns, where, catalog, scenario, issues)
+    issues.extend(_contradictions(rows, columns, where))
+    if issues:
+        raise InputError(issues)
+    return Review(tuple(rows), file=path.name, sheet=PLAN_SHEET)
+
+
+def _open(path: Path) -> Any:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return load_workbook(path, data_only=True)
+    except FileNotFoundError:
+        raise InputError([Issue(str(path), _("the file does not exist."))]) from None
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        raise InputError(
+            [Issue(path.name, _("this is not an Excel workbook (.xlsx); review the workbook that planner wrote."))]
+        ) from None
+
+
+def _marker_issues(file: str, workbook: Any, catalog: Catalog) -> list[Issue]:
+    where = f"{file}, sheet {MARKER_SHEET}"
+    if MARKER_SHEET not in workbook.sheetnames or workbook[MARKER_SHEET].cell(1, 2).value != MARKER:
+        return [
+            Issue(
+                where,
+                _(
+                    "this workbook was not written by planner (its marker is missing); "
+                    "review the workbook that planner plan wrote."
+                ),
+                row=1,
+                column="B",
+            )
+        ]
+    written_for = str(workbook[MARKER_SHEET].cell(2, 2).value or "")
+    if written_for != catalog.fingerprint:
+        return [
+            Issue(
+                where,
+                _(
+                    "this workbook was made for another catalog (fingerprint {theirs}, this catalog's is {ours}); "
+                    "review a workbook planned with this catalog.",
+                    theirs=written_for[:12] or "-",
+                    ours=catalog.fingerprint[:12] or "-",
+                ),
+                row=2,
+                column="B",
+            )
+        ]
+    return []
+
+
+def _columns(ws: Any, where: str, issues: list[Issue]) -> dict[str, tuple[int, str]]:
+    """Pinned key -> (column number, header as written), from the header row in either language."""
+    found: dict[str, tuple[int, str]] = {}
+    for cell in ws[1]:
+        text = str(cell.value).strip() if cell.value is not None else ""
+        for key, names in PLAN_HEADERS.items():
+            if text in names and key not in found:
+                found[key] = (cell.column, text)
+    for key, names in PLAN_HEADERS.items():
+        if key not in found:
+            issues.append(Issue(where, _("the column {names} is missing.", names=" / ".join(names)), row=1))
+    return found
+
+
+def _rows(
+    ws: Any,
+    columns: dict[str, tuple[int, str]],
+    where: str,
+    catalog: Catalog,
+    scenario: Scenario,
+    issues: list[Issue],
+) -> list[ReviewRow]:
+    rows = []
+    for r in range(2, ws.max_row + 1):
+        cells = {key: ws.cell(r, column).value for key, (column, _h) in columns.items()}
+        text = {key: "" if v is None else str(v).strip() for key, v in cells.items()}
+        if not any(text.values()):
+            continue  # a blank row, or room left for added rows
+
+        def issue(key: str, message: str, row: int = r) -> None:
+            issues.append(Issue(where, message, row=row, column=columns[key][1]))
+
+        before = len(issues)
+        module_id, instructor_id = text["module_id"], text["instructor_id"] or None
+        if not module_id:
+            issue("module_id", _("the module id is empty."))
+        elif module_id not in catalog.module_by_id:
+            issue("module_id", _("module '{module}' is not in the catalog.", module=module_id))
+        term = _whole(cells["term"])
+        if term is None:
+            issue("term", _("'{value}' is not a term number.", value=text["term"]))
+        elif not 1 <= term <= scenario.terms:
+            issue("term", _("term {term} is outside 1..{terms}.", term=term, terms=scenario.terms))
+        if instructor_id is not None and instructor_id not in catalog.instructor_by_id:
+            issue("instructor_id", _("instructor '{instructor}' is not in the catalog.", instructor=instructor_id))
+        decision = DECISION_WORDS.get(text["decision"].casefold()) if text["decision"] else None
+        if text["decision"] and decision is None:
+            issue(
+                "decision",
+                _("'{value}' is not a decision: write fijar or quitar (lock or drop).", value=text["decision"]),
+            )
+        if len(issues) == before:
+            assert term is not None
+            rows.append(ReviewRow(r, module_id, term, instructor_id, decision))
+    return rows
+
+
+def _whole(value: Any) -> int | None:
+    """A term as typed: 3, 3.0 or "3"."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _contradictions(rows: list[ReviewRow], columns: dict[str, tuple[int, str]], where: str) -> list[Issue]:
+    """Both decisions on one module, or a module locked in two terms: the later row is named."""
+    issues = []
+    first_lock: dict[str, ReviewRow] = {}
+    first_drop: dict[str, ReviewRow] = {}
+    for r in rows:
+        if r.decision == LOCK:
+            other = first_drop.get(r.module_id)
+            earlier = first_lock.setdefault(r.module_id, r)
+            if earlier.term != r.term:
+                issues.append(
+                    Issue(
+                        where,
+                        _(
+                            "{module} is locked in term {term} here and in term {other} on row {row}.",
+                            module=r.module_id,
+                            term=r.term,
+                            other=earlier.term,
+                            row=earlier.row,
+                        ),
+                        row=r.row,
+                        column=columns["term"][1],
+                    )
+                )
+        else:
+            if r.decision == DROP:
+                first_drop.setdefault(r.module_id, r)
+            other = first_lock.get(r.module_id) if r.decision == DROP else None
+        if other is not None:
+            issues.append(
+                Issue(
+                    where,
+                    _(
+                        "{module} is both locked and dropped (rows {first} and {second}).",
+                        module=r.module_id,
+                        first=other.row,
+                        second=r.row,
+                    ),
+                    row=r.row,
+                    column=columns["decision"][1],
+                )
+            )
+    return issues

@@ -1,0 +1,194 @@
+"""The review round trip as it happens: plan, edit the workbook with openpyxl as an administrator
+would, plan again with --review; bad reviews exit 2 naming sheet, row and column; decisions that
+cannot all hold exit 3 naming the decision rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from planner.cli import app
+
+TESTS = Path(__file__).parent
+TINY_SCENARIO = TESTS / "fixtures" / "tiny.toml"
+HEADERS = {"term": "Term", "module": "Module ID", "instructor": "Instructor ID", "decision": "Decision"}
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(app, [*map(str, args), "--lang", "en"])
+    assert "Traceback" not in result.output
+    return result.exit_code, " ".join(result.output.split())
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    """The tiny plan's workbook: MCEL-02 (t1, DOC-01), SECL-01 (t1, DOC-02), SEEN-01 (t2, DOC-02),
+    CEPR-01 (t3, DOC-03), SEPR-01 (t3, DOC-02)."""
+    path = tmp_path_factory.mktemp("export") / "plan.xlsx"
+    code, output = run("plan", TINY_SCENARIO, "--out", path)
+    assert code == 0, output
+    return path
+
+
+def edit(source: Path, target: Path, change) -> Path:
+    workbook = openpyxl.load_workbook(source)
+    ws = workbook["Plan"]
+    column = {key: next(c.column for c in ws[1] if c.value == name) for key, name in HEADERS.items()}
+    rows = {
+        ws.cell(r, column["module"]).value: r for r in range(2, ws.max_row + 1) if ws.cell(r, column["module"]).value
+    }
+    change(workbook, ws, column, rows)
+    workbook.save(target)
+    return target
+
+
+def first_empty_row(ws, column) -> int:
+    return next(r for r in range(2, ws.max_row + 2) if ws.cell(r, column["module"]).value is None)
+
+
+def administrator(workbook, ws, column, rows) -> None:
+    ws.cell(rows["CEPR-01"], column["term"]).value = 2  # a moved semester
+    ws.cell(rows["CEPR-01"], column["decision"]).value = "lock"
+    ws.cell(rows["SEPR-01"], column["decision"]).value = "drop"  # a dropped module
+    ws.cell(rows["SECL-01"], column["instructor"]).value = "DOC-03"  # another instructor
+    ws.cell(rows["SECL-01"], column["decision"]).value = "lock"
+    added = first_empty_row(ws, column)  # an added row
+    for key, value in (("term", 2), ("module", "MASE-02"), ("instructor", "DOC-01"), ("decision", "lock")):
+        ws.cell(added, column[key]).value = value
+
+
+def test_the_decisions_hold_and_the_changes_sheet_lists_them(exported, tmp_path):
+    workbook = openpyxl.load_workbook(exported)
+    assert workbook["Plan"].protection.sheet  # protected, yet openpyxl reads it back
+    assert workbook["planner_export"].sheet_state == "veryHidden"
+    reviewed = edit(exported, tmp_path / "reviewed.xlsx", administrator)
+
+    code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+
+    assert code == 0, output
+    plan = json.loads((tmp_path / "new.json").read_text(encoding="utf-8"))
+    taken = {m["module_id"]: (m["term"], [s["instructor_id"] for s in m["sections"]]) for m in plan["modules"]}
+    assert "SEPR-01" not in taken
+    assert taken["CEPR-01"][0] == 2
+    assert taken["MASE-02"] == (2, ["DOC-01"])
+    assert taken["SECL-01"][1] == ["DOC-03"]
+    assert plan["stages"][-1]["objective"] == "changes"
+    changes = openpyxl.load_workbook(tmp_path / "new.xlsx")["Changes"]
+    table = changes.tables["Changes"]
+    rows = [[c.value for c in row] for row in changes[table.ref]]
+    header, body = rows[0], rows[1:]
+    listed = {(r[header.index("Module ID")], r[header.index("Change")]): r[header.index("Reason")] for r in body}
+    # Changes are counted against the workbook as sent back: the edits kept are no change, the
+    # dropped module is one (SEPR-01 is on row 6 of the exported Plan sheet).
+    assert listed[("SEPR-01", "module removed")] == "decision on sheet Plan, row 6"
+    assert not {m for m, _kind in listed} & {"CEPR-01", "MASE-02", "SECL-01"}
+    assert all(reason == "re-optimised" for (m, _kind), reason in listed.items() if m != "SEPR-01")
+    assert plan["objectives"]["changes"] == len(body)
+
+
+def test_spanish_headers_and_words_are_read_too(exported, tmp_path):
+    def spanish(workbook, ws, column, rows):
+        administrator(workbook, ws, column, rows)
+        for key, name in (
+            ("term", "Semestre"),
+            ("module", "Clave"),
+            ("instructor", "Clave docente"),
+            ("decision", "Decisión"),
+        ):
+            ws.cell(1, column[key]).value = name
+        ws.cell(rows["SEPR-01"], column["decision"]).value = "quitar"
+        ws.cell(rows["CEPR-01"], column["decision"]).value = "fijar"
+
+    reviewed = edit(exported, tmp_path / "revisado.xlsx", spanish)
+    code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+    assert code == 0, output
+    modules = {m["module_id"]: m["term"] for m in json.loads((tmp_path / "new.json").read_text())["modules"]}
+    assert "SEPR-01" not in modules and modules["CEPR-01"] == 2
+
+
+def _set(module: str, key: str, value):
+    return lambda wb, ws, column, rows: setattr(ws.cell(rows[module], column[key]), "value", value)
+
+
+def _contradiction(wb, ws, column, rows):
+    ws.cell(rows["CEPR-01"], column["decision"]).value = "lock"
+    added = first_empty_row(ws, column)
+    ws.cell(added, column["module"]).value = "CEPR-01"
+    ws.cell(added, column["term"]).value = 3
+    ws.cell(added, column["decision"]).value = "drop"
+
+
+def _other_catalog(wb, ws, column, rows):
+    wb["planner_export"]["B2"].value = "0" * 64
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (_contradiction, "sheet Plan row 7, column Decision: CEPR-01 is both locked and dropped (rows 5 and 7)."),
+        (
+            _set("CEPR-01", "module", "XXXX-99"),
+            "sheet Plan row 5, column Module ID: module 'XXXX-99' is not in the catalog.",
+        ),
+        (_set("CEPR-01", "instructor", "DOC-99"), "sheet Plan row 5, column Instructor ID: instructor 'DOC-99' is not"),
+        (_set("CEPR-01", "term", 4), "sheet Plan row 5, column Term: term 4 is outside 1..3."),
+        (_other_catalog, "sheet planner_export row 2, column B: this workbook was made for another catalog"),
+    ],
+)
+def test_bad_reviews_exit_2_naming_sheet_row_and_column(exported, tmp_path, change, expected):
+    reviewed = edit(exported, tmp_path / "reviewed.xlsx", change)
+    code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+    assert code == 2
+    assert expected in output
+    assert not (tmp_path / "new.xlsx").exists()
+
+
+def test_a_workbook_that_is_not_a_planner_export_is_refused(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Plan"
+    workbook.active.append(["Term", "Module ID", "Instructor ID", "Decision"])
+    workbook.active.append([1, "MCEL-02", None, "lock"])
+    workbook.save(tmp_path / "mine.xlsx")
+    code, output = run("plan", TINY_SCENARIO, "--review", tmp_path / "mine.xlsx", "--out", tmp_path / "new.xlsx")
+    assert code == 2
+    assert "mine.xlsx, sheet planner_export row 1, column B: this workbook was not written by planner" in output
+
+
+def test_decisions_that_cannot_all_hold_exit_3_naming_the_rows(exported, tmp_path):
+    def conflicting(wb, ws, column, rows):
+        ws.cell(rows["SEPR-01"], column["decision"]).value = "lock"
+        ws.cell(rows["SEEN-01"], column["term"]).value = 3  # SEPR-01's prerequisite, not earlier
+        ws.cell(rows["SEEN-01"], column["decision"]).value = "lock"
+
+    reviewed = edit(exported, tmp_path / "reviewed.xlsx", conflicting)
+    code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+    assert code == 3, output
+    assert "decision on sheet Plan row 4: lock SEEN-01 in term 3" in output
+    assert "decision on sheet Plan row 6: lock SEPR-01 in term 3" in output
+
+
+def test_compare_puts_plans_side_by_side_and_says_when_scenarios_differ(exported, tmp_path):
+    reviewed = edit(exported, tmp_path / "reviewed.xlsx", administrator)
+    assert run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")[0] == 0
+    other = tmp_path / "other.json"
+    document = json.loads(exported.with_suffix(".json").read_text(encoding="utf-8"))
+    other.write_text(json.dumps(document | {"scenario": "Another scenario"}), encoding="utf-8")
+    out = tmp_path / "compare.xlsx"
+
+    code, output = run("compare", exported.with_suffix(".json"), tmp_path / "new.json", other, "--out", out)
+
+    assert code == 0, output
+    workbook = openpyxl.load_workbook(out)
+    assert workbook.sheetnames == ["Comparison", "Coverage by sector", "Modules", "Instructor loads"]
+    texts = [c.value for row in workbook["Comparison"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("different scenarios" in t for t in texts)
+    modules = workbook["Modules"]
+    rows = {r[0]: r for r in modules.iter_rows(min_row=2, values_only=True)}
+    assert rows["SEPR-01"][1:3] == (3, None) and rows["SEPR-01"][4] == "removed"
+    assert rows["MASE-02"][4] == "added"
+    assert workbook["Coverage by sector"]._charts
+    assert run("compare", exported.with_suffix(".json"), "--out", out)[0] == 2  # exists, no --force
