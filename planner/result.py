@@ -13,7 +13,7 @@ from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 
-from planner.model import Demand, Problem, per_week, period_name
+from planner.model import Demand, Problem, Training, per_week, period_name
 
 
 class Status(StrEnum):
@@ -137,6 +137,7 @@ class PlanResult:
     placements: tuple[Placement, ...]
     stages: tuple[Stage, ...] = ()
     solver: SolverInfo = SolverInfo("")
+    training: tuple[Training, ...] = ()  # qualifications bought for this plan
 
     # --- derived figures ---------------------------------------------------------------------
 
@@ -451,6 +452,7 @@ class PlanResult:
         if not problem.instructors:
             return [f"module {p.module_id} names an instructor but the catalog has none"] if any(p.instructors) else []
         qualified = {problem.instructors[k].instructor_id for k in problem.qualified[i]}
+        qualified |= {t.instructor_id for t in self.training if t.module_id == p.module_id}
         return [
             f"section {s} of {p.module_id} is taught by {who}, who is not qualified for it"
             for s, who in enumerate(p.instructors, start=1)
@@ -477,7 +479,22 @@ class PlanResult:
         cost = self.objectives["cost"]
         if scenario.max_cost is not None and cost > scenario.max_cost:
             out.append(f"the plan's staffing cost {cost} is above budget.max_cost {scenario.max_cost}")
-        return out + self._period_violations()
+        return out + self._period_violations() + self.training_violations()
+
+    def training_violations(self) -> list[str]:
+        """Bought training must be on offer for a roster instructor, and within [training] budget."""
+        problem = self.problem
+        offered = {(t.instructor_id, t.module_id): t.cost for t in problem.catalog.training}
+        roster = {i.instructor_id for i in problem.instructors}
+        out = [
+            f"training of {t.instructor_id} for {t.module_id} is not offered at cost {t.cost}"
+            for t in self.training
+            if offered.get((t.instructor_id, t.module_id)) != t.cost or t.instructor_id not in roster
+        ]
+        spent = sum(t.cost for t in self.training)
+        if spent > problem.scenario.training_budget:
+            out.append(f"training bought costs {spent}, above training.budget {problem.scenario.training_budget}")
+        return out
 
     def _period_violations(self) -> list[str]:
         """Instructor contracts and lab capacities, per period (the terms that run together)."""
