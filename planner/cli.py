@@ -87,7 +87,12 @@ def _report(error: PlannerError) -> None:
         for issue in error.issues:
             err.print(f"  {issue}", markup=False)
     elif isinstance(error, InfeasibleError):
-        err.print(str(error), markup=False)
+        from planner.words.conflicts import conflict_lines
+
+        found = getattr(error, "found", None)  # the conflicts as data (planner.optimize.explain)
+        lines = conflict_lines(found, error.complete) if found is not None else [str(error)]  # type: ignore[attr-defined]
+        for line in lines:
+            err.print(line, markup=False)
     else:
         err.print(f"{error}", markup=False)
 
@@ -134,7 +139,15 @@ def plan(
         workbook, plan_file = output_paths(scenario, out_file, json_file, force)
         with _progress_line() as progress:
             options = SolveOptions(time_limit, reproducible=not fast, started=started)
-            result = make_plan(scenario, catalog, options, progress)
+            try:
+                result = make_plan(scenario, catalog, options, progress)
+            except InfeasibleError as error:  # with --json: the conflicts as data, and no workbook
+                if json_file is not None and hasattr(error, "found"):
+                    from planner.export.conflicts_file import write_conflicts_file
+
+                    write_conflicts_file(plan_file, error.scenario, error.found, error.complete, force)  # type: ignore[attr-defined]
+                    written.append(plan_file)
+                raise
         from planner.export import write_outputs
 
         write_outputs(result, workbook, plan_file, force=force)
@@ -242,3 +255,45 @@ def _summary(result: PlanResult, workbook: Path, plan_file: Path) -> None:
     if result.sector_coverage:
         out.print(table)
     out.print(f"  workbook: {workbook}\n  plan file: {plan_file}", markup=False)
+
+
+@app.command()
+def explain(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    catalog: Annotated[Path | None, typer.Option(help="Catalog folder or .xlsx (overrides the scenario's).")] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", min=0.1, help="Seconds for the whole run (default: scenario's, else 60)."),
+    ] = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --json file.")] = False,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """What binds the plan of SCENARIO (limits whose relaxation raises coverage), or why it has none."""
+    started = time.monotonic()
+    _use_language(lang, scenario)
+
+    def body() -> None:
+        from planner.export.conflicts_file import write_bindings_file, write_conflicts_file
+        from planner.optimize.explain import bindings, infeasibility
+        from planner.optimize.solve import DEFAULT_TIME_LIMIT
+        from planner.planning import load_problem
+        from planner.words.conflicts import binding_lines, conflict_lines
+
+        problem = load_problem(scenario, catalog)
+        limit = time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
+        found, complete = bindings(problem, limit - (time.monotonic() - started))
+        if found is None:  # infeasible: the conflicts
+            error = infeasibility(problem, limit - (time.monotonic() - started))
+            if json_file is not None:
+                write_conflicts_file(json_file, error.scenario, error.found, error.complete, force)
+            for line in conflict_lines(error.found, error.complete):
+                out.print(line, markup=False)
+            raise typer.Exit(error.exit_code)
+        if json_file is not None:
+            write_bindings_file(json_file, problem.scenario.name, found, complete, force)
+        for line in binding_lines(found, complete):
+            out.print(line, markup=False)
+
+    _run(body, debug)

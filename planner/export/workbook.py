@@ -27,6 +27,7 @@ from planner.export.cells import (
 )
 from planner.export.files import write_atomically
 from planner.export.paths import catalog_source, shown_path
+from planner.export.training_sheet import training_sheet
 from planner.model import Scenario
 from planner.result import InstructorLoad, Placement, PlanResult, Status
 
@@ -64,6 +65,7 @@ def build_workbook(result: PlanResult) -> Workbook:
         instructors_sheet,
         labs_sheet,
         scenario_sheet,
+        training_sheet,
     ):
         ws = workbook.create_sheet()
         write_sheet(ws, result)

@@ -70,8 +70,9 @@ class Conflict:
 class ExplainedInfeasibility(InfeasibleError):
     """InfeasibleError with its conflicts as data; `complete` is False when time ran out first."""
 
-    def __init__(self, lines: list[str], found: tuple[Conflict, ...], complete: bool) -> None:
+    def __init__(self, lines: list[str], found: tuple[Conflict, ...], complete: bool, scenario: str = "") -> None:
         super().__init__(lines, proven=True)
+        self.scenario = scenario
         self.found = found
         self.complete = complete
 
@@ -285,7 +286,7 @@ def infeasibility(problem: Problem, seconds: float) -> InfeasibleError:
         relaxation = _relaxation(explainer, keys, others) if time.monotonic() < deadline else None
         found.append(_conflict(problem, keys, minimal, relaxation, groups))
     complete = complete and not explainer.timed_out
-    return ExplainedInfeasibility(_lines(found, complete), tuple(found), complete)
+    return ExplainedInfeasibility(_lines(found, complete), tuple(found), complete, problem.scenario.name)
 
 
 def _conflict(
@@ -475,14 +476,14 @@ def _smallest_step(explainer: Explainer, knob: Knob, others: set[RequirementKey]
 # --- sensitivity on a feasible scenario ------------------------------------------------------
 
 
-def bindings(problem: Problem, seconds: float) -> tuple[list[Binding], bool]:
+def bindings(problem: Problem, seconds: float) -> tuple[list[Binding] | None, bool]:
     """The limits whose relaxation by one step (one hour unit, one module, one instructor, one
     section's cost) raises the best coverage score, with the gain; and whether every limit was
     tried within the time. Each figure is a re-solve of the coverage stage with that one change."""
     deadline = time.monotonic() + max(seconds, 0.5)
     base, base_proven = _best_coverage(problem.scenario, problem.catalog, deadline)
     if base is None:
-        return [], False
+        return (None, True) if base_proven else ([], False)  # None: proven infeasible
     out = []
     for key, knob in _limits(problem):
         if time.monotonic() >= deadline:
@@ -490,7 +491,7 @@ def bindings(problem: Problem, seconds: float) -> tuple[list[Binding], bool]:
         n = knob.start + (1 if knob.raise_ else -1)
         scenario, catalog = knob.apply(n)
         value, proven = _best_coverage(scenario, catalog, deadline)
-        if value is not None and value > base:
+        if value is not None and value > base and base is not None:
             out.append(Binding(key, knob.current, knob.value(n), value - base, proven and base_proven))
     out.sort(key=lambda b: -b.gain)
     return out, True
@@ -550,7 +551,7 @@ def _best_coverage(scenario: Scenario, catalog: Catalog, deadline: float) -> tup
     solver.parameters.interleave_search = True  # deterministic, as the plan's own solve
     status = run_solver(solver, pm.model)
     if status not in FEASIBLE:
-        return None, False
+        return None, status == cp_model.INFEASIBLE
     return round(solver.objective_value), status == cp_model.OPTIMAL
 
 
