@@ -279,7 +279,7 @@ def explain(
         from planner.optimize.explain import bindings, infeasibility
         from planner.optimize.solve import DEFAULT_TIME_LIMIT
         from planner.planning import load_problem
-        from planner.words.conflicts import binding_lines, conflict_lines
+        from planner.words.conflicts import binding_lines
 
         problem = load_problem(scenario, catalog)
         limit = time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
@@ -288,9 +288,7 @@ def explain(
             error = infeasibility(problem, limit - (time.monotonic() - started))
             if json_file is not None:
                 write_conflicts_file(json_file, error.scenario, error.found, error.complete, force)
-            for line in conflict_lines(error.found, error.complete):
-                out.print(line, markup=False)
-            raise typer.Exit(error.exit_code)
+            raise error  # reported on stderr with exit 3, as `plan` does
         if json_file is not None:
             write_bindings_file(json_file, problem.scenario.name, found, complete, force)
         for line in binding_lines(found, complete):

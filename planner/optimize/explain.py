@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from ortools.sat.python import cp_model
 
@@ -45,6 +45,7 @@ from planner.optimize.constraints import (
 from planner.optimize.running import run_solver
 
 MAX_CONFLICTS = 5
+T = TypeVar("T")
 FEASIBLE = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
@@ -120,7 +121,7 @@ def _knob(key: RequirementKey, scenario: Scenario, catalog: Catalog, problem: Pr
             start,
             -(-end // unit) if raise_ else 0,
             lambda n: n * unit,
-            lambda n: (replace(scenario, **{attr: n * unit}), catalog),
+            lambda n: (_with(scenario, attr, n * unit), catalog),
         )
 
     def count(attr: str, current: int, raise_: bool, end: int, kind: str) -> Knob:
@@ -131,7 +132,7 @@ def _knob(key: RequirementKey, scenario: Scenario, catalog: Catalog, problem: Pr
             current,
             end,
             lambda n: n,
-            lambda n: (replace(scenario, **{attr: n}), catalog),
+            lambda n: (_with(scenario, attr, n), catalog),
         )
 
     kind = key.kind
@@ -188,7 +189,7 @@ def _contract_knob(kind: str, who: str, scenario: Scenario, catalog: Catalog, un
     raise_ = kind == "instructor_capacity"
 
     def apply(n: int) -> tuple[Scenario, Catalog]:
-        changed = replace(instructor, **{attr: n * unit})
+        changed = _with(instructor, attr, n * unit)
         roster = tuple(changed if i.instructor_id == who else i for i in catalog.instructors)
         return scenario, replace(catalog, instructors=roster)
 
@@ -209,6 +210,11 @@ def _lab_knob(lab_id: str, scenario: Scenario, catalog: Catalog, unit: int, most
     return Knob(
         {"kind": "lab_capacity", "lab_id": lab_id}, lab.max_hours_per_term, True, start, end, lambda n: n * unit, apply
     )
+
+
+def _with(entity: T, attr: str, value: int) -> T:
+    """A copy of a frozen entity with one number changed (its checks run again)."""
+    return cast(T, replace(cast(Any, entity), **{attr: value}))
 
 
 def _unit(problem: Problem) -> int:
@@ -259,7 +265,7 @@ class Explainer:
         return None
 
 
-def infeasibility(problem: Problem, seconds: float) -> InfeasibleError:
+def infeasibility(problem: Problem, seconds: float) -> ExplainedInfeasibility:
     """An InfeasibleError naming up to five disjoint conflicts, each with one verified relaxation."""
     deadline = time.monotonic() + max(seconds, 0.5)  # the run's time limit also bounds the explanation
     explainer = Explainer(problem, deadline)
@@ -330,8 +336,8 @@ def _facts(problem: Problem, key: RequirementKey) -> dict[str, Any]:
     if key.kind == "min_coverage":
         return {"limit": float(problem.min_coverage[problem.sector_ids.index(fields["sector_id"])])}
     if key.kind in ("instructor_capacity", "instructor_floor"):
-        i = problem.catalog.instructor_by_id[fields["instructor_id"]]
-        hours = i.max_hours_per_term if key.kind == "instructor_capacity" else i.min_hours_per_term
+        who = problem.catalog.instructor_by_id[fields["instructor_id"]]
+        hours = who.max_hours_per_term if key.kind == "instructor_capacity" else who.min_hours_per_term
         return {"limit": hours, "terms": list(problem.periods[fields["period"] - 1])}
     if key.kind == "lab_capacity":
         lab = problem.catalog.lab_by_id[fields["lab_id"]]
@@ -484,7 +490,7 @@ def bindings(problem: Problem, seconds: float) -> tuple[list[Binding] | None, bo
     base, base_proven = _best_coverage(problem.scenario, problem.catalog, deadline)
     if base is None:
         return (None, True) if base_proven else ([], False)  # None: proven infeasible
-    out = []
+    out: list[tuple[dict[str, Any], Knob]] = []
     for key, knob in _limits(problem):
         if time.monotonic() >= deadline:
             return out, False
