@@ -490,7 +490,7 @@ def bindings(problem: Problem, seconds: float) -> tuple[list[Binding] | None, bo
     base, base_proven = _best_coverage(problem.scenario, problem.catalog, deadline)
     if base is None:
         return (None, True) if base_proven else ([], False)  # None: proven infeasible
-    out: list[tuple[dict[str, Any], Knob]] = []
+    out: list[Binding] = []
     for key, knob in _limits(problem):
         if time.monotonic() >= deadline:
             return out, False
@@ -514,7 +514,7 @@ def _limits(problem: Problem) -> list[tuple[dict[str, Any], Knob]]:
         keys.append(requirement("training_budget"))
     keys += [requirement("instructor_capacity", instructor_id=i.instructor_id) for i in problem.instructors]
     keys += [requirement("lab_capacity", lab_id=lab.lab_id) for lab in problem.labs]
-    out = []
+    out: list[tuple[dict[str, Any], Knob]] = []
     for key in keys:
         knob = _knob(key, problem.scenario, problem.catalog, problem)
         if knob is not None and knob.start != knob.end:
