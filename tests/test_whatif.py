@@ -185,3 +185,28 @@ def test_a_campus_training_file_replaces_the_catalogs():
     catalog = load_catalog(ROOT / "catalog", campus)
     rows = (campus / "training.csv").read_text(encoding="utf-8").splitlines()[1:]
     assert [f"{t.instructor_id},{t.module_id},{t.cost}" for t in catalog.training] == [r for r in rows if r]
+
+
+def test_buying_training_is_offered_as_a_verified_fix():
+    # Only M teaches X, and nobody is qualified for M; training I0 for it costs 500. The floor of
+    # 100% conflicts with the training budget of 0: lowering the floor to 1/2 is the smaller change,
+    # and raising the budget to exactly 500 the alternative.
+    from planner.model import Instructor, Qualification, Training
+
+    cat = Catalog(
+        sectors=(Sector("s", "S", 1),),
+        skills=(Skill("X", "x", "c"), Skill("Y", "y", "c")),
+        demands=(Demand("s", "X", 1, 1), Demand("s", "Y", 1, 1)),
+        modules=(Module("M", "M", "c", 10), Module("N", "N", "c", 10)),
+        module_skills=(ModuleSkill("M", "X", 1), ModuleSkill("N", "Y", 1)),
+        instructors=(Instructor("I0", "i0", 40),),
+        qualifications=(Qualification("I0", "N"),),
+        training=(Training("I0", "M", 500),),
+    )
+    scen = Scenario(name="t", terms=2, sectors=(SectorGoal("s", Fraction(1)),))
+    (conflict,) = explained(cat, scen).found  # type: ignore[attr-defined]
+    assert {key.kind for key in conflict.requirements} == {"min_coverage", "training_budget"}
+    assert conflict.relaxation == {"kind": "min_coverage", "sector_id": "s", "from": 1.0, "to": 0.5}
+    assert conflict.alternatives == ({"kind": "training_budget", "from": 0, "to": 500},)
+    assert feasible(cat, replace(scen, training_budget=500))
+    assert not feasible(cat, replace(scen, training_budget=499))

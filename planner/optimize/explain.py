@@ -56,6 +56,7 @@ class Conflict:
     requirements: tuple[RequirementKey, ...]
     minimal: bool  # each member was shown to be needed
     relaxation: dict[str, Any] | None  # {"kind", fields, "from", "to"} or {"kind", fields, "drop": True}
+    alternatives: tuple[dict[str, Any], ...] = ()  # other members' smallest changes, each verified too
     facts: tuple[dict[str, Any], ...] = ()  # per requirement: the figures words need (limit, hours, ...)
     texts: tuple[str, ...] = ()  # the requirement groups' English descriptions (until they are data)
     evidence: tuple[str, ...] = ()  # English lines: why a requirement is impossible on its own
@@ -65,6 +66,7 @@ class Conflict:
             "requirements": [key.as_dict() for key in self.requirements],
             "minimal": self.minimal,
             "relaxation": self.relaxation,
+            "alternatives": list(self.alternatives),
         }
 
 
@@ -238,7 +240,11 @@ class Explainer:
             return self._base
         scenario = scenario or self.problem.scenario
         catalog = catalog or self.problem.catalog
-        problem = _build(catalog, replace(scenario, excluded_modules=()))
+        # Every training offer is open (its cost filter off), the budget itself a requirement, so
+        # buying training can be named in a conflict and raising the budget can be its fix.
+        offered = max(scenario.training_budget, sum(t.cost for t in catalog.training))
+        problem = _build(catalog, replace(scenario, excluded_modules=(), training_budget=offered))
+        problem = replace(problem, scenario=replace(problem.scenario, training_budget=scenario.training_budget))
         pm = build(problem, explaining=True)
         for module_id in scenario.excluded_modules:
             i = problem.index_of.get(module_id)
@@ -289,8 +295,8 @@ def infeasibility(problem: Problem, seconds: float) -> ExplainedInfeasibility:
     found = []
     for keys, minimal in cores:
         others = off - set(keys)
-        relaxation = _relaxation(explainer, keys, others) if time.monotonic() < deadline else None
-        found.append(_conflict(problem, keys, minimal, relaxation, groups))
+        relaxation, alternatives = _relaxation(explainer, keys, others) if time.monotonic() < deadline else (None, [])
+        found.append(replace(_conflict(problem, keys, minimal, relaxation, groups), alternatives=tuple(alternatives)))
     complete = complete and not explainer.timed_out
     return ExplainedInfeasibility(_lines(found, complete), tuple(found), complete, problem.scenario.name)
 
@@ -433,11 +439,15 @@ def _solve_under(
 # --- relaxations ------------------------------------------------------------------------------
 
 
-def _relaxation(explainer: Explainer, keys: list[RequirementKey], others: set[RequirementKey]) -> dict[str, Any] | None:
+def _relaxation(
+    explainer: Explainer, keys: list[RequirementKey], others: set[RequirementKey]
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The smallest one-number change among the conflict's requirements (by relative change), else
-    a requirement to drop; each checked by solving with the other conflicts switched off."""
+    a requirement to drop; each checked by solving with the other conflicts switched off. Also the
+    other members' smallest changes, as alternatives (e.g. buying training instead of lowering a
+    coverage floor)."""
     problem = explainer.problem
-    best: tuple[float, dict[str, Any]] | None = None
+    changes: list[tuple[float, dict[str, Any]]] = []
     for key in keys:
         knob = _knob(key, problem.scenario, problem.catalog, problem)
         if knob is None or knob.start == knob.end:
@@ -446,14 +456,14 @@ def _relaxation(explainer: Explainer, keys: list[RequirementKey], others: set[Re
         if n is None:
             continue
         change = abs(n - knob.start) / max(abs(knob.start), 1)
-        if best is None or change < best[0]:
-            best = (change, knob.key | {"from": knob.current, "to": knob.value(n)})
-    if best is not None:
-        return best[1]
+        changes.append((change, knob.key | {"from": knob.current, "to": knob.value(n)}))
+    changes.sort(key=lambda c: c[0])
+    if changes:
+        return changes[0][1], [c for _, c in changes[1:]]
     for key in keys:
         if explainer.feasible(others | {key}):
-            return key.as_dict() | {"drop": True}
-    return None
+            return key.as_dict() | {"drop": True}, []
+    return None, []
 
 
 def _smallest_step(explainer: Explainer, knob: Knob, others: set[RequirementKey]) -> int | None:

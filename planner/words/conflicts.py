@@ -34,6 +34,7 @@ def conflict_lines(found: tuple[Any, ...], complete: bool) -> list[str]:
             lines.append("  - " + requirement_text(key.as_dict(), facts))
         lines.extend(f"      {line}" for line in conflict.evidence)
         lines.append("    " + relaxation_text(conflict.relaxation))
+        lines.extend("    " + alternative_text(other) for other in conflict.alternatives)
     if not complete:
         lines.append(_("There may be more conflicts: the search stopped at the limit of five or of time."))
     return lines
@@ -100,6 +101,14 @@ def relaxation_text(relaxation: dict[str, Any] | None) -> str:
         old=old,
         new=new,
     )
+
+
+def alternative_text(relaxation: dict[str, Any]) -> str:
+    """Another change that also removes the conflict (verified), for the designer to weigh."""
+    what, old, new = _number_name(relaxation), relaxation["from"], relaxation["to"]
+    if _greater(new, old):
+        return _("Or: raise {what} from {old} to {new} (also verified).", what=what, old=old, new=new)
+    return _("Or: lower {what} from {old} to {new} (also verified).", what=what, old=old, new=new)
 
 
 def _greater(a: Any, b: Any) -> bool:
