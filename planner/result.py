@@ -367,6 +367,8 @@ class PlanResult:
         name, hours, sections = problem.candidates[module].module_id, problem.hours[module], problem.sections
         qualified = {problem.instructors[k].instructor_id for k in problem.qualified[module]}
         loads = [load for load in self.instructor_loads if load.instructor_id in qualified]
+        if not loads:  # only bought training could staff it, and none was bought for it
+            return f"{name} needs training (training.csv) that this plan does not buy"
         periods = sorted({problem.period_of[t] for t in fits})
         if not any(sum((ld.capacity - ld.hours_per_period[p]) // hours for ld in loads) >= sections for p in periods):
             ld, p = min(

@@ -210,3 +210,43 @@ def test_buying_training_is_offered_as_a_verified_fix():
     assert conflict.alternatives == ({"kind": "training_budget", "from": 0, "to": 500},)
     assert feasible(cat, replace(scen, training_budget=500))
     assert not feasible(cat, replace(scen, training_budget=499))
+
+
+def training_catalog() -> Catalog:
+    """M (weight 3) and N (weight 1) can only be taught after training; P is worth 2 and on offer too."""
+    from planner.model import Instructor, Training
+
+    return Catalog(
+        sectors=(Sector("s", "S", 1),),
+        skills=(Skill("X", "x", "c"), Skill("Y", "y", "c"), Skill("Z", "z", "c")),
+        demands=(Demand("s", "X", 1, 3), Demand("s", "Y", 1, 1), Demand("s", "Z", 1, 2)),
+        modules=(Module("M", "M", "c", 10), Module("N", "N", "c", 10), Module("P", "P", "c", 10)),
+        module_skills=(ModuleSkill("M", "X", 1), ModuleSkill("N", "Y", 1), ModuleSkill("P", "Z", 1)),
+        instructors=(Instructor("I0", "i0", 40),),
+        training=(Training("I0", "M", 300), Training("I0", "N", 100), Training("I0", "P", 450)),
+    )
+
+
+def test_training_is_ranked_by_coverage_added_and_the_next_offers_are_listed():
+    from planner.export.plan_file import plan_document
+    from planner.export.training_sheet import beyond_budget, coverage_added
+    from planner.export.workbook import build_workbook
+
+    result = solve(Problem.build(training_catalog(), Scenario(name="t", terms=1, training_budget=500)), LIMIT)
+    # 500 buys M + N (coverage 4) rather than P alone (2) or M alone (3)
+    assert sorted(t.module_id for t in result.training) == ["M", "N"]
+    assert plan_document(result)["training"] == [
+        {"instructor_id": "I0", "module_id": "M", "cost": 300},
+        {"instructor_id": "I0", "module_id": "N", "cost": 100},
+    ]
+    assert {t.module_id: coverage_added(result, t) for t in result.training} == {"M": 3, "N": 1}
+    assert [(gain, t.module_id) for gain, t in beyond_budget(result)] == [(2, "P")]
+    sheet = build_workbook(result)["Training"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert ["I0", "M", 300, 3] in values and ["I0", "P", 450, 2] in values
+
+
+def test_without_a_budget_nothing_is_bought_and_the_plan_is_unchanged():
+    result = solve(Problem.build(training_catalog(), Scenario(name="t", terms=1)), LIMIT)
+    assert result.training == () and result.placements == ()
+    assert [s.objective for s in result.stages] == ["coverage", "hours", "balance"]
