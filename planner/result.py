@@ -494,14 +494,13 @@ class PlanResult:
             if offered.get((t.instructor_id, t.module_id)) != t.cost or t.instructor_id not in roster
         ]
         need = problem.scenario.min_qualified
-        for module_id in self.taken:
+        for module_id in self.taken:  # short of min_qualified on the roster: bought training makes it up
             i = problem.index_of.get(module_id)
-            if i is not None and problem.instructors and i < len(problem.named_qualified):
-                bought = sum(1 for t in self.training if t.module_id == module_id)
-                if problem.named_qualified[i] < need <= problem.named_qualified[i] + len(problem.offers) and (
-                    problem.named_qualified[i] + bought < need
-                ):
-                    out.append(f"module {module_id} has fewer than min_qualified {need} qualified instructors")
+            if i is None or i in problem.blocked or i >= len(problem.named_qualified) or not problem.instructors:
+                continue
+            bought = sum(1 for t in self.training if t.module_id == module_id)
+            if problem.named_qualified[i] + bought < need:
+                out.append(f"module {module_id} has fewer than min_qualified {need} qualified instructors")
         spent = sum(t.cost for t in self.training)
         if spent > problem.scenario.training_budget:
             out.append(f"training bought costs {spent}, above training.budget {problem.scenario.training_budget}")
