@@ -42,6 +42,7 @@ from planner.model import (
     Qualification,
     Sector,
     Skill,
+    Training,
 )
 
 # Limits for files from untrusted hands: a catalog is a few hundred rows, so anything near these
@@ -54,9 +55,9 @@ MAX_ZIP_ENTRIES = 10_000
 LARGEST_NUMBER = 1_000_000
 
 REQUIRED_TABLES = ("sectors", "skills", "demands", "modules", "module_skills")
-OPTIONAL_TABLES = ("prerequisites", "instructors", "qualifications", "labs", "module_labs")
+OPTIONAL_TABLES = ("prerequisites", "instructors", "qualifications", "labs", "module_labs", "training")
 # A campus folder's own roster and labs replace the catalog's tables of the same name.
-CAMPUS_TABLES = ("instructors", "qualifications", "labs")
+CAMPUS_TABLES = ("instructors", "qualifications", "labs", "training")
 
 # Required columns per table; modules also have the optional term window below.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -70,6 +71,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "qualifications": ("instructor_id", "module_id"),
     "labs": ("lab_id", "name", "max_hours_per_term"),
     "module_labs": ("module_id", "lab_id"),
+    "training": ("instructor_id", "module_id", "cost"),
 }
 MODULE_WINDOW = ("earliest_term", "latest_term")
 CONTRACT = ("min_hours_per_term", "cost_per_hour")  # optional instructor columns
@@ -86,6 +88,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "qualifications": ("instructor_id", "module_id"),
     "labs": ("lab_id",),
     "module_labs": ("module_id", "lab_id"),
+    "training": ("instructor_id", "module_id"),
 }
 
 # (table, column) -> (table, column) whose ids it must name.
@@ -100,6 +103,8 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("qualifications", "module_id"): ("modules", "module_id"),
     ("module_labs", "module_id"): ("modules", "module_id"),
     ("module_labs", "lab_id"): ("labs", "lab_id"),
+    ("training", "instructor_id"): ("instructors", "instructor_id"),
+    ("training", "module_id"): ("modules", "module_id"),
 }
 
 
@@ -694,6 +699,16 @@ def _qualification(r: RowReader) -> Qualification | None:
     return r.build(Qualification, "module_id", instructor_id=r.ident("instructor_id"), module_id=r.ident("module_id"))
 
 
+def _training(r: RowReader) -> Training | None:
+    return r.build(
+        Training,
+        "cost",
+        instructor_id=r.ident("instructor_id"),
+        module_id=r.ident("module_id"),
+        cost=r.whole("cost", 0),
+    )
+
+
 READERS: dict[str, Callable[[RowReader], Any]] = {
     "sectors": _sector,
     "skills": _skill,
@@ -705,6 +720,7 @@ READERS: dict[str, Callable[[RowReader], Any]] = {
     "qualifications": _qualification,
     "labs": _lab,
     "module_labs": _module_lab,
+    "training": _training,
 }
 
 
@@ -836,7 +852,7 @@ def _cycles(needs: dict[str, set[str]]) -> list[list[str]]:
 def load_catalog(path: Path, campus: Path | None = None) -> Catalog:
     """Read and check the catalog at `path` (a folder of CSV files or an .xlsx workbook).
 
-    With `campus`, a folder whose `instructors.csv`, `qualifications.csv` and `labs.csv` (each
+    With `campus`, a folder whose `instructors.csv`, `qualifications.csv`, `labs.csv` and `training.csv` (each
     optional) replace the catalog's tables of that name; a lab the campus lacks keeps its catalog
     name with capacity 0.
 
@@ -863,6 +879,7 @@ def load_catalog(path: Path, campus: Path | None = None) -> Catalog:
     catalog_labs = _entities(tables["labs"], referenced, issues) if replaced else entities["labs"]
     _listed_without(merged, "qualifications", "instructors", issues)
     _listed_without(referenced, "module_labs", "labs", issues)
+    _listed_without(merged, "training", "instructors", issues)
     known_modules = {m.module_id for m in entities["modules"]}
     _prerequisite_cycles(
         (p for p in entities["prerequisites"] if {p.module_id, p.prerequisite_id} <= known_modules), issues
@@ -882,6 +899,7 @@ def load_catalog(path: Path, campus: Path | None = None) -> Catalog:
         qualifications=tuple(entities["qualifications"]),
         labs=labs,
         module_labs=tuple(entities["module_labs"]),
+        training=tuple(entities["training"]),
         source=str(path),
         fingerprint=fingerprint,
         campus=str(campus) if campus is not None else None,

@@ -147,7 +147,15 @@ def plan(
         workbook, plan_file = output_paths(scenario, out_file, json_file, force)
         with _progress_line() as progress:
             options = SolveOptions(time_limit, reproducible=not fast, started=started)
-            result = make_plan(scenario, catalog, options, progress, review)
+            try:
+                result = make_plan(scenario, catalog, options, progress, review)
+            except InfeasibleError as error:  # with --json: the conflicts as data, and no workbook
+                if json_file is not None and hasattr(error, "found"):
+                    from planner.export.conflicts_file import write_conflicts_file
+
+                    write_conflicts_file(plan_file, error.scenario, error.found, error.complete, force)  # type: ignore[attr-defined]
+                    written.append(plan_file)
+                raise
         from planner.export import write_outputs
 
         write_outputs(result, workbook, plan_file, force=force)
@@ -315,5 +323,46 @@ def compare(
     def body() -> None:
         write_compare_workbook(load_plans(plans), out_file, force)
         out.print(str(out_file), markup=False)
+
+    _run(body, debug)
+
+
+
+@app.command()
+def explain(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    catalog: Annotated[Path | None, typer.Option(help="Catalog folder or .xlsx (overrides the scenario's).")] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", min=0.1, help="Seconds for the whole run (default: scenario's, else 60)."),
+    ] = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Also write the report as JSON.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --json file.")] = False,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """What binds the plan of SCENARIO (limits whose relaxation raises coverage), or why it has none."""
+    started = time.monotonic()
+    _use_language(lang, scenario)
+
+    def body() -> None:
+        from planner.export.conflicts_file import write_bindings_file, write_conflicts_file
+        from planner.optimize.explain import bindings, infeasibility
+        from planner.optimize.solve import DEFAULT_TIME_LIMIT
+        from planner.planning import load_problem
+        from planner.words.conflicts import binding_lines
+
+        problem = load_problem(scenario, catalog)
+        limit = time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
+        found, complete = bindings(problem, limit - (time.monotonic() - started))
+        if found is None:  # infeasible: the conflicts
+            error = infeasibility(problem, limit - (time.monotonic() - started))
+            if json_file is not None:
+                write_conflicts_file(json_file, error.scenario, error.found, error.complete, force)
+            raise error  # reported on stderr with exit 3, as `plan` does
+        if json_file is not None:
+            write_bindings_file(json_file, problem.scenario.name, found, complete, force)
+        for line in binding_lines(found, complete):
+            out.print(line, markup=False)
 
     _run(body, debug)

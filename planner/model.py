@@ -215,6 +215,29 @@ class ModuleLab:
 
 
 @dataclass(frozen=True)
+class Training:
+    """A qualification that can be bought: training `instructor_id` to teach `module_id`, at `cost`."""
+
+    instructor_id: str
+    module_id: str
+    cost: int
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _require(self.cost >= 0, f"cost {self.cost} must not be negative.")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A training offer the optimizer may buy: instructor and candidate module as indices."""
+
+    instructor: int
+    module: int
+    cost: int
+    training: Training
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Skills, modules and instructors, already checked for internal consistency by the loader."""
 
@@ -228,6 +251,7 @@ class Catalog:
     qualifications: tuple[Qualification, ...] = ()
     labs: tuple[Lab, ...] = ()
     module_labs: tuple[ModuleLab, ...] = ()
+    training: tuple[Training, ...] = ()
     source: str = "catalog"
     fingerprint: str = ""
     campus: str | None = None  # the campus folder whose roster and labs replaced the catalog's
@@ -293,6 +317,7 @@ class Scenario:
     max_instructors_used: int | None = None
     min_qualified: int = 1
     max_cost: int | None = None
+    training_budget: int = 0  # [training] budget: money for buying qualifications (0: none bought)
     intake: str = "yearly"
     weeks_per_term: int = 18  # CONALEP semesters run 18 weeks; used to show hours per week
     sectors: tuple[SectorGoal, ...] | None = None
@@ -315,6 +340,10 @@ class Scenario:
         _require(
             self.min_qualified >= 1,
             _("min_qualified {min_qualified} must be at least 1.", min_qualified=self.min_qualified),
+        )
+        _require(
+            self.training_budget >= 0,
+            _("training budget {budget} must not be negative.", budget=self.training_budget),
         )
 
     @property
@@ -386,6 +415,10 @@ class Problem:
     labs: tuple[Lab, ...] = ()
     module_labs: tuple[tuple[int, ...], ...] = ()  # per candidate: indices of the labs it needs
     review: Review | None = None  # the reviewed workbook's plan and decisions (planner plan --review)
+    # Training the scenario's budget could buy (instructor not yet qualified, enough hours, cost
+    # within budget), and per candidate how many roster instructors are qualified (min_qualified).
+    offers: tuple[Offer, ...] = ()
+    named_qualified: tuple[int, ...] = ()
 
     @property
     def terms(self) -> int:
@@ -509,7 +542,8 @@ def _build(catalog: Catalog, scenario: Scenario, review: Review | None = None) -
         else:
             blocked[index[p.module_id]] = Reason("prerequisite_not_candidate", {"prerequisite": p.prerequisite_id})
 
-    instructors, qualified = _qualified(catalog, scenario, candidates, index, blocked)
+    offers = _offers(catalog, scenario, candidates, index)
+    instructors, qualified, named = _qualified(catalog, scenario, candidates, index, blocked, offers)
     labs, module_labs = _labs(catalog, scenario, candidates, index, blocked)
 
     # A module is also blocked when a prerequisite is blocked (transitively).
@@ -557,13 +591,41 @@ def _build(catalog: Catalog, scenario: Scenario, review: Review | None = None) -
         labs=labs,
         module_labs=module_labs,
         review=review,
+        offers=offers,
+        named_qualified=named,
     )
 
 
+def _offers(catalog: Catalog, scenario: Scenario, candidates: list[Module], index: dict[str, int]) -> tuple[Offer, ...]:
+    """The training offers this scenario may buy; none without a budget.
+
+    An offer is left out when its instructor is not on the roster, is already qualified, could not
+    teach the module's hours anyway, or when it alone costs more than the budget.
+    """
+    if scenario.training_budget <= 0:
+        return ()
+    inst_index = {i.instructor_id: k for k, i in enumerate(catalog.instructors)}
+    known = {(q.instructor_id, q.module_id) for q in catalog.qualifications}
+    offers = []
+    for t in catalog.training:
+        k, i = inst_index.get(t.instructor_id), index.get(t.module_id)
+        if k is None or i is None or (t.instructor_id, t.module_id) in known or t.cost > scenario.training_budget:
+            continue
+        if catalog.instructors[k].max_hours_per_term >= candidates[i].hours:
+            offers.append(Offer(k, i, t.cost, t))
+    return tuple(offers)
+
+
 def _qualified(
-    catalog: Catalog, scenario: Scenario, candidates: list[Module], index: dict[str, int], blocked: dict[int, Reason]
-) -> tuple[tuple[Instructor, ...], tuple[tuple[int, ...], ...]]:
-    """The roster and, per candidate, the instructors who may teach it; blocks the modules nobody can."""
+    catalog: Catalog,
+    scenario: Scenario,
+    candidates: list[Module],
+    index: dict[str, int],
+    blocked: dict[int, Reason],
+    offers: tuple[Offer, ...] = (),
+) -> tuple[tuple[Instructor, ...], tuple[tuple[int, ...], ...], tuple[int, ...]]:
+    """The roster, per candidate the instructors who may teach it, and how many of the roster are
+    qualified; blocks the modules nobody can teach, even with the training the budget could buy."""
     instructors = catalog.instructors
     inst_index = {i.instructor_id: k for k, i in enumerate(instructors)}
     qualified: list[list[int]] = [[] for _ in candidates]
@@ -574,16 +636,19 @@ def _qualified(
             named[index[q.module_id]] += 1
             if instructors[k].max_hours_per_term >= candidates[index[q.module_id]].hours:
                 qualified[index[q.module_id]].append(k)
+    buyable = [0] * len(candidates)
+    for offer in offers:
+        buyable[offer.module] += 1
     if instructors:
         need = scenario.min_qualified
         for i, teachers in enumerate(qualified):
-            if named[i] == 0:
+            if named[i] + buyable[i] == 0:
                 blocked.setdefault(i, Reason("no_qualified_instructor"))
-            elif named[i] < need:
+            elif named[i] + buyable[i] < need:
                 blocked.setdefault(i, Reason("too_few_qualified", {"count": named[i], "needed": need}))
-            elif not teachers:
+            elif not teachers and not buyable[i]:
                 blocked.setdefault(i, Reason("no_instructor_with_hours"))
-    return instructors, tuple(tuple(q) for q in qualified)
+    return instructors, tuple(tuple(q) for q in qualified), tuple(named)
 
 
 def _labs(

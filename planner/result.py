@@ -15,7 +15,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from planner.changes import Change, decision_violations, plan_changes
-from planner.model import Demand, DemandRow, Problem, period_data
+from planner.model import Demand, DemandRow, Problem, Training, period_data
 from planner.reasons import Reason
 
 
@@ -140,6 +140,7 @@ class PlanResult:
     placements: tuple[Placement, ...]
     stages: tuple[Stage, ...] = ()
     solver: SolverInfo = SolverInfo("")
+    training: tuple[Training, ...] = ()  # qualifications bought for this plan
 
     # --- derived figures ---------------------------------------------------------------------
 
@@ -372,6 +373,8 @@ class PlanResult:
         name, hours, sections = problem.candidates[module].module_id, problem.hours[module], problem.sections
         qualified = {problem.instructors[k].instructor_id for k in problem.qualified[module]}
         loads = [load for load in self.instructor_loads if load.instructor_id in qualified]
+        if not loads:  # only bought training could staff it, and none was bought for it
+            return Reason("needs_training", {"module": name})
         periods = sorted({problem.period_of[t] for t in fits})
         if not any(sum((ld.capacity - ld.hours_per_period[p]) // hours for ld in loads) >= sections for p in periods):
             ld, p = min(
@@ -490,6 +493,7 @@ class PlanResult:
             named = any(p.instructors)
             return [Reason("instructor_without_roster", {"module": p.module_id})] if named else []
         qualified = {problem.instructors[k].instructor_id for k in problem.qualified[i]}
+        qualified |= {t.instructor_id for t in self.training if t.module_id == p.module_id}
         return [
             Reason("unqualified_instructor", {"section": s, "module": p.module_id, "instructor": who})
             for s, who in enumerate(p.instructors, start=1)
@@ -522,7 +526,30 @@ class PlanResult:
         cost = self.objectives["cost"]
         if scenario.max_cost is not None and cost > scenario.max_cost:
             out.append(Reason("cost_high", {"cost": cost, "limit": scenario.max_cost}))
-        return out + self._period_violations()
+        return out + self._period_violations() + self.training_violations()
+
+    def training_violations(self) -> list[Reason]:
+        """Bought training must be on offer for a roster instructor, and within [training] budget."""
+        problem = self.problem
+        offered = {(t.instructor_id, t.module_id): t.cost for t in problem.catalog.training}
+        roster = {i.instructor_id for i in problem.instructors}
+        out = [
+            Reason("training_not_offered", {"instructor": t.instructor_id, "module": t.module_id, "cost": t.cost})
+            for t in self.training
+            if offered.get((t.instructor_id, t.module_id)) != t.cost or t.instructor_id not in roster
+        ]
+        need = problem.scenario.min_qualified
+        for module_id in self.taken:  # short of min_qualified on the roster: bought training makes it up
+            i = problem.index_of.get(module_id)
+            if i is None or i in problem.blocked or i >= len(problem.named_qualified) or not problem.instructors:
+                continue
+            bought = sum(1 for t in self.training if t.module_id == module_id)
+            if problem.named_qualified[i] + bought < need:
+                out.append(Reason("too_few_qualified_taken", {"module": module_id, "needed": need}))
+        spent = sum(t.cost for t in self.training)
+        if spent > problem.scenario.training_budget:
+            out.append(Reason("training_over_budget", {"spent": spent, "budget": problem.scenario.training_budget}))
+        return out
 
     def _period_violations(self) -> list[Reason]:
         """Instructor contracts and lab capacities, per period (the terms that run together)."""

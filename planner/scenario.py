@@ -44,6 +44,7 @@ TOP_KEYS = (
     "modules_per_term",
     "instructors",
     "budget",
+    "training",
     "calendar",
     "sectors",
 )
@@ -51,6 +52,7 @@ HOURS_KEYS = ("total_max", "term_min", "term_max")
 MODULES_PER_TERM_KEYS = ("min", "max")
 INSTRUCTORS_KEYS = ("max_used", "min_qualified")
 BUDGET_KEYS = ("max_cost",)
+TRAINING_KEYS = ("budget",)
 CALENDAR_KEYS = ("intake", "weeks_per_term")
 SECTOR_KEYS = ("min_coverage", "weight")
 
@@ -234,6 +236,8 @@ def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
     read.known_keys(budget, BUDGET_KEYS, "budget.")
     calendar = read.table(data, "calendar")
     read.known_keys(calendar, CALENDAR_KEYS, "calendar.")
+    training = read.table(data, "training")
+    read.known_keys(training, TRAINING_KEYS, "training.")
     fields = {
         "name": read.text(data, "name", required=True),
         "terms": read.whole(data, "terms", 1, required=True),
@@ -256,6 +260,7 @@ def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
         "max_instructors_used": read.whole(instructors, "max_used", 0, "instructors."),
         "min_qualified": read.whole(instructors, "min_qualified", 1, "instructors."),
         "max_cost": read.whole(budget, "max_cost", 0, "budget.", maximum=LARGEST_AMOUNT),
+        "training_budget": read.whole(training, "budget", 0, "training.", maximum=LARGEST_AMOUNT),
         "sectors": _sector_goals(read, data),
     }
     _lower_above_upper(read, fields, "term_hours_min", "term_hours_max", "hours.term_min", "hours.term_max")

@@ -34,7 +34,7 @@ from planner.model import (
 from planner.result import Placement, PlanResult, SolverInfo, Stage, Status
 from planner.words.reasons import say
 
-SHEETS = ["Curriculum map", "Summary", "Plan", "Coverage", "Gaps", "Instructors", "Labs", "Scenario"]
+SHEETS = ["Curriculum map", "Summary", "Plan", "Coverage", "Gaps", "Instructors", "Labs", "Scenario", "Training"]
 PINNED_PLAN_COLUMNS = {"Term", "Module ID", "Module", "Hours", "Section", "Instructor ID"}
 FORMULA_NAME = "=SUM(A1)"
 

@@ -151,6 +151,7 @@ def test_spanish_sheet_names_and_pinned_plan_headers(spanish):
         "Docentes",
         "Laboratorios",
         "Escenario",
+        "Capacitación",
     ]
     frame = pd.read_excel(spanish, sheet_name="Plan")
     assert list(frame.columns[:7]) == ["Semestre", "Clave", "Módulo", "Carrera", "Núcleo", "Créditos", "Horas"]

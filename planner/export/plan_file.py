@@ -94,6 +94,9 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
             {"lab_id": lab.lab_id, "hours_per_period": list(lab.hours_per_period), "max_hours_per_term": lab.capacity}
             for lab in result.lab_uses
         ],
+        "training": [
+            {"instructor_id": t.instructor_id, "module_id": t.module_id, "cost": t.cost} for t in result.training
+        ],
         "single_instructor_modules": dict(sorted(result.sole_teacher.items())),
         "stages": [
             {

@@ -32,6 +32,7 @@ from planner.export.files import write_atomically
 from planner.export.paths import catalog_source, shown_path
 from planner.export.review_sheets import add_review_parts
 from planner.export.sentences import coverage_sentences
+from planner.export.training_sheet import training_sheet
 from planner.i18n import _, current, ngettext
 from planner.model import Scenario
 from planner.result import InstructorLoad, Placement, PlanResult, Status
@@ -95,6 +96,7 @@ def build_workbook(result: PlanResult) -> Workbook:
         instructors_sheet,
         labs_sheet,
         scenario_sheet,
+        training_sheet,
     ):
         ws = workbook.create_sheet()
         fit_to_page_width(ws)

@@ -21,11 +21,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from planner.model import Problem, period_data
 from planner.reasons import Reason
+
+
+@dataclass(frozen=True, order=True)
+class RequirementKey:
+    """A requirement group as data: its kind (PLANNER-SPEC.md, What-if) and identifying fields,
+    e.g. RequirementKey("instructor_capacity", (("instructor_id", "DOC-01"), ("period", 1)))."""
+
+    kind: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, **dict(self.fields)}
+
+
+def requirement(kind: str, **fields: Any) -> RequirementKey:
+    return RequirementKey(kind, tuple(fields.items()))
 
 
 @dataclass
@@ -34,9 +51,9 @@ class Requirements:
 
     model: cp_model.CpModel
     explaining: bool = False
-    groups: dict[str, tuple[cp_model.IntVar, Reason]] = field(default_factory=dict)
+    groups: dict[RequirementKey, tuple[cp_model.IntVar, Reason]] = field(default_factory=dict)
 
-    def enforce(self, key: str, what: Reason) -> list[cp_model.IntVar]:
+    def enforce(self, key: RequirementKey, what: Reason) -> list[cp_model.IntVar]:
         """Literals that switch group `key` on; empty (hard constraint) in a normal solve.
 
         `what` says the requirement as data, for the explanation of an infeasible scenario.
@@ -44,7 +61,7 @@ class Requirements:
         if not self.explaining:
             return []
         if key not in self.groups:
-            self.groups[key] = (self.model.new_bool_var(key), what)
+            self.groups[key] = (self.model.new_bool_var(str(key.as_dict())), what)
         return [self.groups[key][0]]
 
 
@@ -57,6 +74,7 @@ class PlanModel:
     teach: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     covered: dict[tuple[int, ...], cp_model.IntVar] = field(default_factory=dict)
     uses: list[cp_model.IntVar] = field(default_factory=list)
+    buy: list[cp_model.IntVar] = field(default_factory=list)  # per Problem.offers: the training is bought
     active: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (instructor, period)
     cost: cp_model.LinearExprT | None = None
     largest_term: cp_model.IntVar | None = None
@@ -110,7 +128,9 @@ def required_modules_taken(pm: PlanModel) -> None:
         module = pm.problem.candidates[i]
         lo, hi = pm.problem.windows[i]
         text = Reason("required_module", {"module": module.module_id, "hours": module.hours, "first": lo, "last": hi})
-        pm.model.add(pm.taken(i) == 1).only_enforce_if(pm.requirements.enforce(f"required:{module.module_id}", text))
+        pm.model.add(pm.taken(i) == 1).only_enforce_if(
+            pm.requirements.enforce(requirement("required_module", module_id=module.module_id), text)
+        )
 
 
 # --- rule 2: prerequisites ------------------------------------------------------------------
@@ -133,10 +153,14 @@ def term_hours_within_bounds(pm: PlanModel) -> None:
     for t in range(1, pm.problem.terms + 1):
         hours = pm.term_hours(t)
         if scenario.term_hours_min > 0:
-            enforce = pm.requirements.enforce(f"term_min:{t}", Reason("term_min", {"hours": scenario.term_hours_min}))
+            enforce = pm.requirements.enforce(
+                requirement("term_min", term=t), Reason("term_min", {"hours": scenario.term_hours_min})
+            )
             pm.model.add(hours >= pm.units_at_least(scenario.term_hours_min)).only_enforce_if(enforce)
         if scenario.term_hours_max is not None:
-            enforce = pm.requirements.enforce(f"term_max:{t}", Reason("term_max", {"hours": scenario.term_hours_max}))
+            enforce = pm.requirements.enforce(
+                requirement("term_max", term=t), Reason("term_max", {"hours": scenario.term_hours_max})
+            )
             pm.model.add(hours <= pm.units_at_most(scenario.term_hours_max)).only_enforce_if(enforce)
 
 
@@ -144,7 +168,7 @@ def total_hours_within_limit(pm: PlanModel) -> None:
     """The plan's total hours are at most total_max."""
     limit = pm.problem.scenario.total_hours_max
     if limit is not None:
-        enforce = pm.requirements.enforce("total_max", Reason("total_max", {"hours": limit}))
+        enforce = pm.requirements.enforce(requirement("total_max"), Reason("total_max", {"hours": limit}))
         pm.model.add(total_hours(pm) <= pm.units_at_most(limit)).only_enforce_if(enforce)
 
 
@@ -156,12 +180,12 @@ def modules_per_term_within_bounds(pm: PlanModel) -> None:
         if scenario.modules_per_term_min > 0:
             text = Reason("modules_min", {"count": scenario.modules_per_term_min})
             pm.model.add(count >= scenario.modules_per_term_min).only_enforce_if(
-                pm.requirements.enforce(f"modules_min:{t}", text)
+                pm.requirements.enforce(requirement("modules_per_term_min", term=t), text)
             )
         if scenario.modules_per_term_max is not None:
             text = Reason("modules_max", {"count": scenario.modules_per_term_max})
             pm.model.add(count <= scenario.modules_per_term_max).only_enforce_if(
-                pm.requirements.enforce(f"modules_max:{t}", text)
+                pm.requirements.enforce(requirement("modules_per_term_max", term=t), text)
             )
 
 
@@ -180,13 +204,42 @@ def every_section_has_a_qualified_instructor(pm: PlanModel) -> None:
     problem = pm.problem
     sections = problem.sections
     pm.uses = [pm.model.new_bool_var(f"uses_{k}") for k in range(len(problem.instructors))]
-    for i, qualified in enumerate(problem.qualified):
+    trainable = _trainable(pm)
+    for i, roster in enumerate(problem.qualified):
+        qualified = (*roster, *trainable.get(i, {}))
         for t in pm.terms_of(i):
             for k in qualified:
                 pm.teach[i, k, t] = pm.model.new_int_var(0, sections, f"teach_{i}_{k}_{t}")
             pm.model.add(sum(pm.teach[i, k, t] for k in qualified) == sections * pm.place[i, t])
         for k in qualified:
             pm.model.add(sum(pm.teach[i, k, t] for t in pm.terms_of(i)) <= sections * pm.uses[k])
+        for k, bought in trainable.get(i, {}).items():  # taught only once bought
+            pm.model.add(sum(pm.teach[i, k, t] for t in pm.terms_of(i)) <= sections * bought)
+
+
+def _trainable(pm: PlanModel) -> dict[int, dict[int, cp_model.IntVar]]:
+    """Per candidate: instructor -> the buy variable of the training that would qualify them."""
+    pm.buy = [pm.model.new_bool_var(f"buy_{o}") for o in range(len(pm.problem.offers))]
+    out: dict[int, dict[int, cp_model.IntVar]] = {}
+    for offer, bought in zip(pm.problem.offers, pm.buy, strict=True):
+        out.setdefault(offer.module, {})[offer.instructor] = bought
+    return out
+
+
+def training_within_budget(pm: PlanModel) -> None:
+    """Bought training costs at most [training] budget; a module short of min_qualified roster
+    instructors is taken only when enough of its offers are bought to make up the number."""
+    problem = pm.problem
+    if not problem.offers:
+        return
+    budget = problem.scenario.training_budget
+    enforce = pm.requirements.enforce(requirement("training_budget"), Reason("training_budget", {"budget": budget}))
+    pm.model.add(training_spent(pm) <= budget).only_enforce_if(enforce)
+    need = problem.scenario.min_qualified
+    for i, named in enumerate(problem.named_qualified):
+        bought = [b for o, b in zip(problem.offers, pm.buy, strict=True) if o.module == i]
+        if bought and named < need:
+            pm.model.add(need * pm.taken(i) <= named + sum(bought))
 
 
 def instructor_capacity(pm: PlanModel) -> None:
@@ -214,7 +267,7 @@ def instructor_capacity(pm: PlanModel) -> None:
             _cap(pm, k, p, load, active)
         pm.model.add(load >= floor * active).only_enforce_if(
             pm.requirements.enforce(
-                f"floor:{instructor.instructor_id}:{p}",
+                requirement("instructor_floor", instructor_id=instructor.instructor_id, period=p + 1),
                 _contract("instructor_floor", problem, k, p, instructor.min_hours_per_term),
             )
         )
@@ -233,7 +286,9 @@ def _cap(pm: PlanModel, k: int, p: int, load: cp_model.LinearExprT, switch: cp_m
     text = _contract("instructor_capacity", pm.problem, k, p, instructor.max_hours_per_term)
     capacity = pm.units_at_most(instructor.max_hours_per_term)
     pm.model.add(load <= capacity * switch).only_enforce_if(
-        pm.requirements.enforce(f"capacity:{instructor.instructor_id}:{p}", text)
+        pm.requirements.enforce(
+            requirement("instructor_capacity", instructor_id=instructor.instructor_id, period=p + 1), text
+        )
     )
 
 
@@ -269,7 +324,7 @@ def instructor_limit(pm: PlanModel) -> None:
     """At most instructors.max_used distinct instructors teach."""
     limit = pm.problem.scenario.max_instructors_used
     if limit is not None:
-        enforce = pm.requirements.enforce("max_used", Reason("max_used", {"limit": limit}))
+        enforce = pm.requirements.enforce(requirement("max_used"), Reason("max_used", {"limit": limit}))
         pm.model.add(sum(pm.uses) <= limit).only_enforce_if(enforce)
 
 
@@ -277,7 +332,7 @@ def staffing_cost_within_budget(pm: PlanModel) -> None:
     """The plan's staffing cost (hours x cost per hour over every section) is at most budget.max_cost."""
     budget = pm.problem.scenario.max_cost
     if budget is not None:
-        enforce = pm.requirements.enforce("max_cost", Reason("max_cost", {"budget": budget}))
+        enforce = pm.requirements.enforce(requirement("max_cost"), Reason("max_cost", {"budget": budget}))
         pm.model.add(staffing_cost(pm) <= budget).only_enforce_if(enforce)
 
 
@@ -307,7 +362,9 @@ def lab_capacity(pm: PlanModel) -> None:
                 "period": period_data(problem.scenario, p),
             },
         )
-        pm.model.add(sum(use) <= capacity).only_enforce_if(pm.requirements.enforce(f"lab:{lab.lab_id}:{p}", text))
+        pm.model.add(sum(use) <= capacity).only_enforce_if(
+            pm.requirements.enforce(requirement("lab_capacity", lab_id=lab.lab_id, period=p + 1), text)
+        )
 
 
 # --- rule 5: coverage -----------------------------------------------------------------------
@@ -346,7 +403,7 @@ def sector_min_coverage(pm: PlanModel) -> None:
         covered = sum(r.demand.importance * pm.covered[r.covering] for r in rows)
         text = Reason("coverage_floor", {"sector": sector_id, "floor": [floor.numerator, floor.denominator]})
         pm.model.add(covered >= needed_importance(floor, total)).only_enforce_if(
-            pm.requirements.enforce(f"coverage:{sector_id}", text)
+            pm.requirements.enforce(requirement("min_coverage", sector_id=sector_id), text)
         )
 
 
@@ -370,6 +427,7 @@ INSTRUCTOR_RULES: tuple[Callable[[PlanModel], None], ...] = (
     instructor_capacity,
     instructor_limit,
     staffing_cost_within_budget,
+    training_within_budget,
 )
 
 
@@ -424,6 +482,11 @@ def staffing_cost(pm: PlanModel) -> cp_model.LinearExprT:
     return pm.cost
 
 
+def training_spent(pm: PlanModel) -> cp_model.LinearExprT:
+    """Money spent on bought training (minimised in a last stage, after the scenario's objectives)."""
+    return sum(offer.cost * bought for offer, bought in zip(pm.problem.offers, pm.buy, strict=True))
+
+
 OBJECTIVE_TERMS: dict[str, tuple[Callable[[PlanModel], cp_model.LinearExprT], bool, bool]] = {
     "coverage": (coverage_score, True, False),  # (term, maximise?, counted in hour units?)
     "hours": (total_hours, False, True),
@@ -439,7 +502,7 @@ def _decision_switch(pm: PlanModel, row: int, decision: dict[str, object]) -> li
     """One requirement group per decision row, so a conflict names the rows by sheet and row."""
     review = pm.problem.review
     assert review is not None
-    key = f"decision:{review.sheet}:{row}"
+    key = requirement("decision", sheet=review.sheet, row=row)
     return pm.requirements.enforce(key, Reason("decision", {"sheet": review.sheet, "row": row, **decision}))
 
 
@@ -532,3 +595,6 @@ def _section_changes(pm: PlanModel, reviewed: dict[tuple[str, str], int]) -> cp_
 
 
 OBJECTIVE_TERMS["changes"] = (changes_from_review, False, False)
+
+
+TRAINING_STAGE = "training"  # not a scenario objective: the last stage whenever training can be bought

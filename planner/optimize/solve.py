@@ -10,9 +10,9 @@ from ortools.sat.python import cp_model
 
 from planner.errors import NoPlanFoundError
 from planner.i18n import _
-from planner.model import Problem
+from planner.model import Problem, Training
 from planner.optimize import explain
-from planner.optimize.constraints import OBJECTIVE_TERMS, PlanModel, build
+from planner.optimize.constraints import OBJECTIVE_TERMS, TRAINING_STAGE, PlanModel, build, training_spent
 from planner.optimize.running import run_solver
 from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Progress, SolverInfo, Stage, Status
@@ -59,15 +59,16 @@ def solve(
     limit = options.time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
     start = options.started if options.started is not None else time.monotonic()  # the run's clock
     pm = build(problem)
-    objective = stage_order(problem)
+    objective = (*stage_order(problem), *((TRAINING_STAGE,) if problem.offers else ()))
     stages: list[Stage] = []
     placements: tuple[Placement, ...] | None = None
+    bought: tuple[Training, ...] = ()
     parameters: dict[str, object] = {}
     for number, name in enumerate(objective, start=1):
         remaining = limit - options.reserve - (time.monotonic() - start)
         if placements is not None and remaining < MIN_STAGE_SECONDS:
             break
-        term, maximise, in_hours = OBJECTIVE_TERMS[name]
+        term, maximise, in_hours = OBJECTIVE_TERMS.get(name, (training_spent, False, False))
         scale = pm.unit if in_hours else 1
         expr = term(pm)
         if maximise:
@@ -99,6 +100,7 @@ def solve(
         proven = status == cp_model.OPTIMAL
         stages.append(Stage(name, value * scale, bound * scale, proven, round(seconds, 3)))
         placements = _placements(pm, solver)
+        bought = tuple(o.training for o, b in zip(problem.offers, pm.buy, strict=True) if solver.boolean_value(b))
         _fix(pm, expr, value, maximise, proven)
         _hint(pm, solver)
         if not proven:
@@ -111,7 +113,8 @@ def solve(
         | {"time_limit_seconds": f"{limit:g}"},
         seconds=round(time.monotonic() - start, 3),
     )
-    return PlanResult(problem, Status.OPTIMAL if all_proven else Status.FEASIBLE, placements, tuple(stages), info)
+    status = Status.OPTIMAL if all_proven else Status.FEASIBLE
+    return PlanResult(problem, status, placements, tuple(stages), info, training=bought)
 
 
 def stage_order(problem: Problem) -> tuple[str, ...]:
@@ -141,6 +144,7 @@ def _hint(pm: PlanModel, solver: cp_model.CpSolver) -> None:
         *pm.covered.values(),
         *pm.uses,
         *pm.active.values(),
+        *pm.buy,
     ]
     if pm.largest_term is not None:
         variables.append(pm.largest_term)

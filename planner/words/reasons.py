@@ -69,16 +69,10 @@ def share(numerator: int, denominator: int) -> str:
 
 
 def infeasibility(error: InfeasibleError) -> list[str]:
-    """The explanation of an infeasible scenario: a heading, then one line per requirement."""
-    lines: list[str] = []
-    for n, reason in enumerate(error.conflicts):
-        if n == 0:
-            lines.append(say(reason))
-            continue
-        details = [say(d) for d in reason.params.get("detail", ())]
-        lines.append(f"  - {say(reason)}" + (f": {details[0]}" if details else ""))
-        lines.extend(f"      {line}" for line in details[1:])
-    return lines
+    """The explanation of an infeasible scenario: each conflict, its requirements and its fix."""
+    from planner.words.conflicts import conflict_lines
+
+    return conflict_lines(getattr(error, "found", ()), getattr(error, "complete", False))
 
 
 # --- why a candidate module can never be taken (Problem.blocked) --------------------------------
@@ -429,7 +423,32 @@ def _decision_words() -> dict[str, Callable[[Params], str]]:
     return {"decision": requirement, **broken}
 
 
+def _training_words() -> dict[str, Callable[[Params], str]]:
+    return {
+        "needs_training": lambda p: _(
+            "{module} needs training (training.csv) that this plan does not buy", module=p["module"]
+        ),
+        "training_not_offered": lambda p: _(
+            "training of {instructor} for {module} is not offered at cost {cost}",
+            instructor=p["instructor"],
+            module=p["module"],
+            cost=p["cost"],
+        ),
+        "too_few_qualified_taken": lambda p: _(
+            "module {module} has fewer than min_qualified {needed} qualified instructors",
+            module=p["module"],
+            needed=p["needed"],
+        ),
+        "training_over_budget": lambda p: _(
+            "training bought costs {spent}, above training.budget {budget}", spent=p["spent"], budget=p["budget"]
+        ),
+        "excluded_module": lambda p: _("excluded module {module}", module=p["module"]),
+        "training_budget": lambda p: _("training.budget = {budget}", budget=p["budget"]),
+    }
+
+
 _WORDINGS: dict[str, Callable[[Params], str]] = {
+    **_training_words(),
     **_decision_words(),
     **_blocked_words(),
     **_gap_words(),

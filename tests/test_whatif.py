@@ -1,0 +1,252 @@
+"""What-if: every conflict of an infeasible scenario with its smallest verified fix, what binds a
+feasible plan, and training that buys coverage."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from planner.catalog import load_catalog
+from planner.cli import app
+from planner.errors import InfeasibleError
+from planner.model import (
+    Catalog,
+    Demand,
+    Module,
+    ModuleSkill,
+    Prerequisite,
+    Problem,
+    Scenario,
+    Sector,
+    SectorGoal,
+    Skill,
+)
+from planner.optimize import solve
+from planner.optimize.explain import bindings
+from planner.options import SolveOptions
+from planner.planning import load_problem
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY_CATALOG = ROOT / "tests" / "fixtures" / "tiny_catalog"
+LIMIT = SolveOptions(time_limit=20)
+
+# Two conflicts that share nothing: C and D (90 h each) may only go in term 2, above term_max 150;
+# sector s wants all of its importance, but skill Z is taught by no module (at most 1/2).
+# B is 21 h so hours count in whole hours (gcd 1), and one unit less is one hour less.
+TWO = Catalog(
+    sectors=(Sector("s", "S", 1),),
+    skills=(Skill("X", "x", "c"), Skill("Z", "z", "c")),
+    demands=(Demand("s", "X", 1, 1), Demand("s", "Z", 1, 1)),
+    modules=(Module("B", "B", "c", 21), Module("C", "C", "c", 90, 2, 2), Module("D", "D", "c", 90, 2, 2)),
+    module_skills=(ModuleSkill("B", "X", 1),),
+)
+TWO_SCENARIO = Scenario(
+    name="two", terms=3, required_modules=("C", "D"), term_hours_max=150, sectors=(SectorGoal("s", Fraction(1)),)
+)
+
+
+def explained(catalog: Catalog, scenario: Scenario) -> InfeasibleError:
+    with pytest.raises(InfeasibleError) as caught:
+        solve(Problem.build(catalog, scenario), LIMIT)
+    return caught.value
+
+
+def feasible(catalog: Catalog, scenario: Scenario) -> bool:
+    try:
+        solve(Problem.build(catalog, scenario), LIMIT)
+    except InfeasibleError:
+        return False
+    return True
+
+
+def test_two_planted_conflicts_are_both_reported_disjoint_with_enough_and_smallest_fixes():
+    error = explained(TWO, TWO_SCENARIO)
+    found = error.found  # type: ignore[attr-defined]
+    kinds = [{key.kind for key in c.requirements} for c in found]
+    assert kinds == [{"min_coverage"}, {"required_module", "term_max"}]
+    first, second = ({key for key in c.requirements} for c in found)
+    assert not first & second
+    coverage, hours = (c.relaxation for c in found)
+    assert coverage == {"kind": "min_coverage", "sector_id": "s", "from": 1.0, "to": 0.5}
+    assert hours == {"kind": "term_max", "from": 150, "to": 180}
+
+    def with_fixes(floor: Fraction, term_max: int) -> Scenario:
+        return replace(TWO_SCENARIO, term_hours_max=term_max, sectors=(SectorGoal("s", floor),))
+
+    # enough: both fixes together make the scenario feasible; each alone leaves only the other conflict
+    assert feasible(TWO, with_fixes(Fraction(1, 2), 180))
+    left = explained(TWO, with_fixes(Fraction(1, 2), 150)).found  # type: ignore[attr-defined]
+    assert [c.relaxation for c in left] == [hours]
+    left = explained(TWO, with_fixes(Fraction(1), 180)).found  # type: ignore[attr-defined]
+    assert [c.relaxation for c in left] == [coverage]
+    # smallest: one unit less than either fix is still infeasible
+    assert not feasible(TWO, with_fixes(Fraction(1, 2), 179))
+    assert not feasible(TWO, with_fixes(Fraction(51, 100), 180))
+
+
+def test_an_exclusion_can_be_part_of_a_conflict_and_dropped():
+    # B needs A first, A is excluded and B required: the exclusion is named and dropping it is the fix.
+    cat = Catalog(
+        sectors=(Sector("s", "S", 1),),
+        skills=(Skill("X", "x", "c"),),
+        demands=(Demand("s", "X", 1, 1),),
+        modules=(Module("A", "A", "c", 10), Module("B", "B", "c", 10)),
+        module_skills=(),
+        prerequisites=(Prerequisite("B", "A"),),
+    )
+    (conflict,) = explained(cat, Scenario(name="x", terms=2, required_modules=("B",), excluded_modules=("A",))).found  # type: ignore[attr-defined]
+    assert [key.as_dict() for key in conflict.requirements] == [
+        {"kind": "excluded_module", "module_id": "A"},
+        {"kind": "required_module", "module_id": "B"},
+    ]
+    assert conflict.relaxation is not None and conflict.relaxation["drop"] is True
+    fixed = Scenario(name="x", terms=2, required_modules=("B",))
+    if conflict.relaxation["kind"] == "required_module":
+        fixed = Scenario(name="x", terms=2, excluded_modules=("A",))
+    assert feasible(cat, fixed)
+
+
+def in_english(*args: object) -> list[str]:
+    return [*(str(a) for a in args), "--lang", "en"]
+
+
+def scenario_file(folder: Path, body: str) -> Path:
+    path = folder / "scenario.toml"
+    path.write_text(f'name = "T"\ncatalog = "{TINY_CATALOG.as_posix()}"\nterms = 3\n{body}', encoding="utf-8")
+    return path
+
+
+def test_an_infeasible_plan_with_json_writes_the_conflicts_report_and_no_workbook(tmp_path):
+    scenario = scenario_file(tmp_path, 'required_modules = ["SEEN-01"]\n[hours]\ntotal_max = 100\n')
+    out = tmp_path / "out"
+    out.mkdir()
+    result = CliRunner().invoke(app, in_english("plan", scenario, "--out", out / "p.xlsx", "--json", out / "p.json"))
+    assert result.exit_code == 3
+    assert "Fix: raise hours.total_max from 100 to 144" in " ".join(result.stderr.split())
+    assert sorted(p.name for p in out.iterdir()) == ["p.json"]
+    report = json.loads((out / "p.json").read_text(encoding="utf-8"))
+    assert report["status"] == "INFEASIBLE"
+    (conflict,) = report["conflicts"]
+    assert conflict["requirements"] == [{"kind": "required_module", "module_id": "SEEN-01"}, {"kind": "total_max"}]
+    assert conflict["relaxation"] == {"kind": "total_max", "from": 100, "to": 144}
+
+
+def test_explain_lists_a_binding_limit_with_a_positive_gain(tmp_path):
+    scenario = scenario_file(tmp_path, "[hours]\ntotal_max = 126\n")
+    result = CliRunner().invoke(app, in_english("explain", scenario, "--json", tmp_path / "b.json"))
+    assert result.exit_code == 0, result.output
+    assert "hours.total_max: from 126 to 144 raises coverage by" in result.stdout
+    report = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    binding = report["binding"]
+    assert binding and all(b["coverage_gain"] > 0 for b in binding)
+    # the gain is what one more unit buys: the plan of the relaxed scenario covers that much more
+    problem = load_problem(scenario)
+    base = solve(problem, LIMIT).objectives["coverage"]
+    relaxed = Problem.build(problem.catalog, replace(problem.scenario, total_hours_max=144))
+    assert solve(relaxed, LIMIT).objectives["coverage"] - base == binding[0]["coverage_gain"]
+
+
+def test_explain_on_an_infeasible_scenario_gives_the_conflicts(tmp_path):
+    scenario = scenario_file(tmp_path, 'required_modules = ["SEEN-01"]\n[hours]\ntotal_max = 100\n')
+    result = CliRunner().invoke(app, in_english("explain", scenario))
+    assert result.exit_code == 3
+    assert "hours.total_max = 100 h" in result.stderr
+
+
+def test_bindings_are_empty_when_nothing_binds():
+    problem = Problem.build(TWO, Scenario(name="free", terms=3))
+    found, complete = bindings(problem, 20)
+    assert found == [] and complete
+
+
+SEED = ROOT / "seeds" / "semiconductor_backend_baja.toml"
+
+
+def test_training_buys_the_reliability_testing_offer_when_the_budget_allows():
+    problem = load_problem(SEED)
+    assert "ATP-REL" in {g.demand.skill_id for g in solve(problem, SolveOptions(time_limit=60)).gaps}
+    funded = Problem.build(problem.catalog, replace(problem.scenario, training_budget=300_000))
+    result = solve(funded, SolveOptions(time_limit=60))
+    assert result.violations() == []
+    assert {t.module_id for t in result.training} >= {"PCBI-00"}
+    assert "ATP-REL" not in {g.demand.skill_id for g in result.gaps if g.demand.sector_id == "semi-be"}
+    assert sum(t.cost for t in result.training) <= 300_000
+    assert result.stages[-1].objective == "training"
+    assert result.stages[-1].value == sum(t.cost for t in result.training)
+
+
+def test_a_campus_training_file_replaces_the_catalogs():
+    campus = ROOT / "catalog" / "campuses" / "bc-mexicali"
+    catalog = load_catalog(ROOT / "catalog", campus)
+    rows = (campus / "training.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [f"{t.instructor_id},{t.module_id},{t.cost}" for t in catalog.training] == [r for r in rows if r]
+
+
+def test_buying_training_is_offered_as_a_verified_fix():
+    # Only M teaches X, and nobody is qualified for M; training I0 for it costs 500. The floor of
+    # 100% conflicts with the training budget of 0: lowering the floor to 1/2 is the smaller change,
+    # and raising the budget to exactly 500 the alternative.
+    from planner.model import Instructor, Qualification, Training
+
+    cat = Catalog(
+        sectors=(Sector("s", "S", 1),),
+        skills=(Skill("X", "x", "c"), Skill("Y", "y", "c")),
+        demands=(Demand("s", "X", 1, 1), Demand("s", "Y", 1, 1)),
+        modules=(Module("M", "M", "c", 10), Module("N", "N", "c", 10)),
+        module_skills=(ModuleSkill("M", "X", 1), ModuleSkill("N", "Y", 1)),
+        instructors=(Instructor("I0", "i0", 40),),
+        qualifications=(Qualification("I0", "N"),),
+        training=(Training("I0", "M", 500),),
+    )
+    scen = Scenario(name="t", terms=2, sectors=(SectorGoal("s", Fraction(1)),))
+    (conflict,) = explained(cat, scen).found  # type: ignore[attr-defined]
+    assert {key.kind for key in conflict.requirements} == {"min_coverage", "training_budget"}
+    assert conflict.relaxation == {"kind": "min_coverage", "sector_id": "s", "from": 1.0, "to": 0.5}
+    assert conflict.alternatives == ({"kind": "training_budget", "from": 0, "to": 500},)
+    assert feasible(cat, replace(scen, training_budget=500))
+    assert not feasible(cat, replace(scen, training_budget=499))
+
+
+def training_catalog() -> Catalog:
+    """M (weight 3) and N (weight 1) can only be taught after training; P is worth 2 and on offer too."""
+    from planner.model import Instructor, Training
+
+    return Catalog(
+        sectors=(Sector("s", "S", 1),),
+        skills=(Skill("X", "x", "c"), Skill("Y", "y", "c"), Skill("Z", "z", "c")),
+        demands=(Demand("s", "X", 1, 3), Demand("s", "Y", 1, 1), Demand("s", "Z", 1, 2)),
+        modules=(Module("M", "M", "c", 10), Module("N", "N", "c", 10), Module("P", "P", "c", 10)),
+        module_skills=(ModuleSkill("M", "X", 1), ModuleSkill("N", "Y", 1), ModuleSkill("P", "Z", 1)),
+        instructors=(Instructor("I0", "i0", 40),),
+        training=(Training("I0", "M", 300), Training("I0", "N", 100), Training("I0", "P", 450)),
+    )
+
+
+def test_training_is_ranked_by_coverage_added_and_the_next_offers_are_listed():
+    from planner.export.plan_file import plan_document
+    from planner.export.training_sheet import beyond_budget, coverage_added
+    from planner.export.workbook import build_workbook
+
+    result = solve(Problem.build(training_catalog(), Scenario(name="t", terms=1, training_budget=500)), LIMIT)
+    # 500 buys M + N (coverage 4) rather than P alone (2) or M alone (3)
+    assert sorted(t.module_id for t in result.training) == ["M", "N"]
+    assert plan_document(result)["training"] == [
+        {"instructor_id": "I0", "module_id": "M", "cost": 300},
+        {"instructor_id": "I0", "module_id": "N", "cost": 100},
+    ]
+    assert {t.module_id: coverage_added(result, t) for t in result.training} == {"M": 3, "N": 1}
+    assert [(gain, t.module_id) for gain, t in beyond_budget(result)] == [(2, "P")]
+    sheet = build_workbook(result)["Training"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert ["I0", "M", 300, 3] in values and ["I0", "P", 450, 2] in values
+
+
+def test_without_a_budget_nothing_is_bought_and_the_plan_is_unchanged():
+    result = solve(Problem.build(training_catalog(), Scenario(name="t", terms=1)), LIMIT)
+    assert result.training == () and result.placements == ()
+    assert [s.objective for s in result.stages] == ["coverage", "hours", "balance"]
