@@ -321,7 +321,9 @@ def compare(
     from planner.export.compare_workbook import write_compare_workbook
 
     def body() -> None:
-        write_compare_workbook(load_plans(plans), out_file, force)
+        from planner.planning import compare_output
+
+        write_compare_workbook(load_plans(plans), compare_output(out_file, plans, force), force)
         out.print(str(out_file), markup=False)
 
     _run(body, debug)

@@ -127,7 +127,27 @@ def output_paths(scenario_path: Path, workbook: Path | None, plan_file: Path | N
         issues.append(Issue("--json", _("the plan file and the workbook must be different files.")))
     if issues:
         raise InputError(issues)
-    existing = [p for p in (workbook, plan_file) if os.path.lexists(p)]
+    _refuse_existing((workbook, plan_file), force)
+    return workbook, plan_file
+
+
+def compare_output(workbook: Path, plans: list[Path], force: bool) -> Path:
+    """The compare workbook's path, checked before any plan file is read: an .xlsx that can be
+    written, none of the plan files, and not an existing file without --force."""
+    issues: list[Issue] = []
+    if workbook.suffix.lower() != ".xlsx":
+        issues.append(Issue("--out", _("'{path}' must end in .xlsx.", path=workbook)))
+    problem = next(filter(None, (_unwritable(workbook, plan) for plan in plans)), None)
+    if problem:
+        issues.append(Issue("--out", _("'{path}' cannot be written: {problem}.", path=workbook, problem=problem)))
+    if issues:
+        raise InputError(issues)
+    _refuse_existing((workbook,), force)
+    return workbook
+
+
+def _refuse_existing(paths: tuple[Path, ...], force: bool) -> None:
+    existing = [p for p in paths if os.path.lexists(p)]
     if existing and not force:
         if len(existing) == 1:
             message = _("{path} already exists; nothing was written. Use --force to overwrite.", path=existing[0])
@@ -138,10 +158,9 @@ def output_paths(scenario_path: Path, workbook: Path | None, plan_file: Path | N
                 second=existing[1],
             )
         raise OutputError(message)
-    return workbook, plan_file
 
 
-def _unwritable(path: Path, scenario_path: Path) -> str | None:
+def _unwritable(path: Path, input_path: Path) -> str | None:
     """Why a file could not be created or replaced at `path`, or None."""
     if path.name in ("", ".", ".."):
         return _("it names a folder, not a file")
@@ -159,8 +178,8 @@ def _unwritable(path: Path, scenario_path: Path) -> str | None:
             )
     if path.is_dir():
         return _("it is a folder")
-    if _same_file(path, scenario_path):
-        return _("it is the scenario file")
+    if _same_file(path, input_path):
+        return _("it is an input file of this run")
     if not os.access(folder, os.W_OK | os.X_OK):
         return _("the folder '{folder}' is not writable", folder=folder)
     return None

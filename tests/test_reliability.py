@@ -187,7 +187,7 @@ def test_the_scenario_file_is_never_an_output(tmp_path, monkeypatch):
     result = run("plan", scenario, "--out", tmp_path / "p.xlsx", "--json", scenario, "--force")
 
     assert result.exit_code == 2
-    assert "it is the scenario file." in words(result.stderr)
+    assert "it is an input file of this run." in words(result.stderr)
 
 
 @pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")

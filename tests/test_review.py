@@ -192,3 +192,15 @@ def test_compare_puts_plans_side_by_side_and_says_when_scenarios_differ(exported
     assert rows["MASE-02"][4] == "added"
     assert workbook["Coverage by sector"]._charts
     assert run("compare", exported.with_suffix(".json"), "--out", out)[0] == 2  # exists, no --force
+
+
+def test_compare_refuses_an_output_it_cannot_write_before_reading_the_plans(exported, tmp_path):
+    plan = exported.with_suffix(".json")
+    before = plan.read_bytes()
+    code, output = run("compare", plan, "--out", tmp_path / "side.csv")
+    assert code == 2 and "must end in .xlsx" in output
+    code, output = run("compare", plan, "--out", plan.with_suffix(".xlsx").parent / "missing" / "x.json.xlsx")
+    assert code == 0, output  # a new folder is fine
+    code, output = run("compare", tmp_path / "absent.json", "--out", tmp_path / "a.xlsx")
+    assert code == 2
+    assert plan.read_bytes() == before
