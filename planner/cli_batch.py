@@ -46,10 +46,13 @@ def campus_progress(total: int) -> Iterator[Callable[[CampusRow], None]]:
             bar.update(task, advance=1, description=label())
             if row.reason:
                 line = _(
-                    "{campus}: {status} ({reason})", campus=row.key, status=status_word(row.status), reason=row.reason
+                    "Campus {campus}: {status} ({reason})",
+                    campus=row.key,
+                    status=status_word(row.status),
+                    reason=row.reason,
                 )
             else:
-                line = _("{campus}: {status}", campus=row.key, status=status_word(row.status))
+                line = _("Campus {campus}: {status}", campus=row.key, status=status_word(row.status))
             (err if row.status == "failed" else out).print(line, markup=False)
 
         yield done
