@@ -571,7 +571,7 @@ def _connect(scheduler: str | None, tasks: int) -> tuple[Any, Any, int]:
             n_workers=processes,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: never fights another cluster for 8787
             silence_logs=logging.ERROR,
         )
         return Client(cluster), cluster, solver_workers(cores, processes)
