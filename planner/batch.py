@@ -17,6 +17,8 @@ import os
 import time
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -567,13 +569,14 @@ def _connect(scheduler: str | None, tasks: int) -> tuple[Any, Any, int]:
     if scheduler is None:
         cores = machine_cores()
         processes = max(1, min(cores, tasks))
-        cluster = LocalCluster(
-            n_workers=processes,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",  # any free port: never fights another cluster for 8787
-            silence_logs=logging.ERROR,
-        )
+        with _children_ignore_ctrl_c():
+            cluster = LocalCluster(
+                n_workers=processes,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",  # any free port: never fights another cluster for 8787
+                silence_logs=logging.ERROR,
+            )
         return Client(cluster), cluster, solver_workers(cores, processes)
     try:
         client = Client(scheduler, timeout=CONNECT_TIMEOUT)
@@ -603,6 +606,24 @@ def _connect(scheduler: str | None, tasks: int) -> tuple[Any, Any, int]:
             ]
         ) from None
     return client, None, _cluster_solver_workers(client)
+
+
+@contextmanager
+def _children_ignore_ctrl_c() -> Iterator[None]:
+    """Worker processes started in this block ignore SIGINT (an ignored signal stays ignored in a
+    child): Ctrl-C in a terminal reaches the whole process group, and the client alone should
+    stop, close the cluster and say what was written, without a traceback from every worker."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _cluster_solver_workers(client: Any) -> int:
