@@ -244,7 +244,6 @@ def _summary(result: PlanResult, workbook: Path, plan_file: Path) -> None:
     out.print(f"  workbook: {workbook}\n  plan file: {plan_file}", markup=False)
 
 
-
 EXIT_SOME_CAMPUSES_NOT_PLANNED = 5
 
 
