@@ -368,3 +368,37 @@ def explain(
             out.print(line, markup=False)
 
     _run(body, debug)
+
+
+EXIT_SOME_CAMPUSES_NOT_PLANNED = 5
+
+
+@app.command()
+def batch(
+    rollout_file: Annotated[Path, typer.Argument(help="Rollout TOML file listing the campus scenarios.")],
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="A running Dask scheduler, tcp://host:port (default: a local cluster)."),
+    ] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="National workbook to write (.xlsx).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-plan every campus and replace existing files.")] = False,
+    lang: LangOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Plan every campus of a national rollout on Dask and write one national workbook."""
+    _use_language(lang)
+    from planner.batch import RolloutRun, campus_paths, load_rollout, run_rollout
+    from planner.cli_batch import campus_progress, rollout_summary, written_campuses
+
+    run = RolloutRun()
+
+    def body() -> None:
+        rollout = load_rollout(rollout_file)
+        national = out_file or Path("exports") / f"{rollout_file.stem}.xlsx"
+        with campus_progress(len(rollout.jobs)) as done:
+            run_rollout(rollout, national, force, scheduler, i18n.current(), done, run)
+        rollout_summary(run, national, campus_paths(rollout, national)[0])
+
+    _run(body, debug, lambda: written_campuses(run))
+    if run.count("failed"):
+        raise typer.Exit(EXIT_SOME_CAMPUSES_NOT_PLANNED)
