@@ -478,7 +478,8 @@ def run_rollout(
 
     replace_national = check_national_output(out, force)
     paths = campus_paths(rollout, out)[1]
-    options = {"time_limit_seconds": rollout.time_limit, **OPTIONS}
+    # The language is an option too: a campus workbook in another language is not current.
+    options = {"time_limit_seconds": rollout.time_limit, **OPTIONS, "language": language}
     run = run if run is not None else RolloutRun()
     run.rows = [None] * len(rollout.jobs)
     places = {job.key: campus_place(job.campus_folder) for job in rollout.jobs}
