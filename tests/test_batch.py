@@ -122,7 +122,7 @@ def test_a_rollout_runs_on_a_real_scheduler_and_worker(tmp_path, scheduler):
     plan = json.loads((folder / "bc-mexicali.json").read_text())
     assert plan["status"] == "OPTIMAL"
     assert plan["inputs_fingerprint"] == inputs_fingerprint(load_rollout(rollout).jobs[0], None)
-    assert plan["options"] == {"time_limit_seconds": None, "seed": 1, "reproducible": True}
+    assert plan["options"] == {"time_limit_seconds": None, "seed": 1, "reproducible": True, "language": "en"}
     campuses = sheet_rows(national, 0)
     assert campuses[1] == ["3 of 3 campuses have a plan."]
     assert [row[:4] for row in campuses[4:]] == [
@@ -286,3 +286,17 @@ def test_the_shipped_rollouts_are_valid():
     template = load_rollout(seeds / "rollouts" / "backend_template.toml")
     for job in template.jobs:
         assert _scenario_with(job).campus == job.campus_folder
+
+
+def test_a_rerun_in_another_language_does_not_take_the_campus_files_as_current(tmp_path):
+    rollout = make_rollout(tmp_path)
+    out = tmp_path / "out" / "rollout.xlsx"
+    assert run("batch", rollout, "--out", out).exit_code == 0  # in English
+    before = snapshot(out.parent / "rollout")
+
+    def spanish(*options: str) -> int:
+        return CliRunner().invoke(app, ["batch", str(rollout), "--out", str(out), "--lang", "es", *options]).exit_code
+
+    assert spanish() == 5  # the English campus files are kept, and reported as not planned
+    assert snapshot(out.parent / "rollout") == before
+    assert spanish("--force") == 0
