@@ -74,7 +74,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "training": ("instructor_id", "module_id", "cost"),
 }
 MODULE_WINDOW = ("earliest_term", "latest_term")
-CONTRACT = ("min_hours_per_term", "cost_per_hour")  # optional instructor columns
 
 # The columns that identify a row: a second row with the same values is a duplicate.
 KEYS: dict[str, tuple[str, ...]] = {

@@ -1,8 +1,8 @@
 """What a plan changed against the reviewed plan, and the decisions it must keep, as data.
 
 `plan_changes` lists each module added, removed or moved, and each section that changed
-instructor, with its reason (a decision row, or re-optimised); `changes_count` is the `changes`
-objective recomputed from the plan; `decision_violations` is the independent check that every
+instructor, with its reason (a decision row, or re-optimised), one row per unit of the `changes`
+objective; `decision_violations` is the independent check that every
 decision holds. Standard library only; words live in planner/words/review.py.
 """
 
@@ -53,10 +53,6 @@ def plan_changes(
         if kind == MOVED:
             out.extend(_instructor_changes(review, module_id, now, teachers.get(module_id, ())))
     return out
-
-
-def changes_count(review: Review | None, terms: dict[str, int], teachers: dict[str, tuple[str | None, ...]]) -> int:
-    return len(plan_changes(review, terms, teachers))
 
 
 def _module_reason(review: Review, module_id: str, kind: str) -> Reason:

@@ -366,16 +366,6 @@ def per_week(hours: int, weeks: int) -> str:
     return f"{hours / weeks:.1f}".removesuffix(".0")
 
 
-def period_name(scenario: Scenario, p: int) -> str:
-    """A period as a campus says it: "the autumn period (terms 1, 3, 5)"."""
-    terms = scenario.periods[p]
-    if scenario.intake == "single":
-        return f"term {terms[0]}"
-    listed = ", ".join(map(str, terms))
-    if scenario.intake == "every_term":
-        return f"every period (terms {listed} run together)"
-    season = ("autumn", "spring")[p]
-    return f"the {season} period (term{'s' if len(terms) > 1 else ''} {listed})"
 
 
 def period_data(scenario: Scenario, p: int) -> dict[str, object]:

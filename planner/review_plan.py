@@ -61,10 +61,6 @@ class Review:
         return {r.module_id for r in self.rows if r.decision == LOCK}
 
     @cached_property
-    def dropped_modules(self) -> set[str]:
-        return {r.module_id for r in self.rows if r.decision == DROP}
-
-    @cached_property
     def terms(self) -> dict[str, int]:
         """Each module's term in the reviewed plan: a locked row's term, else the term most of its
         rows give (the first such row's on a tie), since sections of a module run in one term."""
