@@ -306,7 +306,6 @@ def _summary(result: PlanResult, workbook: Path, plan_file: Path) -> None:
     out.print("  " + _("plan file: {path}", path=plan_file), markup=False)
 
 
-
 @app.command()
 def compare(
     plans: Annotated[list[Path], typer.Argument(help="Plan files (.json) written by planner plan.")],
@@ -327,7 +326,6 @@ def compare(
         out.print(str(out_file), markup=False)
 
     _run(body, debug)
-
 
 
 @app.command()

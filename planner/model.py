@@ -366,8 +366,6 @@ def per_week(hours: int, weeks: int) -> str:
     return f"{hours / weeks:.1f}".removesuffix(".0")
 
 
-
-
 def period_data(scenario: Scenario, p: int) -> dict[str, object]:
     """A period as reason data (planner.words.reasons.period says it)."""
     return {"intake": scenario.intake, "season": p, "terms": list(scenario.periods[p])}

@@ -86,7 +86,6 @@ ENGLISH = {
     "workbook",
     "score",
     "largest",
-
     "coverage",
     "proven",
     "optimal",

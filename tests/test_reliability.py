@@ -321,15 +321,16 @@ def test_the_clock_starts_with_the_command_and_keeps_a_reserve(monkeypatch, tmp_
 
 
 def test_the_search_gets_what_is_left_of_the_limit(monkeypatch):
+    from planner.optimize import portfolio
     from planner.options import SolveOptions
     from planner.planning import load_problem
 
     solve_module = sys.modules["planner.optimize.solve"]  # the package's `solve` is the function
     granted: list[float] = []
-    original = solve_module.solver_parameters
+    original = portfolio.cp_sat_parameters
     monkeypatch.setattr(
-        solve_module,
-        "solver_parameters",
+        portfolio,
+        "cp_sat_parameters",
         lambda seconds, options: granted.append(seconds) or original(seconds, options),
     )
     problem = load_problem(TINY_SCENARIO)

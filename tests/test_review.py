@@ -26,8 +26,8 @@ def run(*args: str | Path) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> Path:
-    """The tiny plan's workbook: MCEL-02 (t1, DOC-01), SECL-01 (t1, DOC-02), SEEN-01 (t2, DOC-02),
-    CEPR-01 (t3, DOC-03), SEPR-01 (t3, DOC-02)."""
+    """The tiny plan's workbook: MCEL-02, SECL-01, SEEN-01, CEPR-01 and SEPR-01, one row each
+    (their rows follow the plan's terms; tests look them up with `plan_rows`)."""
     path = tmp_path_factory.mktemp("export") / "plan.xlsx"
     code, output = run("plan", TINY_SCENARIO, "--out", path)
     assert code == 0, output
@@ -38,12 +38,20 @@ def edit(source: Path, target: Path, change) -> Path:
     workbook = openpyxl.load_workbook(source)
     ws = workbook["Plan"]
     column = {key: next(c.column for c in ws[1] if c.value == name) for key, name in HEADERS.items()}
-    rows = {
-        ws.cell(r, column["module"]).value: r for r in range(2, ws.max_row + 1) if ws.cell(r, column["module"]).value
-    }
-    change(workbook, ws, column, rows)
+    change(workbook, ws, column, _rows(ws, column))
     workbook.save(target)
     return target
+
+
+def _rows(ws, column) -> dict[str, int]:
+    cells = ((r, ws.cell(r, column["module"]).value) for r in range(2, ws.max_row + 1))
+    return {module: r for r, module in cells if module}
+
+
+def plan_rows(path: Path) -> dict[str, int]:
+    """Module id -> its row on the Plan sheet."""
+    ws = openpyxl.load_workbook(path)["Plan"]
+    return _rows(ws, {"module": next(c.column for c in ws[1] if c.value == HEADERS["module"])})
 
 
 def first_empty_row(ws, column) -> int:
@@ -129,13 +137,16 @@ def _other_catalog(wb, ws, column, rows):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (_contradiction, "sheet Plan row 7, column Decision: CEPR-01 is both locked and dropped (rows 5 and 7)."),
+        (_contradiction, "sheet Plan row 7, column Decision: CEPR-01 is both locked and dropped (rows {row} and 7)."),
         (
             _set("CEPR-01", "module", "XXXX-99"),
-            "sheet Plan row 5, column Module ID: module 'XXXX-99' is not in the catalog.",
+            "sheet Plan row {row}, column Module ID: module 'XXXX-99' is not in the catalog.",
         ),
-        (_set("CEPR-01", "instructor", "DOC-99"), "sheet Plan row 5, column Instructor ID: instructor 'DOC-99' is not"),
-        (_set("CEPR-01", "term", 4), "sheet Plan row 5, column Term: term 4 is outside 1..3."),
+        (
+            _set("CEPR-01", "instructor", "DOC-99"),
+            "sheet Plan row {row}, column Instructor ID: instructor 'DOC-99' is not",
+        ),
+        (_set("CEPR-01", "term", 4), "sheet Plan row {row}, column Term: term 4 is outside 1..3."),
         (_other_catalog, "sheet planner_export row 2, column B: this workbook was made for another catalog"),
     ],
 )
@@ -143,7 +154,7 @@ def test_bad_reviews_exit_2_naming_sheet_row_and_column(exported, tmp_path, chan
     reviewed = edit(exported, tmp_path / "reviewed.xlsx", change)
     code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
     assert code == 2
-    assert expected in output
+    assert expected.format(row=plan_rows(exported)["CEPR-01"]) in output
     assert not (tmp_path / "new.xlsx").exists()
 
 
@@ -167,8 +178,9 @@ def test_decisions_that_cannot_all_hold_exit_3_naming_the_rows(exported, tmp_pat
     reviewed = edit(exported, tmp_path / "reviewed.xlsx", conflicting)
     code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
     assert code == 3, output
-    assert "decision on sheet Plan row 4: lock SEEN-01 in term 3" in output
-    assert "decision on sheet Plan row 6: lock SEPR-01 in term 3" in output
+    rows = plan_rows(exported)
+    assert f"decision on sheet Plan row {rows['SEEN-01']}: lock SEEN-01 in term 3" in output
+    assert f"decision on sheet Plan row {rows['SEPR-01']}: lock SEPR-01 in term 3" in output
 
 
 def test_compare_puts_plans_side_by_side_and_says_when_scenarios_differ(exported, tmp_path):

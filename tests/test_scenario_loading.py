@@ -125,9 +125,7 @@ def test_min_coverage_is_the_exact_decimal_the_user_wrote(tmp_path, written, exa
 def test_unknown_key_suggests_the_nearest_known_one(tmp_path):
     path = write(tmp_path, MINIMAL + "[hours]\nterm_maxx = 600\n")
 
-    assert issues_of(path) == [
-        "backend.toml, hours.term_maxx: unknown key 'term_maxx'; did you mean 'term_max'?"
-    ]
+    assert issues_of(path) == ["backend.toml, hours.term_maxx: unknown key 'term_maxx'; did you mean 'term_max'?"]
 
 
 def test_unknown_keys_are_reported_at_every_level(tmp_path):

@@ -129,9 +129,7 @@ def test_instructors_have_8_to_20_hour_contracts(catalog: Catalog) -> None:
 def test_most_modules_have_a_qualified_instructor_but_some_are_training_needs(catalog: Catalog) -> None:
     qualified = qualified_modules(catalog)
     assert len(qualified) >= 0.7 * len(catalog.modules)
-    untaught_proposed = [
-        m for m in catalog.modules if m.extra["status"] == "proposed" and m.module_id not in qualified
-    ]
+    untaught_proposed = [m for m in catalog.modules if m.extra["status"] == "proposed" and m.module_id not in qualified]
     assert len(untaught_proposed) >= 3
 
 

@@ -262,7 +262,6 @@ def instructor_capacity(pm: PlanModel) -> None:
         active = pm.model.new_bool_var(f"active_{k}_{p}")
         pm.active[k, p] = active
         pm.model.add_implication(active, pm.uses[k])
-        pm.model.add(load <= most * active)  # no load without being active (the solver's own link)
         if most > capacity:
             _cap(pm, k, p, load, active)
         pm.model.add(load >= floor * active).only_enforce_if(
@@ -271,14 +270,36 @@ def instructor_capacity(pm: PlanModel) -> None:
                 _contract("instructor_floor", problem, k, p, instructor.min_hours_per_term),
             )
         )
+    _sections_need_an_active_instructor(pm)
     if pm.requirements.explaining:
-        return  # the redundant sum below must not outlive a capacity group switched off
-    # Redundant: a period's section hours fit in the capacity of the instructors in use together.
-    in_use = sum(
-        pm.units_at_most(i.max_hours_per_term) * uses for i, uses in zip(problem.instructors, pm.uses, strict=True)
-    )
-    for terms in problem.periods:
-        pm.model.add(problem.sections * sum(pm.term_hours(t) for t in terms) <= in_use)
+        return  # the redundant sums below must not outlive a capacity group switched off
+    # Redundant: a period's section hours fit in the capacity of the instructors teaching in it.
+    for p, terms in enumerate(problem.periods):
+        staffed = cp_model.LinearExpr.weighted_sum(
+            [pm.active.get((k, p), pm.uses[k]) for k in range(len(problem.instructors))],
+            [pm.units_at_most(i.max_hours_per_term) for i in problem.instructors],
+        )
+        pm.model.add(problem.sections * sum(pm.term_hours(t) for t in terms) <= staffed)
+
+
+def _sections_need_an_active_instructor(pm: PlanModel) -> None:
+    """Per module, instructor and period: no section without being active in that period.
+
+    One row per module (the module runs in one term, so its sections in a period sum to at most
+    `sections`) rather than one per instructor and period: the LP then sees that a section taught
+    in a period opens that instructor's contract floor, which is what makes floors hard.
+    """
+    period_of = pm.problem.period_of
+    groups: dict[tuple[int, int, int], list[cp_model.IntVar]] = {}
+    for (i, k, t), v in pm.teach.items():
+        if (k, period_of[t]) in pm.active:
+            groups.setdefault((i, k, period_of[t]), []).append(v)
+    for (_i, k, p), taught in groups.items():
+        pm.model.add(sum(taught) <= pm.problem.sections * pm.active[k, p])
+    for k, uses in enumerate(pm.uses):  # in use means active in some period
+        periods = [a for (j, _p), a in pm.active.items() if j == k]
+        if periods:
+            pm.model.add(uses <= sum(periods))
 
 
 def _cap(pm: PlanModel, k: int, p: int, load: cp_model.LinearExprT, switch: cp_model.IntVar) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,14 @@ def run_solver(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
     callback: cp_model.CpSolverSolutionCallback | None = None,
+    other: Callable[[], bool] | None = None,
+    on_interrupt: Callable[[], None] | None = None,
 ) -> Any:
-    """`solver.solve(model, callback)`, interruptible: a KeyboardInterrupt stops the search and is re-raised."""
+    """`solver.solve(model, callback)`, interruptible: a KeyboardInterrupt stops the search and is re-raised.
+
+    `other()` is asked between waits: True stops the search (another engine has the answer);
+    `on_interrupt` stops that engine too when the run is interrupted.
+    """
     solver.parameters.catch_sigint_signal = False
     outcome: dict[str, Any] = {}
 
@@ -42,10 +49,16 @@ def run_solver(
     worker = threading.Thread(target=work, name="cp-sat", daemon=True)
     worker.start()
     try:
+        stopped = False
         while worker.is_alive():
             worker.join(WAIT_SLICE)
+            if other is not None and not stopped and other():
+                solver.stop_search()
+                stopped = True
     except BaseException:
         solver.stop_search()
+        if on_interrupt is not None:
+            on_interrupt()
         worker.join()
         _settle(threads_before)
         raise

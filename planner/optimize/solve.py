@@ -11,34 +11,14 @@ from ortools.sat.python import cp_model
 from planner.errors import NoPlanFoundError
 from planner.i18n import _
 from planner.model import Problem, Training
-from planner.optimize import explain
+from planner.optimize import explain, mip
 from planner.optimize.constraints import OBJECTIVE_TERMS, TRAINING_STAGE, PlanModel, build, training_spent
-from planner.optimize.running import run_solver
+from planner.optimize.portfolio import ReporterFactory, race
 from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Progress, SolverInfo, Stage, Status
 
 DEFAULT_TIME_LIMIT = 60.0
 MIN_STAGE_SECONDS = 0.05
-
-
-def solver_parameters(seconds: float, options: SolveOptions) -> dict[str, object]:
-    """CP-SAT settings for one objective stage.
-
-    Eight workers (a portfolio that includes LP-based and LNS workers) beat two even on a 2-core
-    machine. Interleaved search runs that portfolio in deterministic batches, so the same inputs
-    give the same plan run after run whatever the thread timing; a batch of two tasks measured
-    fastest among the deterministic settings (docs/BENCHMARKS.md). Without it (`reproducible`
-    False) the workers race freely: often faster on large catalogs, but among equally good plans
-    the one returned may change from run to run.
-    """
-    parameters: dict[str, object] = {
-        "max_time_in_seconds": max(seconds, 0.01),
-        "num_workers": options.workers,
-        "random_seed": options.seed,
-    }
-    if options.reproducible:
-        parameters |= {"interleave_search": True, "interleave_batch_size": 2}
-    return parameters
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -62,6 +42,9 @@ def solve(
     objective = (*stage_order(problem), *((TRAINING_STAGE,) if problem.offers else ()))
     stages: list[Stage] = []
     placements: tuple[Placement, ...] | None = None
+    values: list[int] | None = None  # the last stage's plan, one value per model variable
+    engines: list[str] = []
+    translation = mip.translate(pm.model)
     bought: tuple[Training, ...] = ()
     parameters: dict[str, object] = {}
     for number, name in enumerate(objective, start=1):
@@ -75,18 +58,15 @@ def solve(
             pm.model.maximize(expr)
         else:
             pm.model.minimize(expr)
-        solver = cp_model.CpSolver()
-        parameters = solver_parameters(remaining, options)
-        for key, value in parameters.items():
-            setattr(solver.parameters, key, value)
-        reporter = _reporter(progress, name, number, len(objective), start, limit, solver, scale)
+        reporter = _reporter(progress, name, number, len(objective), start, limit, scale)
         stage_start = time.monotonic()
-        status = run_solver(solver, pm.model, reporter)
+        found = race(pm, translation, remaining, options, reporter, values)
         seconds = time.monotonic() - stage_start
-        if status == cp_model.INFEASIBLE and placements is None:
+        parameters = found.parameters
+        if found.infeasible and values is None:
             raise explain.infeasibility(problem, limit - (time.monotonic() - start))
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if placements is None:
+        if found.values is None:
+            if values is None:
                 raise NoPlanFoundError(
                     _(
                         "No plan was found within the time limit of {limit} s; "
@@ -95,14 +75,15 @@ def solve(
                     )
                 )
             break  # keep the plan of the previous stage
-        value = round(solver.objective_value)
-        bound = round(solver.best_objective_bound)
-        proven = status == cp_model.OPTIMAL
+        assert found.value is not None and found.bound is not None
+        value, bound, proven = found.value, found.bound, found.proven
         stages.append(Stage(name, value * scale, bound * scale, proven, round(seconds, 3)))
-        placements = _placements(pm, solver)
-        bought = tuple(o.training for o, b in zip(problem.offers, pm.buy, strict=True) if solver.boolean_value(b))
+        engines.append(f"{name}: {found.engine}")
+        values = found.values
+        placements = _placements(pm, values)
+        bought = tuple(o.training for o, b in zip(problem.offers, pm.buy, strict=True) if values[b.index])
         _fix(pm, expr, value, maximise, proven)
-        _hint(pm, solver)
+        _hint(pm, values)
         if not proven:
             break  # no time is left for the next stages
     assert placements is not None
@@ -110,7 +91,7 @@ def solve(
     info = SolverInfo(
         ortools_version=ortools.__version__,  # type: ignore[attr-defined]
         parameters={k: str(v) for k, v in parameters.items() if k != "max_time_in_seconds"}
-        | {"time_limit_seconds": f"{limit:g}"},
+        | {"time_limit_seconds": f"{limit:g}", "plan_found_by": "; ".join(engines)},
         seconds=round(time.monotonic() - start, 3),
     )
     status = Status.OPTIMAL if all_proven else Status.FEASIBLE
@@ -135,7 +116,7 @@ def _fix(pm: PlanModel, expr: cp_model.LinearExprT, value: int, maximise: bool, 
         pm.model.add(expr <= value)
 
 
-def _hint(pm: PlanModel, solver: cp_model.CpSolver) -> None:
+def _hint(pm: PlanModel, values: list[int]) -> None:
     """Start the next stage from this stage's plan, which stays feasible there."""
     pm.model.clear_hints()
     variables: list[cp_model.IntVar] = [
@@ -149,15 +130,15 @@ def _hint(pm: PlanModel, solver: cp_model.CpSolver) -> None:
     if pm.largest_term is not None:
         variables.append(pm.largest_term)
     for v in variables:
-        pm.model.add_hint(v, solver.value(v))
+        pm.model.add_hint(v, values[v.index])
 
 
-def _placements(pm: PlanModel, solver: cp_model.CpSolver) -> tuple[Placement, ...]:
+def _placements(pm: PlanModel, values: list[int]) -> tuple[Placement, ...]:
     """The plan; a module's sections go to its instructors in catalog order (sections are alike)."""
     problem = pm.problem
     teachers: dict[int, list[str]] = {}
     for (i, k, _t), v in sorted(pm.teach.items()):
-        teachers.setdefault(i, []).extend([problem.instructors[k].instructor_id] * solver.value(v))
+        teachers.setdefault(i, []).extend([problem.instructors[k].instructor_id] * values[v.index])
     plan = [
         Placement(
             module_id=problem.candidates[i].module_id,
@@ -165,7 +146,7 @@ def _placements(pm: PlanModel, solver: cp_model.CpSolver) -> tuple[Placement, ..
             instructors=tuple(teachers[i]) if problem.instructors else (None,) * problem.sections,
         )
         for (i, t), v in pm.place.items()
-        if solver.boolean_value(v)
+        if values[v.index]
     ]
     return tuple(sorted(plan, key=lambda p: (p.term, p.module_id)))
 
@@ -177,32 +158,35 @@ def _reporter(
     stages: int,
     start: float,
     limit: float,
-    solver: cp_model.CpSolver,
     scale: int,
-) -> cp_model.CpSolverSolutionCallback | None:
-    """A callback that passes each new plan and bound to `progress`; None when nobody listens."""
-    if progress is None:
-        return None
-    best: list[int | None] = [None]
+) -> ReporterFactory:
+    """For a CP-SAT solver, a function that passes each new plan and bound to `progress`; None when
+    nobody listens."""
 
-    def report(bound: float | None) -> None:
-        progress(
-            Progress(
-                stage=stage,
-                stage_number=number,
-                stages=stages,
-                best=best[0],
-                bound=None if bound is None else round(bound) * scale,
-                elapsed=time.monotonic() - start,
-                limit=limit,
+    def attach(solver: cp_model.CpSolver) -> Callable[[int, float], None] | None:
+        if progress is None:
+            return None
+        best: list[int | None] = [None]
+
+        def report(bound: float | None) -> None:
+            progress(
+                Progress(
+                    stage=stage,
+                    stage_number=number,
+                    stages=stages,
+                    best=best[0],
+                    bound=None if bound is None else round(bound) * scale,
+                    elapsed=time.monotonic() - start,
+                    limit=limit,
+                )
             )
-        )
 
-    class Reporter(cp_model.CpSolverSolutionCallback):
-        def on_solution_callback(self) -> None:
-            best[0] = round(self.objective_value) * scale
-            report(self.best_objective_bound)
+        def plan(value: int, bound: float) -> None:
+            best[0] = value * scale
+            report(bound)
 
-    solver.best_bound_callback = report
-    report(None)
-    return Reporter()
+        solver.best_bound_callback = report
+        report(None)
+        return plan
+
+    return attach

@@ -1,0 +1,243 @@
+"""One objective stage searched by two engines at once: CP-SAT and HiGHS, on the same model.
+
+They are good at different things. HiGHS's LP-based branch and bound proves covering-like stages
+(set covering, coverage without staffing) in a fraction of CP-SAT's time; CP-SAT finds plans on
+small catalogs and on the staffing model quicker. On two cores each gets about one.
+
+Which plan is kept must not depend on which engine happens to finish first, or the same inputs
+would give different plans. Both engines' searches are deterministic by themselves: CP-SAT's
+interleaved portfolio in its deterministic time, HiGHS's branch and bound. So in the default
+(reproducible) mode, once the stage's optimum V is proven (by either engine), the plan kept is:
+
+1. CP-SAT's plan of value V if it found one within its first DETERMINISTIC_BUDGET units of
+   deterministic time (small catalogs: the usual case, and the quickest);
+2. otherwise HiGHS's first plan of value V: after a proof by CP-SAT, HiGHS goes on until it
+   reaches V (it usually has already).
+
+Only when the time limit ends the search first does the plan depend on how far the engines got,
+as any plan cut short by the time limit does. With `--fast` (not reproducible) the first proof
+ends the stage, whichever engine gives it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from planner.optimize import mip
+from planner.optimize.constraints import PlanModel
+from planner.optimize.running import run_solver
+from planner.options import SolveOptions
+
+ReporterFactory = Callable[[cp_model.CpSolver], Callable[[int, float], None] | None]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A stage's outcome: the plan (a value per model variable), its objective and bound in
+    CP-SAT's terms, and which engine's plan it is."""
+
+    values: list[int] | None
+    value: int | None
+    bound: int | None
+    proven: bool
+    infeasible: bool
+    engine: str
+    parameters: dict[str, object]
+
+
+def cp_sat_parameters(seconds: float, options: SolveOptions) -> dict[str, object]:
+    """CP-SAT settings for one objective stage.
+
+    Eight workers (a portfolio that includes LP-based and LNS workers) beat two even on a 2-core
+    machine. Interleaved search runs that portfolio in deterministic batches, so the same inputs
+    give the same plan run after run whatever the thread timing; batches of one task leave the
+    second core to HiGHS (docs/PERFORMANCE.md). Without it (`reproducible` False) the workers race
+    freely: often faster, but among equally good plans the one returned may change from run to run.
+    """
+    parameters: dict[str, object] = {
+        "max_time_in_seconds": max(seconds, 0.01),
+        "num_workers": options.workers,
+        "random_seed": options.seed,
+    }
+    if options.reproducible:
+        parameters |= {"interleave_search": True, "interleave_batch_size": 1}
+    return parameters
+
+
+DETERMINISTIC_BUDGET = 1.0  # CP-SAT deterministic time units (about a second of search on one core)
+
+
+@dataclass
+class _Plans:
+    """CP-SAT's plans of one run, in the order found: (value, plan)."""
+
+    found: list[tuple[int, list[int]]]
+
+    def at(self, value: int) -> list[int] | None:
+        return next((plan for v, plan in self.found if v == value), None)
+
+
+def race(
+    pm: PlanModel,
+    translation: mip.Translation | None,
+    seconds: float,
+    options: SolveOptions,
+    reporter: ReporterFactory,
+    start: list[int] | None,
+) -> Found:
+    """Search the stage whose objective is set on `pm.model`; `start` is the previous stage's plan."""
+    clock = time.monotonic()
+    highs = None
+    if translation is not None:
+        translation.sync(pm.model.proto)
+        translation.objective(pm.model.proto)
+        highs = mip.Search(translation, seconds, start)
+        highs.begin()
+    first = _Plans([])
+    budget = _budget(pm, options, highs)
+    if budget == 0.0:  # no claim: CP-SAT searches for the proof only
+        solver, status = _cp_sat(pm, seconds, options, reporter, highs, _Plans([]), None)
+        return _decide(pm, solver, status, highs, first, options)
+    solver, status = _cp_sat(pm, seconds, options, reporter, highs, first, budget)
+    if budget and status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and not _settled(highs):
+        # CP-SAT's claim on the plan has lapsed: it goes on for a proof, from its best plan.
+        left = seconds - (time.monotonic() - clock)
+        if first.found:
+            _hint_all(pm, first.found[-1][1])
+        solver, status = _cp_sat(pm, left, options, reporter, highs, _Plans([]), None)
+    return _decide(pm, solver, status, highs, first, options)
+
+
+def _budget(pm: PlanModel, options: SolveOptions, highs: mip.Search | None) -> float | None:
+    """CP-SAT's claim on the plan in deterministic time; None: no claim (not reproducible, or
+    CP-SAT searches alone). A catalog without instructors is a pure selection MILP, where HiGHS's
+    LP settles the stage first (set covering: 0.05 s against CP-SAT's 1-4 s), so CP-SAT gets no
+    claim there and searches for the proof only."""
+    if not options.reproducible or highs is None:
+        return None
+    return DETERMINISTIC_BUDGET if pm.problem.instructors else 0.0
+
+
+def _cp_sat(pm, seconds, options, reporter, highs, plans: _Plans, budget):
+    """One CP-SAT run, recording its plans; ends early when HiGHS has the answer."""
+    parameters = cp_sat_parameters(seconds, options)
+    if budget is not None:
+        parameters["max_deterministic_time"] = budget
+    solver = cp_model.CpSolver()
+    for key, value in parameters.items():
+        setattr(solver.parameters, key, value)
+    report = reporter(solver)
+
+    class Recorder(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            value = round(self.objective_value)
+            plans.found.append((value, list(self.response_proto.solution)))
+            if report is not None:
+                report(value, self.best_objective_bound)
+
+    def answered() -> bool:  # HiGHS proved the stage, and the plan to keep is known
+        if not _settled(highs):
+            return False
+        if highs.infeasible or not options.reproducible or budget is None:
+            return True
+        return plans.at(highs.objective) is not None
+
+    status = run_solver(solver, pm.model, Recorder(), other=answered, on_interrupt=_stopper(highs))
+    solver.parameters_used = parameters  # type: ignore[attr-defined]
+    return solver, status
+
+
+def _settled(highs: mip.Search | None) -> bool:
+    return highs is not None and highs.done() and (highs.proven or highs.infeasible)
+
+
+def _decide(pm, solver, status, highs, first: _Plans, options) -> Found:
+    """The stage's plan by the rule in this module's docstring."""
+    info = dict(solver.parameters_used) | ({"engines": "cp-sat, highs"} if highs else {})
+    cp_proven = status == cp_model.OPTIMAL
+    if highs is not None and not highs.done():
+        if status == cp_model.INFEASIBLE or (cp_proven and not options.reproducible):
+            highs.stop()
+        elif cp_proven:
+            value = round(solver.objective_value)
+            if first.at(value) is not None:
+                highs.stop()
+            else:
+                highs.first_at(value)
+        mip.wait(highs)
+    if status == cp_model.INFEASIBLE or (highs is not None and highs.infeasible):
+        return Found(None, None, None, False, True, "", info)
+    cp_plan = _cp_sat_found(solver, status, info)
+    proven_value = cp_plan.value if cp_proven else (highs.objective if highs is not None and highs.proven else None)
+    if proven_value is not None:
+        if options.reproducible and first.at(proven_value) is not None:
+            return Found(first.at(proven_value), proven_value, proven_value, True, False, "CP-SAT", info)
+        reached = highs is not None and highs.values is not None and highs.objective == proven_value
+        if reached and (options.reproducible or highs.proven):
+            return Found(highs.values, proven_value, proven_value, True, False, "HiGHS", info)
+        if cp_proven:
+            return cp_plan  # HiGHS did not reach the optimum before the time limit
+    if highs is None or highs.values is None:
+        return cp_plan
+    bound = _tighter(highs.bound, cp_plan.bound if cp_plan.values is not None else None, pm)
+    if cp_plan.values is not None and _better(cp_plan.value, highs.objective, pm):
+        return Found(cp_plan.values, cp_plan.value, bound, False, False, "CP-SAT", info)
+    bound = bound if bound is not None else highs.objective
+    return Found(highs.values, highs.objective, bound, False, False, "HiGHS", info)
+
+
+def _hint_all(pm: PlanModel, values: list[int]) -> None:
+    pm.model.clear_hints()
+    for n, value in enumerate(values):
+        pm.model.add_hint(pm.model.get_int_var_from_proto_index(n), value)
+
+
+def _cp_sat_found(solver: cp_model.CpSolver, status: int, info: dict[str, object]) -> Found:
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Found(None, None, None, False, False, "", info)
+    values = list(solver.response_proto.solution)
+    return Found(
+        values,
+        round(solver.objective_value),
+        round(solver.best_objective_bound),
+        status == cp_model.OPTIMAL,
+        False,
+        "CP-SAT",
+        info,
+    )
+
+
+def _maximising(pm: PlanModel) -> bool:
+    return (pm.model.proto.objective.scaling_factor or 1.0) < 0
+
+
+def _better(a: int | None, b: int | None, pm: PlanModel) -> bool:
+    """a is strictly better than b in the stage's sense."""
+    if a is None:
+        return False
+    if b is None:
+        return True
+    return a > b if _maximising(pm) else a < b
+
+
+def _tighter(a: int | None, b: int | None, pm: PlanModel) -> int | None:
+    """The tighter of two bounds on the stage's optimum."""
+    known = [x for x in (a, b) if x is not None]
+    if not known:
+        return None
+    return min(known) if _maximising(pm) else max(known)
+
+
+def _stopper(highs: mip.Search | None) -> Callable[[], None] | None:
+    if highs is None:
+        return None
+
+    def stop() -> None:
+        highs.stop()
+        highs.join()
+
+    return stop

@@ -1,0 +1,80 @@
+"""The two-engine portfolio (planner/optimize/portfolio.py): the plan kept must not depend on which
+engine happens to finish first, and HiGHS searches the very model CP-SAT does."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from ortools.sat.python import cp_model
+
+from planner.optimize import mip, portfolio
+from planner.optimize.constraints import OBJECTIVE_TERMS, build
+from planner.optimize.solve import solve
+from planner.options import SolveOptions
+from planner.planning import load_problem
+
+TESTS = Path(__file__).parent
+SEED = TESTS.parent / "seeds" / "semiconductor_backend_baja.toml"
+TINY_SCENARIO = TESTS / "fixtures" / "tiny.toml"
+
+
+def plan_of(result) -> list[tuple[str, int, tuple[str | None, ...]]]:
+    return [(p.module_id, p.term, p.instructors) for p in result.placements]
+
+
+def late(function, seconds: float):
+    def delayed(*args, **kwargs):
+        time.sleep(seconds)
+        return function(*args, **kwargs)
+
+    return delayed
+
+
+@pytest.fixture(scope="module")
+def seed_problem():
+    return load_problem(SEED)
+
+
+@pytest.mark.parametrize("slow", ["highs", "cp-sat"])
+def test_the_plan_does_not_depend_on_which_engine_finishes_first(seed_problem, monkeypatch, slow):
+    usual = solve(seed_problem, SolveOptions(60))
+    if slow == "highs":
+        monkeypatch.setattr(mip.Search, "_run", late(mip.Search._run, 0.4))
+    else:
+        monkeypatch.setattr(portfolio, "run_solver", late(portfolio.run_solver, 0.4))
+
+    delayed = solve(seed_problem, SolveOptions(60))
+
+    assert usual.status.value == delayed.status.value == "OPTIMAL"
+    assert plan_of(delayed) == plan_of(usual)
+    assert delayed.objectives == usual.objectives
+
+
+@pytest.mark.parametrize("objective", ["coverage", "hours", "balance"])
+def test_highs_finds_the_optimum_cp_sat_proves_on_the_same_model(objective):
+    problem = load_problem(TINY_SCENARIO)
+    pm = build(problem)
+    term, maximise, _ = OBJECTIVE_TERMS[objective]
+    (pm.model.maximize if maximise else pm.model.minimize)(term(pm))
+    solver = cp_model.CpSolver()
+    assert solver.solve(pm.model) == cp_model.OPTIMAL
+
+    translation = mip.translate(pm.model)
+    assert translation is not None
+    translation.objective(pm.model.proto)
+    search = mip.Search(translation, 10.0)
+    search.begin()
+    mip.wait(search)
+
+    assert search.proven
+    assert search.objective == round(solver.objective_value)
+
+
+def test_a_row_highs_cannot_take_leaves_cp_sat_alone():
+    model = cp_model.CpModel()
+    x = model.new_int_var_from_domain(cp_model.Domain.from_values([0, 2, 5]), "x")
+    model.maximize(x)
+
+    assert mip.translate(model) is None
