@@ -129,8 +129,8 @@ def plan(
         bool,
         typer.Option(
             "--fast",
-            help="Let the solver's workers race freely: often faster on large catalogs, but among "
-            "equally good plans the one written may differ from run to run.",
+            help="Keep the plan of whichever engine (CP-SAT or HiGHS) proves each objective first: never "
+            "slower, but among equally good plans the one written may differ from run to run.",
         ),
     ] = False,
     debug: DebugOption = False,

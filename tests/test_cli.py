@@ -88,8 +88,8 @@ def test_fast_search_gives_the_same_proven_values_and_says_it_raced(tmp_path):
     a = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
     b = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     assert (a["status"], a["objectives"]) == (b["status"], b["objectives"]) == ("OPTIMAL", a["objectives"])
-    assert a["solver_parameters"]["interleave_search"] == "True"
-    assert "interleave_search" not in b["solver_parameters"]
+    assert a["solver_parameters"]["reproducible"] == "True"
+    assert b["solver_parameters"]["reproducible"] == "False"
 
 
 def test_plan_writes_to_exports_by_default_and_json_where_asked(tmp_path, monkeypatch):

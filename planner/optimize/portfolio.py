@@ -49,26 +49,29 @@ class Found:
     parameters: dict[str, object]
 
 
-def cp_sat_parameters(seconds: float, options: SolveOptions) -> dict[str, object]:
+def cp_sat_parameters(seconds: float, options: SolveOptions, racing: bool = True) -> dict[str, object]:
     """CP-SAT settings for one objective stage.
 
     Eight workers (a portfolio that includes LP-based and LNS workers) beat two even on a 2-core
-    machine. Interleaved search runs that portfolio in deterministic batches, so the same inputs
-    give the same plan run after run whatever the thread timing; batches of one task leave the
-    second core to HiGHS (docs/PERFORMANCE.md). Without it (`reproducible` False) the workers race
-    freely: often faster, but among equally good plans the one returned may change from run to run.
+    machine. Interleaved search runs that portfolio in deterministic batches, so its plans do not
+    depend on thread timing. Beside HiGHS the batches hold one task, which leaves HiGHS the other
+    core; `--fast` keeps the same two searches and only stops at the first proof, so it is never
+    slower. Alone (a model HiGHS cannot take), reproducible batches hold two tasks, and `--fast`
+    lets the workers race freely.
     """
     parameters: dict[str, object] = {
         "max_time_in_seconds": max(seconds, 0.01),
         "num_workers": options.workers,
         "random_seed": options.seed,
     }
-    if options.reproducible:
+    if racing:
         parameters |= {"interleave_search": True, "interleave_batch_size": 1}
+    elif options.reproducible:
+        parameters |= {"interleave_search": True, "interleave_batch_size": 2}
     return parameters
 
 
-DETERMINISTIC_BUDGET = 1.0  # CP-SAT deterministic time units (about a second of search on one core)
+DETERMINISTIC_BUDGET = 0.5  # CP-SAT deterministic time units (about a second of search on one core)
 
 
 @dataclass
@@ -98,33 +101,31 @@ def race(
         highs = mip.Search(translation, seconds, start)
         highs.begin()
     first = _Plans([])
-    budget = _budget(pm, options, highs)
-    if budget == 0.0:  # no claim: CP-SAT searches for the proof only
-        solver, status = _cp_sat(pm, seconds, options, reporter, highs, _Plans([]), None)
-        return _decide(pm, solver, status, highs, first, options)
-    solver, status = _cp_sat(pm, seconds, options, reporter, highs, first, budget)
-    if budget and status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE) and not _settled(highs):
-        # CP-SAT's claim on the plan has lapsed: it goes on for a proof, from its best plan.
-        left = seconds - (time.monotonic() - clock)
-        if first.found:
+    budget = _budget(pm, options, translation)
+    if budget:  # CP-SAT's claim on the plan, for a short deterministic time
+        solver, status = _cp_sat(pm, seconds, options, reporter, highs, first, budget)
+        if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or _settled(highs):
+            return _decide(pm, solver, status, highs, first, options)
+        if first.found:  # CP-SAT goes on for a proof, from its best plan
             _hint_all(pm, first.found[-1][1])
-        solver, status = _cp_sat(pm, left, options, reporter, highs, _Plans([]), None)
+    left = seconds - (time.monotonic() - clock)
+    solver, status = _cp_sat(pm, left, options, reporter, highs, _Plans([]), None)
     return _decide(pm, solver, status, highs, first, options)
 
 
-def _budget(pm: PlanModel, options: SolveOptions, highs: mip.Search | None) -> float | None:
+def _budget(pm: PlanModel, options: SolveOptions, translation: mip.Translation | None) -> float | None:
     """CP-SAT's claim on the plan in deterministic time; None: no claim (not reproducible, or
     CP-SAT searches alone). A catalog without instructors is a pure selection MILP, where HiGHS's
     LP settles the stage first (set covering: 0.05 s against CP-SAT's 1-4 s), so CP-SAT gets no
     claim there and searches for the proof only."""
-    if not options.reproducible or highs is None:
+    if not options.reproducible or translation is None:
         return None
     return DETERMINISTIC_BUDGET if pm.problem.instructors else 0.0
 
 
 def _cp_sat(pm, seconds, options, reporter, highs, plans: _Plans, budget):
     """One CP-SAT run, recording its plans; ends early when HiGHS has the answer."""
-    parameters = cp_sat_parameters(seconds, options)
+    parameters = cp_sat_parameters(seconds, options, racing=highs is not None)
     if budget is not None:
         parameters["max_deterministic_time"] = budget
     solver = cp_model.CpSolver()
@@ -157,7 +158,8 @@ def _settled(highs: mip.Search | None) -> bool:
 
 def _decide(pm, solver, status, highs, first: _Plans, options) -> Found:
     """The stage's plan by the rule in this module's docstring."""
-    info = dict(solver.parameters_used) | ({"engines": "cp-sat, highs"} if highs else {})
+    info = dict(solver.parameters_used) | {"reproducible": options.reproducible}
+    info |= {"engines": "cp-sat, highs"} if highs else {}
     cp_proven = status == cp_model.OPTIMAL
     if highs is not None and not highs.done():
         if status == cp_model.INFEASIBLE or (cp_proven and not options.reproducible):
