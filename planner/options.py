@@ -10,8 +10,10 @@ class SolveOptions:
     """Settings of one solve.
 
     `time_limit` bounds the whole run in seconds (None: the scenario's, else 60). `workers` is the
-    size of CP-SAT's portfolio; `reproducible` runs it in deterministic interleaved batches with the
-    fixed `seed`, so the same inputs give the same plan; without it the workers race freely.
+    size of CP-SAT's portfolio, run in deterministic interleaved batches with the fixed `seed`.
+    `reproducible` keeps the plan that does not depend on which engine (CP-SAT or HiGHS) finishes
+    first (planner/optimize/portfolio.py), so the same inputs give the same plan; without it the
+    first proof's plan is kept.
     """
 
     time_limit: float | None = None
