@@ -88,6 +88,9 @@ def _lost_in_loading(expected: Instance, catalog, scenario) -> list[str]:
 def planner_worker(scenario_path: Path, name: str, time_limit: float, reproducible: bool = True) -> dict:
     """The designer's path: load the files, build the problem, solve, write workbook and plan file."""
     clock = _Clock()
+    from planner import i18n
+
+    i18n.use("en")  # the report is in English
     from planner.errors import PlannerError
     from planner.export import write_outputs
     from planner.optimize import solve
@@ -372,7 +375,7 @@ def markdown(rows: list[Row], time_limit: float) -> str:
         "## Planner, end to end",
         "",
         "Seconds per phase of one run in a fresh process: `import` (planner, pandas, OR-Tools, openpyxl),",
-        "`load` (CSV catalog + TOML scenario + Problem.build), `solve` (CP-SAT model and all objective",
+        "`load` (CSV catalog + TOML scenario + Problem.build), `solve` (CP-SAT model, its HiGHS rows, all objective",
         "stages; per stage in the last column), `export` (workbook + plan file). Peak memory is the",
         "process's maximum resident set size (ru_maxrss).",
         "",
@@ -399,8 +402,9 @@ def markdown(rows: list[Row], time_limit: float) -> str:
             "## Side by side with HiGHS",
             "",
             "Same Problem, same time limit, same lexicographic order (solve a stage, fix its value, next).",
-            "`planner` is the CP-SAT solve time; `HiGHS` is model build + all stages; the ratio is",
-            "planner / HiGHS (below 1: the planner is faster). `agree` compares the objectives of the",
+            "`planner` is the solve time (model, translation, both engines, all stages); `HiGHS` is model",
+            "build + all stages; the ratio is planner / HiGHS (below 1: the planner is faster). `agree`",
+            "compares the objectives of the",
             "scenario's order when both proved optimality.",
             "",
             "| instance | planner s | HiGHS s | ratio | planner objectives | HiGHS status | HiGHS objectives "
@@ -421,9 +425,10 @@ def markdown(rows: list[Row], time_limit: float) -> str:
             "",
             "## Reproducible search (default) and `--fast`",
             "",
-            "The default interleaves CP-SAT's workers in deterministic batches, so a plan is the same run",
-            "after run; `planner plan --fast` lets them race (equally good plans may then differ between",
-            "runs). Solve seconds of each, and the HiGHS ratio of `--fast`.",
+            "The default keeps the plan that does not depend on which engine (CP-SAT or HiGHS) finishes",
+            "first, so a plan is the same run after run; `planner plan --fast` keeps the first proof's plan",
+            "(equally good plans may then differ between runs). Solve seconds of each, and the HiGHS ratio",
+            "of `--fast`.",
             "",
             "| instance | default status | default solve s | --fast status | --fast solve s | --fast objectives "
             "| --fast / HiGHS |",
