@@ -331,6 +331,7 @@ def plan_campus(job: CampusJob, record: dict[str, Any], language: str, workers: 
         seed=record["options"]["seed"],
         reproducible=record["options"]["reproducible"],
         started=started,
+        highs=workers >= 2,  # one core per task: CP-SAT alone, as the two engines would share it
     )
     try:
         result = _solve(_problem(job), options)

@@ -13,13 +13,15 @@ class SolveOptions:
     size of CP-SAT's portfolio, run in deterministic interleaved batches with the fixed `seed`.
     `reproducible` keeps the plan that does not depend on which engine (CP-SAT or HiGHS) finishes
     first (planner/optimize/portfolio.py), so the same inputs give the same plan; without it the
-    first proof's plan is kept.
+    first proof's plan is kept. `highs` runs HiGHS beside CP-SAT; a batch task with one core to
+    itself turns it off, since the two engines would then share that core.
     """
 
     time_limit: float | None = None
     workers: int = 8
     seed: int = 1
     reproducible: bool = True
+    highs: bool = True
     # The limit bounds the whole run, so the clock starts with the command (`started`, a
     # time.monotonic() value; None: when solving starts), and the search stops `reserve` seconds
     # early to leave time for checking the plan and writing the files.

@@ -60,6 +60,21 @@ def translate(model: cp_model.CpModel) -> Translation | None:
         return None
 
 
+class Later:
+    """The MILP of a model, translated when HiGHS is first needed: on small catalogs CP-SAT settles
+    every stage in its claim, and the translation (0.1-0.7 s) would be spent for nothing."""
+
+    def __init__(self, model: cp_model.CpModel) -> None:
+        self.model = model
+        self.done = False
+        self.translation: Translation | None = None
+
+    def get(self) -> Translation | None:
+        if not self.done:
+            self.translation, self.done = translate(self.model), True
+        return self.translation
+
+
 def wait(search: Search) -> None:
     """Wait for `search` to end; an interruption (Ctrl-C, SIGTERM) stops it first and goes on."""
     try:

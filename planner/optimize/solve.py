@@ -44,7 +44,7 @@ def solve(
     placements: tuple[Placement, ...] | None = None
     values: list[int] | None = None  # the last stage's plan, one value per model variable
     engines: list[str] = []
-    translation = mip.translate(pm.model)
+    translation = mip.Later(pm.model) if options.highs else None
     bought: tuple[Training, ...] = ()
     parameters: dict[str, object] = {}
     for number, name in enumerate(objective, start=1):
