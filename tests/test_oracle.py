@@ -185,16 +185,24 @@ def test_optimizer_matches_brute_force_with_staffing(problem: Problem) -> None:
     check_against_brute_force(problem)
 
 
-def check_against_brute_force(problem: Problem) -> None:
-    feasible = [r for plan in every_plan(problem) if not (r := PlanResult(problem, Status.OPTIMAL, plan)).violations()]
+def matches_brute_force(problem: Problem, feasible: list[PlanResult], score) -> PlanResult | None:
+    """Solve `problem`: infeasible exactly when no plan is `feasible`, else proven optimal, breaking
+    no rule and as good by `score` as the best feasible plan. The result, for further checks."""
     if not feasible:
         with pytest.raises(InfeasibleError):
             solve(problem, SolveOptions(time_limit=20))
-        return
-    best = min(score(r) for r in feasible)
+        return None
     result = solve(problem, SolveOptions(time_limit=20))
     assert result.status is Status.OPTIMAL
     assert result.violations() == []
-    assert score(result) == best
+    assert score(result) == min(score(r) for r in feasible)
+    return result
+
+
+def check_against_brute_force(problem: Problem) -> None:
+    feasible = [r for plan in every_plan(problem) if not (r := PlanResult(problem, Status.OPTIMAL, plan)).violations()]
+    result = matches_brute_force(problem, feasible, score)
+    if result is None:
+        return
     # The solver's stage values agree with the figures recomputed from its plan.
     assert [s.value for s in result.stages] == [result.objectives[name] for name in problem.scenario.objective]

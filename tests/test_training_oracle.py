@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.errors import InfeasibleError
 from planner.model import (
     Catalog,
     Demand,
@@ -24,9 +22,8 @@ from planner.model import (
     Skill,
     Training,
 )
-from planner.optimize import solve
-from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Status
+from tests.test_oracle import matches_brute_force
 
 SKILLS = ("A", "B", "C")
 
@@ -88,14 +85,7 @@ def score(result: PlanResult) -> tuple[int, ...]:
 @given(training_problems())
 def test_training_matches_brute_force(problem: Problem) -> None:
     feasible = [r for r in every_plan(problem) if not r.violations()]
-    if not feasible:
-        with pytest.raises(InfeasibleError):
-            solve(problem, SolveOptions(time_limit=20))
-        return
-    result = solve(problem, SolveOptions(time_limit=20))
-    assert result.status is Status.OPTIMAL
-    assert result.violations() == []
-    assert score(result) == min(score(r) for r in feasible)
+    matches_brute_force(problem, feasible, score)
 
 
 def test_a_section_taught_through_unbought_training_breaks_the_rules() -> None:

@@ -22,7 +22,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 from ortools.sat.python.cp_model_helper import CpModelProto
 
-from planner.optimize.running import WAIT_SLICE
+from planner.optimize.running import wait_for
 
 INF = highspy.kHighsInf
 _CB = highspy.cb.HighsCallbackType
@@ -77,13 +77,8 @@ class Later:
 
 def wait(search: Search) -> None:
     """Wait for `search` to end; an interruption (Ctrl-C, SIGTERM) stops it first and goes on."""
-    try:
-        while not search.done():
-            search.join(WAIT_SLICE)
-    except BaseException:
-        search.stop()
-        search.join()
-        raise
+    if search.thread is not None:
+        wait_for(search.thread, search.stop)
 
 
 def _quiet_highs() -> highspy.Highs:
@@ -227,7 +222,7 @@ def _literals(refs: list[int]) -> tuple[dict[int, float], float]:
         if ref >= 0:
             terms[ref] = terms.get(ref, 0) + 1
         else:
-            terms[-ref - 1] = terms.get(-ref - 1, 0) - 1
+            terms[_negated(ref)] = terms.get(_negated(ref), 0) - 1
             constant += 1
     return terms, constant
 
@@ -308,6 +303,6 @@ class Search:
     def done(self) -> bool:
         return self.thread is not None and not self.thread.is_alive()
 
-    def join(self, timeout: float | None = None) -> None:
+    def join(self) -> None:
         if self.thread is not None:
-            self.thread.join(timeout)
+            self.thread.join()

@@ -101,9 +101,9 @@ def race(
     first = _Plans([])
     budget = _budget(pm, later)
     if budget:  # CP-SAT's claim: alone on both cores, for a short deterministic time
-        solver, status = _cp_sat(pm, seconds, options, reporter, None, first, budget)
-        if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
-            return _decide(pm, solver, status, None, first, options)
+        run = _cp_sat(pm, seconds, options, reporter, None, first, budget)
+        if run.status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+            return _decide(pm, run, None, first, options)
         if first.found:  # both engines go on from CP-SAT's best plan
             start = first.found[-1][1]
             _hint_all(pm, start)
@@ -115,8 +115,8 @@ def race(
         highs = mip.Search(translation, HIGHS_SHARE * (seconds - (time.monotonic() - clock)), start)
         highs.begin()
     left = seconds - (time.monotonic() - clock)
-    solver, status = _cp_sat(pm, left, options, reporter, highs, _Plans([]), None)
-    return _decide(pm, solver, status, highs, first, options)
+    run = _cp_sat(pm, left, options, reporter, highs, _Plans([]), None)
+    return _decide(pm, run, highs, first, options)
 
 
 def _budget(pm: PlanModel, later: mip.Later | None) -> float | None:
@@ -130,7 +130,16 @@ def _budget(pm: PlanModel, later: mip.Later | None) -> float | None:
     return DETERMINISTIC_BUDGET if pm.problem.instructors else 0.0
 
 
-def _cp_sat(pm, seconds, options, reporter, highs, plans: _Plans, budget):
+@dataclass(frozen=True)
+class _Run:
+    """One CP-SAT run: the solver (its plan and bound), its status and the settings it ran with."""
+
+    solver: cp_model.CpSolver
+    status: int
+    parameters: dict[str, object]
+
+
+def _cp_sat(pm, seconds, options, reporter, highs, plans: _Plans, budget) -> _Run:
     """One CP-SAT run, recording its plans; ends early when HiGHS has the answer."""
     parameters = cp_sat_parameters(seconds, options, racing=highs is not None)
     if budget is not None:
@@ -155,17 +164,17 @@ def _cp_sat(pm, seconds, options, reporter, highs, plans: _Plans, budget):
         return plans.at(highs.objective) is not None
 
     status = run_solver(solver, pm.model, Recorder(), other=answered, on_interrupt=_stopper(highs))
-    solver.parameters_used = parameters  # type: ignore[attr-defined]
-    return solver, status
+    return _Run(solver, status, parameters)
 
 
 def _settled(highs: mip.Search | None) -> bool:
     return highs is not None and highs.done() and (highs.proven or highs.infeasible)
 
 
-def _decide(pm, solver, status, highs, first: _Plans, options) -> Found:
+def _decide(pm, run: _Run, highs, first: _Plans, options) -> Found:
     """The stage's plan by the rule in this module's docstring."""
-    info = dict(solver.parameters_used) | {"reproducible": options.reproducible}
+    solver, status = run.solver, run.status
+    info = run.parameters | {"reproducible": options.reproducible}
     info |= {"engines": "cp-sat, highs"} if highs else {}
     cp_proven = status == cp_model.OPTIMAL
     if highs is not None and not highs.done():
@@ -184,8 +193,9 @@ def _decide(pm, solver, status, highs, first: _Plans, options) -> Found:
     cp_plan = _cp_sat_found(solver, status, info)
     proven_value = cp_plan.value if cp_proven else (highs.objective if highs is not None and highs.proven else None)
     if proven_value is not None:
-        if options.reproducible and first.at(proven_value) is not None:
-            return Found(first.at(proven_value), proven_value, proven_value, True, False, "CP-SAT", info)
+        claimed = first.at(proven_value)
+        if options.reproducible and claimed is not None:
+            return Found(claimed, proven_value, proven_value, True, False, "CP-SAT", info)
         reached = highs is not None and highs.values is not None and highs.objective == proven_value
         if reached and (options.reproducible or highs.proven):
             return Found(highs.values, proven_value, proven_value, True, False, "HiGHS", info)

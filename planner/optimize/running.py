@@ -45,26 +45,43 @@ def run_solver(
         except BaseException as error:  # handed to the main thread, which re-raises it
             outcome["error"] = error
 
+    def stop() -> None:
+        solver.stop_search()
+        if on_interrupt is not None:
+            on_interrupt()
+
+    answered: list[bool] = []
+
+    def poll() -> None:
+        if other is not None and not answered and other():
+            solver.stop_search()
+            answered.append(True)
+
     threads_before = _os_threads()
     worker = threading.Thread(target=work, name="cp-sat", daemon=True)
     worker.start()
     try:
-        stopped = False
-        while worker.is_alive():
-            worker.join(WAIT_SLICE)
-            if other is not None and not stopped and other():
-                solver.stop_search()
-                stopped = True
+        wait_for(worker, stop, poll)
     except BaseException:
-        solver.stop_search()
-        if on_interrupt is not None:
-            on_interrupt()
-        worker.join()
         _settle(threads_before)
         raise
     if "error" in outcome:
         raise outcome["error"]
     return outcome["status"]
+
+
+def wait_for(thread: threading.Thread, stop: Callable[[], None], poll: Callable[[], None] | None = None) -> None:
+    """Wait for `thread` in short slices, calling `poll()` after each; an interruption (Ctrl-C,
+    SIGTERM) calls `stop()`, waits for the thread to end and goes on."""
+    try:
+        while thread.is_alive():
+            thread.join(WAIT_SLICE)
+            if poll is not None:
+                poll()
+    except BaseException:
+        stop()
+        thread.join()
+        raise
 
 
 def _os_threads() -> int | None:
