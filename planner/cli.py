@@ -129,8 +129,8 @@ def plan(
         bool,
         typer.Option(
             "--fast",
-            help="Keep the plan of whichever engine (CP-SAT or HiGHS) proves each objective first: never "
-            "slower, but among equally good plans the one written may differ from run to run.",
+            help="End each objective as soon as either engine (CP-SAT or HiGHS) proves it, without waiting "
+            "for the reproducible plan: among equally good plans the one written may differ from run to run.",
         ),
     ] = False,
     debug: DebugOption = False,

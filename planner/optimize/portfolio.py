@@ -19,7 +19,8 @@ interleaved portfolio in its deterministic time, HiGHS's branch and bound. So in
 
 Only when the time limit ends the search first does the plan depend on how far the engines got,
 as any plan cut short by the time limit does. With `--fast` (not reproducible) the same
-searches run, and the first proof ends the stage, whichever engine gives it.
+searches run, and the first proof ends the stage, whichever engine gives it; the plan kept is the
+one the rule names if it is at hand then, else the proving engine's.
 """
 
 from __future__ import annotations
@@ -210,11 +211,13 @@ def _decide(pm, run: _Run, highs, first: _Plans, options) -> Found:
     cp_plan = _cp_sat_found(solver, status, info)
     proven_value = cp_plan.value if cp_proven else (highs.objective if highs is not None and highs.proven else None)
     if proven_value is not None:
+        # --fast too keeps the plan the rule names when it is at hand, so that it seldom takes a
+        # different path through the next stages than the default.
         claimed = first.at(proven_value)
-        if options.reproducible and claimed is not None:
+        if claimed is not None:
             return Found(claimed, proven_value, proven_value, True, False, "CP-SAT", info)
         reached = highs is not None and highs.values is not None and highs.objective == proven_value
-        if reached and (options.reproducible or highs.proven):
+        if reached:
             return Found(highs.values, proven_value, proven_value, True, False, "HiGHS", info)
         if cp_proven:
             return cp_plan  # HiGHS did not reach the optimum before the time limit
