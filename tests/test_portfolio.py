@@ -85,3 +85,22 @@ def test_a_row_highs_cannot_take_leaves_cp_sat_alone():
     model.maximize(x)
 
     assert mip.translate(model) is None
+
+
+def test_fast_makes_the_same_claim_as_the_default(seed_problem, monkeypatch):
+    # --fast is the default's searches ending at the first proof; a different claim would send it
+    # down another path (and, on campus catalogs, a slower one).
+    seen: dict[bool, list[dict]] = {True: [], False: []}
+    original = portfolio.cp_sat_parameters
+
+    def recorded(seconds, options, **kinds):
+        parameters = original(seconds, options, **kinds)
+        if kinds.get("claim"):
+            seen[options.reproducible].append({k: v for k, v in parameters.items() if k != "max_time_in_seconds"})
+        return parameters
+
+    monkeypatch.setattr(portfolio, "cp_sat_parameters", recorded)
+    solve(seed_problem, SolveOptions(60))
+    solve(seed_problem, SolveOptions(60, reproducible=False))
+
+    assert seen[True] and seen[False] == seen[True]

@@ -53,15 +53,18 @@ class Found:
     parameters: dict[str, object]
 
 
-def cp_sat_parameters(seconds: float, options: SolveOptions, racing: bool = True) -> dict[str, object]:
+def cp_sat_parameters(
+    seconds: float, options: SolveOptions, racing: bool = True, claim: bool = False
+) -> dict[str, object]:
     """CP-SAT settings for one objective stage.
 
     Eight workers (a portfolio that includes LP-based and LNS workers) beat two even on a 2-core
     machine. Interleaved search runs that portfolio in deterministic batches, so its plans do not
     depend on thread timing. Beside HiGHS the batches hold one task, which leaves HiGHS the other
-    core; `--fast` keeps the same two searches and only stops at the first proof, so it is never
-    slower. Alone (a model HiGHS cannot take), reproducible batches hold two tasks, and `--fast`
-    lets the workers race freely.
+    core; `--fast` keeps the same two searches and only stops at the first proof. CP-SAT's claim
+    (alone, before HiGHS starts) runs two-task batches in both modes, so that `--fast` makes the
+    same claim. Alone for the whole stage (a model HiGHS cannot take), reproducible batches hold
+    two tasks, and `--fast` lets the workers race freely.
     """
     parameters: dict[str, object] = {
         "max_time_in_seconds": max(seconds, 0.01),
@@ -70,7 +73,7 @@ def cp_sat_parameters(seconds: float, options: SolveOptions, racing: bool = True
     }
     if racing:
         parameters |= {"interleave_search": True, "interleave_batch_size": 1}
-    elif options.reproducible:
+    elif options.reproducible or claim:
         parameters |= {"interleave_search": True, "interleave_batch_size": 2}
     return parameters
 
@@ -159,7 +162,7 @@ class _Run:
 def _cp_sat(pm, seconds, options, reporter, highs, plans: _Plans, budget, leads: bool = True) -> _Run:
     """One CP-SAT run, recording its plans; ends early when HiGHS has the answer (and, when its
     plans may be kept, once it has a plan of HiGHS's proven value)."""
-    parameters = cp_sat_parameters(seconds, options, racing=highs is not None)
+    parameters = cp_sat_parameters(seconds, options, racing=highs is not None, claim=budget is not None)
     if budget is not None:
         parameters["max_deterministic_time"] = budget
     solver = cp_model.CpSolver()
