@@ -7,20 +7,20 @@ small catalogs and on the staffing model quicker. On two cores each gets about o
 Which plan is kept must not depend on which engine happens to finish first, or the same inputs
 would give different plans. Both engines' searches are deterministic by themselves: CP-SAT's
 interleaved portfolio in its deterministic time, HiGHS's branch and bound. So in the default
-(reproducible) mode, once the stage's optimum V is proven (by either engine), the plan kept is:
+(reproducible) mode, once the stage's optimum V is proven (by either engine), the plan kept is the
+first plan of value V of the engine that *leads* on this kind of problem, read from the inputs
+alone (`_cp_sat_leads`):
 
-1. CP-SAT's plan of value V if it found one in its claim: a first run of a few units of
-   deterministic time, alone on both cores before HiGHS starts (small catalogs: the usual case,
-   and the quickest);
-2. otherwise the first plan of value V of the engine that leads on this kind of problem, chosen
-   from the inputs alone (`_cp_sat_leads`): CP-SAT's (claim, then race) when instructors have
-   contract floors, HiGHS's (starting from the claim's best plan) otherwise. After a proof by
-   the other engine, the leading one goes on until it reaches V (it usually has already).
+- CP-SAT leads where instructors have contract floors. It first searches alone on both cores for
+  CLAIM units of deterministic time (most stages of a campus's plan end there), then HiGHS joins,
+  starting from CP-SAT's best plan.
+- HiGHS leads elsewhere (selection, covering, catalogs without floors), and both start at once.
 
-Only when the time limit ends the search first does the plan depend on how far the engines got,
-as any plan cut short by the time limit does. With `--fast` (not reproducible) the same
-searches run, and the first proof ends the stage, whichever engine gives it; the plan kept is the
-one the rule names if it is at hand then, else the proving engine's.
+After a proof by the other engine, the leading one goes on until it reaches V (it usually has
+already). Only when the time limit ends the search first does the plan depend on how far the
+engines got, as any plan cut short by the time limit does. With `--fast` (not reproducible) the
+same searches run, and the first proof ends the stage, whichever engine gives it; the plan kept is
+the one the rule names if it is at hand then, else the proving engine's.
 """
 
 from __future__ import annotations
@@ -81,10 +81,9 @@ def cp_sat_parameters(
 # HiGHS checks its clock less often than CP-SAT (up to ~2 s late on national catalogs), so it
 # stops a little early to keep the whole run within the time limit.
 HIGHS_SHARE = 0.9
-DETERMINISTIC_BUDGET = 0.3  # CP-SAT deterministic time units (0.1-1.5 s on two cores, by catalog size)
-# Where CP-SAT leads, a longer claim costs nothing in the rule and lets it use both cores longer:
-# the instructor_shortage seed takes 4.3 s with it, 6-7 s with 0.3.
-LEADING_BUDGET = 2.0
+# CP-SAT's first run alone, where it leads, in deterministic time units (about 1-4 s on two cores,
+# by catalog size): the instructor_shortage seed takes 4.3 s with 2.0, 6-7 s with 0.3.
+CLAIM = 2.0
 
 
 @dataclass
@@ -107,7 +106,7 @@ def race(
 ) -> Found:
     """Search the stage whose objective is set on `pm.model`; `start` is the previous stage's plan."""
     clock = time.monotonic()
-    first = _Plans([])  # CP-SAT's plans that may be kept: the claim's, and the race's when it leads
+    first = _Plans([])  # CP-SAT's plans that may be kept (where it leads)
     budget = _budget(pm, later)
     if budget:  # CP-SAT's claim: alone on both cores, for a short deterministic time
         run = _cp_sat(pm, seconds, options, reporter, None, first, budget)
@@ -130,24 +129,20 @@ def race(
 
 
 def _cp_sat_leads(pm: PlanModel) -> bool:
-    """Whose plan is kept when the claim did not settle the stage: CP-SAT's where instructors have
-    contract floors (each teaches at least the floor in a period or nothing), which its propagation
-    handles best (the staffed seeds: it proves in 1.2 s what takes HiGHS 4.6 s), HiGHS's otherwise
-    (selection and covering, where its LP leads: the campus benchmark)."""
+    """Whose plan is kept: CP-SAT's where instructors have contract floors (each teaches at least
+    the floor in a period or nothing), which its propagation handles best (the staffed seeds: it
+    proves in 1.2 s what takes HiGHS 4.6 s), HiGHS's otherwise (selection and covering, where its LP
+    leads: set covering, the campus benchmark)."""
     return any(i.min_hours_per_term > 0 for i in pm.problem.instructors)
 
 
 def _budget(pm: PlanModel, later: mip.Later | None) -> float | None:
-    """CP-SAT's claim on the plan in deterministic time; None: no claim (CP-SAT searches alone).
-
-    `--fast` makes the same claim, so that it runs the same searches as the default and only stops
-    sooner. A catalog without instructors is a pure selection MILP, where HiGHS's LP settles the
-    stage first (set covering: 0.05 s against CP-SAT's 1-4 s), so CP-SAT gets no claim there."""
+    """CP-SAT's claim in deterministic time: CLAIM where it leads, 0 where HiGHS does (both start
+    at once); None when HiGHS cannot take the model (CP-SAT searches alone). `--fast` makes the
+    same claim, so that it runs the same searches as the default and only stops sooner."""
     if later is None:
         return None
-    if not pm.problem.instructors:
-        return 0.0
-    return LEADING_BUDGET if _cp_sat_leads(pm) else DETERMINISTIC_BUDGET
+    return CLAIM if _cp_sat_leads(pm) else 0.0
 
 
 @dataclass(frozen=True)
