@@ -12,9 +12,10 @@ class SolveOptions:
     `time_limit` bounds the whole run in seconds (None: the scenario's, else 60). `workers` is the
     size of CP-SAT's portfolio, run in deterministic interleaved batches with the fixed `seed`.
     `reproducible` keeps the plan that does not depend on which engine (CP-SAT or HiGHS) finishes
-    first (planner/optimize/portfolio.py), so the same inputs give the same plan; without it the
-    first proof's plan is kept. `highs` runs HiGHS beside CP-SAT; a batch task with one core to
-    itself turns it off, since the two engines would then share that core.
+    first (planner/optimize/portfolio.py), so the same inputs give the same plan; without it each
+    objective ends at the first proof, with the rule's plan if it is at hand, else the proving
+    engine's. `highs` runs HiGHS beside CP-SAT; a batch task with one core to itself turns it off,
+    since the two engines would then share that core.
     """
 
     time_limit: float | None = None

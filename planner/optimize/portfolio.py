@@ -106,14 +106,14 @@ def race(
 ) -> Found:
     """Search the stage whose objective is set on `pm.model`; `start` is the previous stage's plan."""
     clock = time.monotonic()
-    first = _Plans([])  # CP-SAT's plans that may be kept (where it leads)
+    keepable = _Plans([])  # CP-SAT's plans, recorded where it leads: one of them may be kept
     budget = _budget(pm, later)
     if budget:  # CP-SAT's claim: alone on both cores, for a short deterministic time
-        run = _cp_sat(pm, seconds, options, reporter, None, first, budget)
+        run = _cp_sat(pm, seconds, options, reporter, None, keepable, budget)
         if run.status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
-            return _decide(pm, run, None, first, options)
-        if first.found:  # both engines go on from CP-SAT's best plan
-            start = first.found[-1][1]
+            return _decide(pm, run, None, keepable, options)
+        if keepable.found:  # both engines go on from CP-SAT's best plan
+            start = keepable.found[-1][1]
             _hint_all(pm, start)
     translation = later.get() if later is not None else None
     highs = None
@@ -123,9 +123,9 @@ def race(
         highs = mip.Search(translation, HIGHS_SHARE * (seconds - (time.monotonic() - clock)), start)
         highs.begin()
     left = seconds - (time.monotonic() - clock)
-    leads = _cp_sat_leads(pm)
-    run = _cp_sat(pm, left, options, reporter, highs, first if leads else _Plans([]), None, leads)
-    return _decide(pm, run, highs, first, options)
+    plans = keepable if _cp_sat_leads(pm) else None
+    run = _cp_sat(pm, left, options, reporter, highs, plans, None)
+    return _decide(pm, run, highs, keepable, options)
 
 
 def _cp_sat_leads(pm: PlanModel) -> bool:
@@ -154,9 +154,9 @@ class _Run:
     parameters: dict[str, object]
 
 
-def _cp_sat(pm, seconds, options, reporter, highs, plans: _Plans, budget, leads: bool = True) -> _Run:
-    """One CP-SAT run, recording its plans; ends early when HiGHS has the answer (and, when its
-    plans may be kept, once it has a plan of HiGHS's proven value)."""
+def _cp_sat(pm, seconds, options, reporter, highs, plans: _Plans | None, budget) -> _Run:
+    """One CP-SAT run, recording its plans in `plans` (None: they cannot be kept); ends early when
+    HiGHS has the answer (and, when its plans may be kept, once it has a plan of HiGHS's value)."""
     parameters = cp_sat_parameters(seconds, options, racing=highs is not None, claim=budget is not None)
     if budget is not None:
         parameters["max_deterministic_time"] = budget
@@ -168,14 +168,15 @@ def _cp_sat(pm, seconds, options, reporter, highs, plans: _Plans, budget, leads:
     class Recorder(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self) -> None:
             value = round(self.objective_value)
-            plans.found.append((value, list(self.response_proto.solution)))
+            if plans is not None:
+                plans.found.append((value, list(self.response_proto.solution)))
             if report is not None:
                 report(value, self.best_objective_bound)
 
     def answered() -> bool:  # HiGHS proved the stage, and the plan to keep is known
         if not _settled(highs):
             return False
-        if highs.infeasible or not options.reproducible or not leads:
+        if highs.infeasible or not options.reproducible or plans is None:
             return True
         return plans.at(highs.objective) is not None
 
@@ -187,7 +188,7 @@ def _settled(highs: mip.Search | None) -> bool:
     return highs is not None and highs.done() and (highs.proven or highs.infeasible)
 
 
-def _decide(pm, run: _Run, highs, first: _Plans, options) -> Found:
+def _decide(pm, run: _Run, highs, keepable: _Plans, options) -> Found:
     """The stage's plan by the rule in this module's docstring."""
     solver, status = run.solver, run.status
     info = run.parameters | {"reproducible": options.reproducible}
@@ -199,7 +200,7 @@ def _decide(pm, run: _Run, highs, first: _Plans, options) -> Found:
             highs.stop()
         else:
             value = round(solver.objective_value)
-            if first.at(value) is not None:
+            if keepable.at(value) is not None:
                 highs.stop()
             else:
                 highs.first_at(value)
@@ -211,7 +212,7 @@ def _decide(pm, run: _Run, highs, first: _Plans, options) -> Found:
     if proven_value is not None:
         # --fast too keeps the plan the rule names when it is at hand, so that it seldom takes a
         # different path through the next stages than the default.
-        claimed = first.at(proven_value)
+        claimed = keepable.at(proven_value)
         if claimed is not None:
             return Found(claimed, proven_value, proven_value, True, False, "CP-SAT", info)
         reached = highs is not None and highs.values is not None and highs.objective == proven_value
