@@ -73,7 +73,6 @@ def test_highs_finds_the_optimum_cp_sat_proves_on_the_same_model(objective):
 
     translation = mip.translate(pm.model)
     assert translation is not None
-    translation.objective(pm.model.proto)
     search = mip.Search(translation, 10.0)
     search.begin()
     mip.wait(search)

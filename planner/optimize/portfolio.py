@@ -118,8 +118,7 @@ def race(
     translation = later.get() if later is not None else None
     highs = None
     if translation is not None:
-        translation.sync(pm.model.proto)
-        translation.objective(pm.model.proto)
+        translation.sync(pm.model)
         highs = mip.Search(translation, HIGHS_SHARE * (seconds - (time.monotonic() - clock)), start)
         highs.begin()
     left = seconds - (time.monotonic() - clock)
