@@ -89,6 +89,20 @@ def test_a_row_highs_cannot_take_leaves_cp_sat_alone():
     assert mip.translate(model) is None
 
 
+def test_without_a_temporary_folder_cp_sat_plans_alone(monkeypatch):
+    # The model reaches HiGHS through a file in a temporary folder; a machine without a writable
+    # one must still get its plan.
+    def no_folder(*args, **kwargs):
+        raise PermissionError("read-only /tmp")
+
+    monkeypatch.setattr(mip.tempfile, "TemporaryDirectory", no_folder)
+    problem = load_problem(TINY_SCENARIO)
+    assert mip.translate(build(problem).model) is None
+    result = solve(problem, SolveOptions(10.0))
+    assert result.status.value == "OPTIMAL"
+    assert result.violations() == []
+
+
 def test_fast_makes_the_same_claim_as_the_default(seed_problem, monkeypatch):
     # --fast is the default's searches ending at the first proof; a different claim would send it
     # down another path (and, on campus catalogs, a slower one).

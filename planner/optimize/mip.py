@@ -59,16 +59,17 @@ class _Rows:
 
 
 def translate(model: cp_model.CpModel) -> Translation | None:
-    """The MILP of `model`, or None when it holds a row HiGHS cannot take (CP-SAT searches alone)."""
+    """The MILP of `model`, or None when it holds a row HiGHS cannot take or cannot be handed over
+    (no writable temporary folder): CP-SAT then searches alone."""
     try:
         return Translation(model)
-    except NotLinear:
+    except (NotLinear, OSError):
         return None
 
 
 class Later:
     """The MILP of a model, translated when HiGHS is first needed: on small catalogs CP-SAT settles
-    every stage in its claim, and the translation (0.1-0.7 s) would be spent for nothing."""
+    every stage in its claim, and the translation (0.01-0.3 s) would be spent for nothing."""
 
     def __init__(self, model: cp_model.CpModel) -> None:
         self.model = model
