@@ -62,6 +62,21 @@ def test_the_plan_does_not_depend_on_which_engine_finishes_first(seed_problem, m
     assert delayed.objectives == usual.objectives
 
 
+@pytest.mark.parametrize("fast", [False, True], ids=["default", "--fast"])
+def test_highs_goes_on_when_cp_sat_ends_early_without_a_plan(monkeypatch, fast):
+    # In deterministic batches CP-SAT can end well before its limit with nothing (national-2: at
+    # 18-24 s of 29); HiGHS, still searching, then has the stage to itself until its own limit.
+    def ends_at_once(pm, seconds, options, reporter, highs, plans, budget):
+        return portfolio._Run(cp_model.CpSolver(), cp_model.UNKNOWN, {})
+
+    monkeypatch.setattr(portfolio, "_cp_sat", ends_at_once)
+    monkeypatch.setattr(mip.Search, "_run", late(mip.Search._run, 0.2))  # still searching then
+    result = solve(load_problem(TINY_SCENARIO), SolveOptions(20, reproducible=not fast))
+    assert result.status.value == "OPTIMAL"
+    assert result.violations() == []
+    assert "HiGHS" in result.solver.parameters["plan_found_by"]
+
+
 @pytest.mark.parametrize("objective", ["coverage", "hours", "balance"])
 def test_highs_finds_the_optimum_cp_sat_proves_on_the_same_model(objective):
     problem = load_problem(TINY_SCENARIO)
