@@ -194,14 +194,12 @@ def _decide(pm, run: _Run, highs, keepable: _Plans, options) -> Found:
     info |= {"engines": "cp-sat, highs"} if highs else {}
     cp_proven = status == cp_model.OPTIMAL
     if highs is not None and not highs.done():
+        # Unproven, CP-SAT ran out of time or ended sooner on its own (in deterministic batches it
+        # can stop well before its limit: national-2 at 18-24 s of 29); HiGHS then goes on to its
+        # own limit, which falls inside the stage's.
         if status == cp_model.INFEASIBLE or (cp_proven and not options.reproducible):
             highs.stop()  # the stage is settled and HiGHS's plan is not wanted
-        elif not cp_proven:
-            # CP-SAT ran out of time, or ended sooner on its own: in deterministic batches it can
-            # stop well before its limit (national-2: at 18-24 s of 29). HiGHS goes on to its own
-            # limit, which falls inside the stage's.
-            pass
-        else:
+        elif cp_proven:
             value = round(solver.objective_value)
             if keepable.at(value) is not None:
                 highs.stop()
