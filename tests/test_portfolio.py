@@ -3,13 +3,14 @@ engine happens to finish first, and HiGHS searches the very model CP-SAT does.""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from ortools.sat.python import cp_model
 
-from planner.optimize import mip, portfolio
+from planner.optimize import mip, portfolio, running
 from planner.optimize.constraints import OBJECTIVE_TERMS, build
 from planner.optimize.solve import solve
 from planner.options import SolveOptions
@@ -75,6 +76,47 @@ def test_highs_goes_on_when_cp_sat_ends_early_without_a_plan(monkeypatch, fast):
     assert result.status.value == "OPTIMAL"
     assert result.violations() == []
     assert "HiGHS" in result.solver.parameters["plan_found_by"]
+
+
+def pigeonhole(holes: int) -> cp_model.CpModel:
+    """More pigeons than holes: infeasible, and endless for a search without LP or symmetry."""
+    model = cp_model.CpModel()
+    pigeons = range(holes + 1)
+    x = {(p, h): model.new_bool_var(f"x{p}_{h}") for p in pigeons for h in range(holes)}
+    for p in pigeons:
+        model.add_bool_or([x[p, h] for h in range(holes)])
+    for h in range(holes):
+        model.add_at_most_one([x[p, h] for p in pigeons])
+    return model
+
+
+def test_cp_sat_stops_as_soon_as_the_other_engine_has_the_answer(monkeypatch):
+    # HiGHS proves set covering in a few hundredths of a second; the race used to notice only at
+    # its next check of the clock. It now wakes when HiGHS ends. With checks a minute apart, only
+    # the wake can end this search, which CP-SAT alone would not finish in a minute.
+    monkeypatch.setattr(running, "WAIT_SLICE", 60.0)
+    solver = cp_model.CpSolver()
+    for key, value in {
+        "num_workers": 1,
+        "cp_model_presolve": False,
+        "linearization_level": 0,
+        "symmetry_level": 0,
+        "max_time_in_seconds": 60.0,
+    }.items():
+        setattr(solver.parameters, key, value)
+    wake, answered = threading.Event(), threading.Event()
+    other_engine = threading.Timer(0.3, lambda: (answered.set(), wake.set()))
+    outcome: list[int] = []
+    race = threading.Thread(
+        target=lambda: outcome.append(running.run_solver(solver, pigeonhole(12), other=answered.is_set, wake=wake)),
+        daemon=True,
+    )
+    other_engine.start()
+    race.start()
+    race.join(20.0)
+
+    assert not race.is_alive(), "CP-SAT ran on after the other engine had answered"
+    assert outcome == [cp_model.UNKNOWN]
 
 
 @pytest.mark.parametrize("objective", ["coverage", "hours", "balance"])

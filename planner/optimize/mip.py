@@ -274,6 +274,7 @@ class Search:
     incumbent: int | None = None  # the value of the best plan found so far
     _stop: bool = False
     thread: threading.Thread | None = None
+    wake: threading.Event | None = None  # set when the search ends, so the race can act at once
 
     def begin(self) -> None:
         highs = self.translation.highs
@@ -288,6 +289,13 @@ class Search:
         self.thread.start()
 
     def _run(self) -> None:
+        try:
+            self._search()
+        finally:
+            if self.wake is not None:
+                self.wake.set()
+
+    def _search(self) -> None:
         highs = self.translation.highs
         highs.run()
         status = highs.getModelStatus()

@@ -25,6 +25,7 @@ the one the rule names if it is at hand then, else the proving engine's.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -119,7 +120,8 @@ def race(
     highs = None
     if translation is not None:
         translation.sync(pm.model)
-        highs = mip.Search(translation, HIGHS_SHARE * (seconds - (time.monotonic() - clock)), start)
+        wake = threading.Event()
+        highs = mip.Search(translation, HIGHS_SHARE * (seconds - (time.monotonic() - clock)), start, wake=wake)
         highs.begin()
     left = seconds - (time.monotonic() - clock)
     plans = keepable if _cp_sat_leads(pm) else None
@@ -169,6 +171,8 @@ def _cp_sat(pm, seconds, options, reporter, highs, plans: _Plans | None, budget)
             value = round(self.objective_value)
             if plans is not None:
                 plans.found.append((value, list(self.response_proto.solution)))
+                if highs is not None and highs.wake is not None and _settled(highs):
+                    highs.wake.set()  # this may be the plan that answers the stage
             if report is not None:
                 report(value, self.best_objective_bound)
 
@@ -179,7 +183,8 @@ def _cp_sat(pm, seconds, options, reporter, highs, plans: _Plans | None, budget)
             return True
         return plans.at(highs.objective) is not None
 
-    status = run_solver(solver, pm.model, Recorder(), other=answered, on_interrupt=_stopper(highs))
+    wake = highs.wake if highs is not None else None
+    status = run_solver(solver, pm.model, Recorder(), other=answered, on_interrupt=_stopper(highs), wake=wake)
     return _Run(solver, status, parameters)
 
 

@@ -30,20 +30,25 @@ def run_solver(
     callback: cp_model.CpSolverSolutionCallback | None = None,
     other: Callable[[], bool] | None = None,
     on_interrupt: Callable[[], None] | None = None,
+    wake: threading.Event | None = None,
 ) -> Any:
     """`solver.solve(model, callback)`, interruptible: a KeyboardInterrupt stops the search and is re-raised.
 
-    `other()` is asked between waits: True stops the search (another engine has the answer);
-    `on_interrupt` stops that engine too when the run is interrupted.
+    `other()` is asked between waits, and at once whenever `wake` is set (by the other engine when
+    it ends): True stops the search (the other engine has the answer); `on_interrupt` stops that
+    engine too when the run is interrupted.
     """
     solver.parameters.catch_sigint_signal = False
     outcome: dict[str, Any] = {}
+    wake = wake if wake is not None else threading.Event()
 
     def work() -> None:
         try:
             outcome["status"] = solver.solve(model, callback)
         except BaseException as error:  # handed to the main thread, which re-raises it
             outcome["error"] = error
+        finally:
+            wake.set()
 
     def stop() -> None:
         solver.stop_search()
@@ -61,7 +66,7 @@ def run_solver(
     worker = threading.Thread(target=work, name="cp-sat", daemon=True)
     worker.start()
     try:
-        wait_for(worker, stop, poll)
+        wait_for(worker, stop, poll, wake)
     except BaseException:
         _settle(threads_before)
         raise
@@ -70,14 +75,26 @@ def run_solver(
     return outcome["status"]
 
 
-def wait_for(thread: threading.Thread, stop: Callable[[], None], poll: Callable[[], None] | None = None) -> None:
-    """Wait for `thread` in short slices, calling `poll()` after each; an interruption (Ctrl-C,
-    SIGTERM) calls `stop()`, waits for the thread to end and goes on."""
+def wait_for(
+    thread: threading.Thread,
+    stop: Callable[[], None],
+    poll: Callable[[], None] | None = None,
+    wake: threading.Event | None = None,
+) -> None:
+    """Wait for `thread` in short slices, calling `poll()` after each; a slice ends early when
+    `wake` is set (it must be set when `thread` ends). An interruption (Ctrl-C, SIGTERM) calls
+    `stop()`, waits for the thread to end and goes on."""
     try:
         while thread.is_alive():
-            thread.join(WAIT_SLICE)
+            woken = False
+            if wake is None:
+                thread.join(WAIT_SLICE)
+            elif woken := wake.wait(WAIT_SLICE):
+                wake.clear()
             if poll is not None:
                 poll()
+            if woken:  # `thread` itself may have set it as it ended, or is ending after poll()
+                thread.join(WAIT_SLICE / 5)
     except BaseException:
         stop()
         thread.join()

@@ -82,10 +82,11 @@ def solve(
         values = found.values
         placements = _placements(pm, values)
         bought = tuple(o.training for o, b in zip(problem.offers, pm.buy, strict=True) if values[b.index])
-        _fix(pm, expr, value, maximise, proven)
-        _hint(pm, values)
         if not proven:
             break  # no time is left for the next stages
+        if number < len(objective):  # the next stage keeps this optimum and starts from this plan
+            pm.model.add(expr == value)
+            _hint(pm, values)
     assert placements is not None
     all_proven = len(stages) == len(objective) and all(s.proven for s in stages)
     info = SolverInfo(
@@ -104,16 +105,6 @@ def stage_order(problem: Problem) -> tuple[str, ...]:
     if problem.review is not None and "changes" not in objective:
         return (*objective, "changes")
     return objective
-
-
-def _fix(pm: PlanModel, expr: cp_model.LinearExprT, value: int, maximise: bool, proven: bool) -> None:
-    """Keep this stage's value in the next stages (at least as good, if it was not proven)."""
-    if proven:
-        pm.model.add(expr == value)
-    elif maximise:
-        pm.model.add(expr >= value)
-    else:
-        pm.model.add(expr <= value)
 
 
 def _hint(pm: PlanModel, values: list[int]) -> None:
