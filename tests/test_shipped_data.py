@@ -83,7 +83,9 @@ def test_every_demand_can_be_met_by_some_module(catalog: Catalog) -> None:
 def test_module_codes_hours_and_status_follow_conalep_conventions(catalog: Catalog) -> None:
     for module in catalog.modules:
         assert re.fullmatch(r"[A-Z]{4}-\d{2}", module.module_id), module.module_id
-        assert module.hours in (54, 72, 90, 108, 126), module.module_id
+        # Whole hours per week over an 18-week semester; the map's shortest module (Ética)
+        # has 2 h/week, 36 h.
+        assert module.hours in (36, 54, 72, 90, 108, 126), module.module_id
         assert module.earliest_term is not None and module.latest_term is not None
         assert 1 <= module.earliest_term <= module.latest_term <= 6, module.module_id
         assert module.extra.get("status") in ("verified", "assumed", "proposed"), module.module_id
@@ -253,19 +255,29 @@ MAPA_CURRICULAR = "https://github.com/acamacho0723/dags-etl-23062025/blob/main/m
 MAPA_CURRICULAR_DATA = {  # module: (hours, semester, credits) as printed
     "PIPM-03": (90, 1, 9),
     "MAEC-03": (90, 1, 9),
-    "PPPR-00": (72, 1, 7),
+    "PROP-01": (72, 1, 7),
     "CAEP-02": (54, 2, 5),
     "RESA-00": (72, 2, 7),
     "MAPD-00": (54, 2, 5),
     "EMIN-00": (54, 2, 5),
     "AIND-02": (90, 4, 9),
     "IFFM-00": (72, 4, 7),
-    "ANIF-00": (90, 5, 9),
-    "AFEE-00": (72, 5, 7),
+    "AING-02": (90, 5, 9),
+    "AFEO-02": (72, 5, 7),
     "CENG-03": (54, 5, 5),
     "TADA-03": (90, 6, 9),
     "INCA-00": (54, 6, 5),
+    "REDE-03": (90, 1, 9),
+    "RAGR-00": (54, 3, 5),
+    "CIIN-02": (54, 3, 5),
+    "IBIO-02": (54, 3, 5),
+    "ETIC-00": (36, 3, 4),
+    "CFSP-00": (54, 5, 5),
+    "FILO-00": (54, 6, 5),
 }
+# On the map as núcleo básico of its career's area (Tecnología y Transporte): another area's
+# careers take other science modules in semester 5, so the seeds leave these two free.
+AREA_MODULES = {"AING-02", "AFEO-02"}
 
 
 def test_common_core_follows_the_official_mapa_curricular(catalog: Catalog) -> None:
@@ -276,6 +288,17 @@ def test_common_core_follows_the_official_mapa_curricular(catalog: Catalog) -> N
     }
     printed = {m: (hours, (term, term), credits) for m, (hours, term, credits) in MAPA_CURRICULAR_DATA.items()}
     assert read_on_map == printed
+
+
+@pytest.mark.parametrize("path", SEEDS + CAMPUS_SEEDS, ids=lambda p: p.stem)
+def test_every_seed_takes_the_whole_common_core_of_the_map(path: Path) -> None:
+    # A CONALEP student takes every common-core module; the first semester is nothing else
+    # (eight modules, 630 h: the whole week of the map's 35 h).
+    verified_first = {"COIN-04", "ININ-03", "APRE-04", "AMAE-04"}
+    first = verified_first | {m for m, (_, term, _) in MAPA_CURRICULAR_DATA.items() if term == 1}
+    assert len(first) == 8
+    core = set(MAPA_CURRICULAR_DATA) - AREA_MODULES
+    assert first | core <= set(load_scenario(path).required_modules)
 
 
 def test_back_end_skills_of_issue_12_are_demanded_and_taught(catalog: Catalog) -> None:
