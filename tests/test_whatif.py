@@ -212,6 +212,24 @@ def test_buying_training_is_offered_as_a_verified_fix():
     assert not feasible(cat, replace(scen, training_budget=499))
 
 
+def test_a_number_behind_several_members_is_offered_once():
+    # Three 10-h modules, each teaching one demanded skill, and two terms of at most 10 h: the
+    # 100% floor conflicts with the cap of both terms. The cap is one number (hours.term_max), so
+    # raising it is one alternative, not one per term.
+    cat = Catalog(
+        sectors=(Sector("s", "S", 1),),
+        skills=tuple(Skill(x, x, "c") for x in "XYZ"),
+        demands=tuple(Demand("s", x, 1, 1) for x in "XYZ"),
+        modules=tuple(Module(x + "M", x, "c", 10) for x in "XYZ"),
+        module_skills=tuple(ModuleSkill(x + "M", x, 1) for x in "XYZ"),
+    )
+    scen = Scenario(name="t", terms=2, term_hours_max=10, sectors=(SectorGoal("s", Fraction(1)),))
+    (conflict,) = explained(cat, scen).found  # type: ignore[attr-defined]
+    assert [key.kind for key in conflict.requirements].count("term_max") == 2
+    assert conflict.relaxation["kind"] == "min_coverage"
+    assert conflict.alternatives == ({"kind": "term_max", "from": 10, "to": 20},)
+
+
 def training_catalog() -> Catalog:
     """M (weight 3) and N (weight 1) can only be taught after training; P is worth 2 and on offer too."""
     from planner.model import Instructor, Training

@@ -416,10 +416,12 @@ def _relaxation(
     coverage floor)."""
     problem = explainer.problem
     changes: list[tuple[float, dict[str, Any]]] = []
+    tried: list[dict[str, Any]] = []  # one number can stand behind several members (each term's cap)
     for key in keys:
         knob = _knob(key, problem.scenario, problem.catalog, problem)
-        if knob is None or knob.start == knob.end:
+        if knob is None or knob.start == knob.end or knob.key in tried:
             continue
+        tried.append(knob.key)
         n = _smallest_step(explainer, knob, others)
         if n is None:
             continue
