@@ -274,7 +274,7 @@ def _staff(scale: Scale, careers: list[str], modules: tuple[Module, ...], rng: r
     home = {
         c: [i.instructor_id for n, i in enumerate(instructors) if n % len(careers) == k] for k, c in enumerate(careers)
     }
-    qualifications = []
+    qualifications: list[Qualification] = []
     for module in modules:
         wanted = rng.randint(1, 4)
         chosen = rng.sample(home[module.career], min(wanted, len(home[module.career])))

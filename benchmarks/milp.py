@@ -66,7 +66,7 @@ class MilpModel:
     rows: _Rows
     x: dict[tuple[int, int], int]  # (candidate, term) -> column
     n: dict[tuple[int, int, int], int]  # (candidate, instructor, term) -> column
-    objectives: dict[str, tuple[dict[int, float], int]]  # name -> (expression, HiGHS sense)
+    objectives: dict[str, tuple[dict[int, float], highspy.ObjSense]]  # name -> (expression, HiGHS sense)
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,7 @@ def solve(problem: Problem, time_limit: float | None = None) -> MilpRun:
             break  # the time limit is spent: later stages keep this plan, as the planner does
         _fix(highs, expression, sense, value)
     proven = len(stages) == len(problem.scenario.objective) and all(s.proven for s in stages)
+    assert solution is not None  # every stage found a plan, or the run returned above
     result = PlanResult(
         problem=problem,
         status=Status.OPTIMAL if proven else Status.FEASIBLE,
@@ -256,7 +257,7 @@ def hours_and_counts_within_limits(model: MilpModel) -> None:
             scenario.modules_per_term_min, _or_inf(scenario.modules_per_term_max), _term(model, t, [1] * len(hours))
         )
     if scenario.total_hours_max is not None:
-        total = {column: hours[i] for (i, _), column in model.x.items()}
+        total: dict[int, float] = {column: hours[i] for (i, _), column in model.x.items()}
         model.rows.row(-INF, scenario.total_hours_max, total)
 
 

@@ -151,7 +151,7 @@ def staffing_problems(draw: st.DrawFn) -> Problem:
 
 def every_plan(problem: Problem):
     """Every assignment of modules to terms (or not taken) and of instructors to sections."""
-    teachers = [i.instructor_id for i in problem.instructors] or [None]
+    teachers: list[str | None] = [i.instructor_id for i in problem.instructors] or [None]
     choices = [[None, *range(lo, hi + 1)] for lo, hi in problem.windows]
     for terms in itertools.product(*choices):
         taken = [(m, t) for m, t in zip(problem.candidates, terms, strict=True) if t is not None]

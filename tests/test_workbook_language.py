@@ -42,11 +42,18 @@ def vocabularies() -> tuple[set[str], set[str]]:
     for message in catalog:
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = _texts(message.id)
+        strings = _texts(message.string)
         english |= set().union(*(words(m) for m in ids))
         spanish |= set().union(*(words(m) for m in strings))
     return english - spanish, spanish - english
+
+
+def _texts(field: str | list[str] | tuple[str, ...] | None) -> list[str]:
+    """A message's texts: one, or singular and plural forms."""
+    if field is None:
+        return []
+    return [field] if isinstance(field, str) else list(field)
 
 
 def not_labels(result: PlanResult) -> list[str]:
