@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,6 +41,11 @@ STATES = (
     "Quintana Roo", "San Luis Potosí", "Sinaloa", "Sonora", "Tabasco", "Tamaulipas", "Tlaxcala",
     "Veracruz", "Yucatán", "Zacatecas",
 )  # fmt: skip
+
+
+def _lowered(match: re.Match[str], by: float) -> str:
+    """A scenario's min_coverage line, `by` lower (never below 0)."""
+    return f"min_coverage = {max(0, float(match[1]) - by):.2f}"
 
 
 def generate(root: Path, count: int, time_limit: float) -> Path:
@@ -57,9 +63,7 @@ def generate(root: Path, count: int, time_limit: float) -> Path:
         text = text.replace('catalog = "../../catalog"', f'catalog = "{(REPO / "catalog").as_posix()}"')
         text = text.replace(f'campus = "../../catalog/campuses/{sample}"', f'campus = "../campuses/{campus_id}"')
         lower = (k // len(samples)) % 4 * 0.05  # 0, 5, 10 or 15 points
-        text = re.sub(
-            r"min_coverage = ([0-9.]+)", lambda m, d=lower: f"min_coverage = {max(0, float(m[1]) - d):.2f}", text
-        )
+        text = re.sub(r"min_coverage = ([0-9.]+)", partial(_lowered, by=lower), text)
         (scenarios / f"{campus_id}.toml").write_text(text, encoding="utf-8")
     (campuses / "campuses.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     listed = ",\n".join(f'    "scenarios/{p.name}"' for p in sorted(scenarios.iterdir()))

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -485,9 +486,11 @@ def goals_section(rows: list[Row]) -> list[str]:
         lines.append(
             f"- peak memory under 2 GiB: {'met' if max(peaks) < 2048 else 'NOT met'} (largest {max(peaks):.0f} MiB)"
         )
-    timed = [r for r in rows if r.highs and r.planner.get("seconds", {}).get("solve") is not None]
+    timed = [
+        (r.planner["seconds"]["solve"], r.highs) for r in rows if r.highs and "solve" in r.planner.get("seconds", {})
+    ]
     if timed:
-        faster = [r for r in timed if r.planner["seconds"]["solve"] <= _total(r.highs)]
+        faster = [solve for solve, highs in timed if solve <= _total(highs)]
         lines.append(f"- planner solve at or below HiGHS time: {len(faster)} of {len(timed)} instances")
     return lines
 
@@ -573,7 +576,7 @@ def _solve_seconds(report: dict | None) -> float | None:
     return _total(report)
 
 
-def _median(values: list[float | None]) -> float | None:
+def _median(values: Sequence[float | None]) -> float | None:
     known = sorted(v for v in values if v is not None)
     if not known:
         return None
@@ -587,8 +590,9 @@ def _ratio_text(rows: list[Row], kind: str) -> str:
     ratios = []
     for r in rows:
         mine, highs = getattr(r, kind) or {}, r.highs or {}
-        if mine.get("status") == highs.get("status") == "OPTIMAL":
-            ratios.append(_solve_seconds(mine) / _solve_seconds(highs))
+        a, b = _solve_seconds(mine), _solve_seconds(highs)
+        if mine.get("status") == highs.get("status") == "OPTIMAL" and a is not None and b:
+            ratios.append(a / b)
     if not ratios:
         return "- (none proven by both)"
     return f"{_median(ratios):.2f} ({max(ratios):.2f}), {len(ratios)} proven by both"
@@ -626,7 +630,6 @@ def _mib(report: dict) -> str:
 
 def machine_section(rows: list[Row]) -> list[str]:
     import highspy
-    import ortools
 
     cpu = next(
         (
@@ -647,7 +650,7 @@ def machine_section(rows: list[Row]) -> list[str]:
         f"- cores (nproc): {os.cpu_count()}; CPU: {cpu}",
         f"- memory: {memory_text}",
         f"- {platform.platform()}",
-        f"- Python {platform.python_version()}, OR-Tools {ortools.__version__}, "
+        f"- Python {platform.python_version()}, OR-Tools {_version('ortools')}, "
         f"highspy {_version('highspy')} (HiGHS {highspy.Highs().version()})",
         "- each figure is from a single run; one solve at a time, but the machine is shared: the",
         "  1-minute load average when an instance started ranged "
