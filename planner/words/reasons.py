@@ -86,7 +86,7 @@ def _blocked_words() -> dict[str, Callable[[Params], str]]:
         "prerequisite_blocked": lambda p: _(
             "its prerequisite {prerequisite} cannot be taken", prerequisite=p["prerequisite"]
         ),
-        "no_qualified_instructor": lambda p: _("no instructor is qualified to teach it"),
+        "no_qualified_instructor": lambda p: _("no qualified instructor"),
         "too_few_qualified": lambda p: ngettext(
             "only {count} instructor of the roster can teach it; min_qualified is {needed}",
             "only {count} instructors of the roster can teach it; min_qualified is {needed}",
