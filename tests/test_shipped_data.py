@@ -276,6 +276,7 @@ MAPA_CURRICULAR_DATA = {  # module: (hours, semester, credits) as printed
     "ETIC-00": (36, 3, 4),
     "CFSP-00": (54, 5, 5),
     "FILO-00": (54, 6, 5),
+    "RCOE-00": (72, 2, 7),
 }
 # On the map as núcleo básico of its career's area (Tecnología y Transporte): another area's
 # careers take other science modules in semester 5, so the seeds leave these two free.
