@@ -278,18 +278,44 @@ MAPA_CURRICULAR_DATA = {  # module: (hours, semester, credits) as printed
     "FILO-00": (54, 6, 5),
     "RCOE-00": (72, 2, 7),
 }
+# The same map's Núcleo de Formación Profesional and trayectos técnicos of the Ciencia de Datos e IA
+# career (rows of ours, codes ours but DMML-00's and ACRS-00's, which is verified on its guide).
+MAPA_CURRICULAR_CAREER = {
+    "DPCO-00": (126, 2, 13),
+    "IRCO-00": (72, 2, 7),
+    "IIPR-00": (72, 2, 7),
+    "DPPR-00": (126, 3, 13),
+    "SEDA-00": (108, 3, 11),
+    "CMAE-00": (108, 3, 11),
+    "GSNU-00": (90, 3, 9),
+    "DASI-00": (90, 4, 9),
+    "APDA-00": (90, 4, 9),
+    "AMET-00": (90, 4, 9),
+    "REPA-00": (126, 5, 13),
+    "UHED-00": (72, 5, 7),
+    "AMPR-00": (126, 6, 13),
+    "PAPD-00": (90, 6, 9),
+    "ALNA-00": (126, 6, 13),
+    "ATDA-00": (90, 4, 9),
+    "OIDA-00": (90, 5, 9),
+    "GRDA-00": (90, 6, 9),
+    "DMML-00": (90, 4, 9),
+    "CAWE-00": (90, 5, 9),
+    "ACAM-00": (90, 6, 9),
+}
 # On the map as núcleo básico of its career's area (Tecnología y Transporte): another area's
 # careers take other science modules in semester 5, so the seeds leave these two free.
 AREA_MODULES = {"AING-02", "AFEO-02"}
 
 
-def test_common_core_follows_the_official_mapa_curricular(catalog: Catalog) -> None:
+def test_rows_read_on_the_mapa_curricular_follow_it(catalog: Catalog) -> None:
     read_on_map = {
         m.module_id: (m.hours, (m.earliest_term, m.latest_term), int(m.extra["credits"]))
         for m in catalog.modules
         if m.extra.get("source") == MAPA_CURRICULAR
     }
-    printed = {m: (hours, (term, term), credits) for m, (hours, term, credits) in MAPA_CURRICULAR_DATA.items()}
+    on_map = MAPA_CURRICULAR_DATA | MAPA_CURRICULAR_CAREER
+    printed = {m: (hours, (term, term), credits) for m, (hours, term, credits) in on_map.items()}
     assert read_on_map == printed
 
 
