@@ -176,5 +176,5 @@ def test_an_uncoverable_demand_reads_the_same_as_a_gap_and_in_the_infeasibility_
     else:
         raise AssertionError("a floor of 100 % cannot be met")
     worded = say(gap)
-    assert worded == ("skill ESD at level 1 is taught only by ESDC-00, which cannot be taken (no qualified instructor)")
+    assert worded == "skill ESD at level 1 is taught only by ESDC-00, which cannot be taken (no qualified instructor)"
     assert f"      {worded}" in explained.splitlines()
