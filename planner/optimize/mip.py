@@ -77,8 +77,11 @@ class Later:
         self.translation: Translation | None = None
 
     def get(self) -> Translation | None:
+        """The MILP as the CP-SAT model stands now (rows and objective)."""
         if not self.done:
-            self.translation, self.done = translate(self.model), True
+            self.translation, self.done = translate(self.model), True  # translated as it stands
+        elif self.translation is not None:
+            self.translation.sync(self.model)
         return self.translation
 
 

@@ -119,7 +119,6 @@ def race(
     translation = later.get() if later is not None else None
     highs = None
     if translation is not None:
-        translation.sync(pm.model)
         wake = threading.Event()
         highs = mip.Search(translation, HIGHS_SHARE * (seconds - (time.monotonic() - clock)), start, wake=wake)
         highs.begin()
