@@ -7,20 +7,19 @@ small catalogs and on the staffing model quicker. On two cores each gets about o
 Which plan is kept must not depend on which engine happens to finish first, or the same inputs
 would give different plans. Both engines' searches are deterministic by themselves: CP-SAT's
 interleaved portfolio in its deterministic time, HiGHS's branch and bound. So in the default
-(reproducible) mode, once the stage's optimum V is proven (by either engine), the plan kept is the
-first plan of value V of the engine that *leads* on this kind of problem, read from the inputs
-alone (`_cp_sat_leads`):
+(reproducible) mode the plan kept is read from those searches alone:
 
-- CP-SAT leads where instructors have contract floors. It first searches alone on both cores for
-  CLAIM units of deterministic time (most stages of a campus's plan end there), then HiGHS joins,
-  starting from CP-SAT's best plan.
-- HiGHS leads elsewhere (selection, covering, catalogs without floors), and both start at once.
+- Where instructors have contract floors (`_cp_sat_claims`), CP-SAT first searches alone on both
+  cores for CLAIM units of deterministic time (most stages of a campus's plan end there, proven,
+  with its plan). Elsewhere (selection, covering, catalogs without floors) there is no claim.
+- Then both engines search, HiGHS starting from the claim's best plan. Once the stage's optimum V
+  is proven, by either engine, the plan kept is the claim's plan of value V if it found one, else
+  HiGHS's first plan of value V: HiGHS is let run until it reaches V when CP-SAT proved it.
 
-After a proof by the other engine, the leading one goes on until it reaches V (it usually has
-already). Only when the time limit ends the search first does the plan depend on how far the
-engines got, as any plan cut short by the time limit does. With `--fast` (not reproducible) the
-same searches run, and the first proof ends the stage, whichever engine gives it; the plan kept is
-the one the rule names if it is at hand then, else the proving engine's.
+Only when the time limit ends the search first does the plan depend on how far the engines got,
+as any plan cut short by the time limit does. With `--fast` (not reproducible) the same searches
+run, and the first proof ends the stage, whichever engine gives it; the plan kept is the one the
+rule names if it is at hand then, else the proving engine's.
 """
 
 from __future__ import annotations
@@ -82,7 +81,7 @@ def cp_sat_parameters(
 # HiGHS checks its clock less often than CP-SAT (up to ~2 s late on national catalogs), so it
 # stops a little early to keep the whole run within the time limit.
 HIGHS_SHARE = 0.9
-# CP-SAT's first run alone, where it leads, in deterministic time units (about 1-4 s on two cores,
+# CP-SAT's first run alone, where it claims, in deterministic time units (about 1-4 s on two cores,
 # by catalog size): the instructor_shortage seed takes 4.3 s with 2.0, 6-7 s with 0.3.
 CLAIM = 2.0
 
@@ -107,7 +106,7 @@ def race(
 ) -> Found:
     """Search the stage whose objective is set on `pm.model`; `start` is the previous stage's plan."""
     clock = time.monotonic()
-    keepable = _Plans([])  # CP-SAT's plans, recorded where it leads: one of them may be kept
+    keepable = _Plans([])  # the plans of CP-SAT's claim: one of them may be kept
     budget = _budget(pm, later)
     if budget:  # CP-SAT's claim: alone on both cores, for a short deterministic time
         run = _cp_sat(pm, seconds, options, reporter, None, keepable, budget)
@@ -123,26 +122,25 @@ def race(
         highs = mip.Search(translation, HIGHS_SHARE * (seconds - (time.monotonic() - clock)), start, wake=wake)
         highs.begin()
     left = seconds - (time.monotonic() - clock)
-    plans = keepable if _cp_sat_leads(pm) else None
-    run = _cp_sat(pm, left, options, reporter, highs, plans, None)
+    run = _cp_sat(pm, left, options, reporter, highs, None, None)
     return _decide(pm, run, highs, keepable, options)
 
 
-def _cp_sat_leads(pm: PlanModel) -> bool:
-    """Whose plan is kept: CP-SAT's where instructors have contract floors (each teaches at least
-    the floor in a period or nothing), which its propagation handles best (the staffed seeds: it
-    proves in 1.2 s what takes HiGHS 4.6 s), HiGHS's otherwise (selection and covering, where its LP
-    leads: set covering, the campus benchmark)."""
+def _cp_sat_claims(pm: PlanModel) -> bool:
+    """Whether CP-SAT searches alone first: where instructors have contract floors (each teaches at
+    least the floor in a period or nothing), which its propagation handles best (the staffed seeds:
+    it proves in 1.2 s what takes HiGHS 4.6 s). Not for selection and covering, where HiGHS's LP
+    settles the stage sooner (set covering, the campus benchmark)."""
     return any(i.min_hours_per_term > 0 for i in pm.problem.instructors)
 
 
 def _budget(pm: PlanModel, later: mip.Later | None) -> float | None:
-    """CP-SAT's claim in deterministic time: CLAIM where it leads, 0 where HiGHS does (both start
-    at once); None when HiGHS cannot take the model (CP-SAT searches alone). `--fast` makes the
+    """CP-SAT's claim in deterministic time: CLAIM where it claims, 0 elsewhere (both start at
+    once); None when HiGHS cannot take the model (CP-SAT searches alone). `--fast` makes the
     same claim, so that it runs the same searches as the default and only stops sooner."""
     if later is None:
         return None
-    return CLAIM if _cp_sat_leads(pm) else 0.0
+    return CLAIM if _cp_sat_claims(pm) else 0.0
 
 
 @dataclass(frozen=True)
@@ -155,8 +153,8 @@ class _Run:
 
 
 def _cp_sat(pm, seconds, options, reporter, highs, plans: _Plans | None, budget) -> _Run:
-    """One CP-SAT run, recording its plans in `plans` (None: they cannot be kept); ends early when
-    HiGHS has the answer (and, when its plans may be kept, once it has a plan of HiGHS's value)."""
+    """One CP-SAT run, recording its plans in `plans` (the claim's, which may be kept; None in the
+    race); ends early when HiGHS has proven the stage (or its infeasibility)."""
     parameters = cp_sat_parameters(seconds, options, racing=highs is not None, claim=budget is not None)
     if budget is not None:
         parameters["max_deterministic_time"] = budget
@@ -170,20 +168,13 @@ def _cp_sat(pm, seconds, options, reporter, highs, plans: _Plans | None, budget)
             value = round(self.objective_value)
             if plans is not None:
                 plans.found.append((value, list(self.response_proto.solution)))
-                if highs is not None and highs.wake is not None and _settled(highs):
-                    highs.wake.set()  # this may be the plan that answers the stage
             if report is not None:
                 report(value, self.best_objective_bound)
 
-    def answered() -> bool:  # HiGHS proved the stage, and the plan to keep is known
-        if not _settled(highs):
-            return False
-        if highs.infeasible or not options.reproducible or plans is None:
-            return True
-        return plans.at(highs.objective) is not None
-
     wake = highs.wake if highs is not None else None
-    status = run_solver(solver, pm.model, Recorder(), other=answered, on_interrupt=_stopper(highs), wake=wake)
+    status = run_solver(
+        solver, pm.model, Recorder(), other=lambda: _settled(highs), on_interrupt=_stopper(highs), wake=wake
+    )
     return _Run(solver, status, parameters)
 
 
