@@ -70,28 +70,6 @@ def test_after_the_claim_the_plan_kept_is_highs_first_plan_of_the_optimum(seed_p
     assert set(found_by.values()) == {"HiGHS"}
 
 
-def test_a_stage_highs_settles_in_its_head_start_never_starts_cp_sat(monkeypatch):
-    # CP-SAT stopped in its first milliseconds can abort the process; HiGHS settles tiny stages
-    # before CP-SAT would start. A long head start makes "settled in time" certain here.
-    problem = load_problem(TINY_SCENARIO)
-    usual = solve(problem, SolveOptions(60))
-    started: list[bool] = []
-    original = portfolio.run_solver
-
-    def counted(*args, **kwargs):
-        started.append(True)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(portfolio, "run_solver", counted)
-    monkeypatch.setattr(portfolio, "HEAD_START", 60.0)
-
-    alone = solve(problem, SolveOptions(60))
-
-    assert started == []
-    assert alone.status.value == usual.status.value == "OPTIMAL"
-    assert plan_of(alone) == plan_of(usual)
-
-
 @pytest.mark.parametrize("fast", [False, True], ids=["default", "--fast"])
 def test_highs_goes_on_when_cp_sat_ends_early_without_a_plan(monkeypatch, fast):
     # In deterministic batches CP-SAT can end well before its limit with nothing (national-2: at

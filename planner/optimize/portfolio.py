@@ -84,8 +84,6 @@ HIGHS_SHARE = 0.9
 # CP-SAT's first run alone, where it claims, in deterministic time units (about 1-4 s on two cores,
 # by catalog size): the instructor_shortage seed takes 4.3 s with 2.0, 6-7 s with 0.3.
 CLAIM = 2.0
-# HiGHS searches alone this long (seconds) before CP-SAT joins it: tiny stages end there.
-HEAD_START = 0.02
 
 
 @dataclass
@@ -123,30 +121,9 @@ def race(
         wake = threading.Event()
         highs = mip.Search(translation, HIGHS_SHARE * (seconds - (time.monotonic() - clock)), start, wake=wake)
         highs.begin()
-        if _answers_alone(highs, wake):
-            return _decide(pm, _not_run(seconds, options), highs, keepable, options)
     left = seconds - (time.monotonic() - clock)
     run = _cp_sat(pm, left, options, reporter, highs, None, None)
     return _decide(pm, run, highs, keepable, options)
-
-
-def _answers_alone(highs: mip.Search, wake: threading.Event) -> bool:
-    """Whether HiGHS settles the stage within its head start, so that CP-SAT need not start.
-
-    CP-SAT 9.15 can abort the process when stopped in its first milliseconds ("Check failed:
-    solution->size() == postsolve_mapping.size()", in about one test-suite run in ten, when
-    HiGHS had proven a tiny stage at once); a stage HiGHS settles this soon never starts it."""
-    try:
-        return wake.wait(HEAD_START) and _settled(highs)
-    except BaseException:  # an interruption: HiGHS stops too
-        highs.stop()
-        highs.join()
-        raise
-
-
-def _not_run(seconds: float, options: SolveOptions) -> _Run:
-    """The CP-SAT run of a stage HiGHS settled alone: no plan, no bound."""
-    return _Run(cp_model.CpSolver(), cp_model.UNKNOWN, cp_sat_parameters(seconds, options))
 
 
 def _cp_sat_claims(pm: PlanModel) -> bool:
@@ -171,7 +148,7 @@ class _Run:
     """One CP-SAT run: the solver (its plan and bound), its status and the settings it ran with."""
 
     solver: cp_model.CpSolver
-    status: cp_model.CpSolverStatus
+    status: int
     parameters: dict[str, object]
 
 
