@@ -231,7 +231,7 @@ def _hint_all(pm: PlanModel, values: list[int]) -> None:
         pm.model.add_hint(pm.model.get_int_var_from_proto_index(n), value)
 
 
-def _cp_sat_found(solver: cp_model.CpSolver, status: cp_model.CpSolverStatus, info: dict[str, object]) -> Found:
+def _cp_sat_found(solver: cp_model.CpSolver, status: int, info: dict[str, object]) -> Found:
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Found(None, None, None, False, False, "", info)
     values = list(solver.response_proto.solution)
