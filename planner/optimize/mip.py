@@ -79,7 +79,7 @@ class Later:
     def get(self) -> Translation | None:
         """The MILP as the CP-SAT model stands now (rows and objective)."""
         if not self.done:
-            self.translation, self.done = translate(self.model), True  # translated as it stands
+            self.translation, self.done = translate(self.model), True
         elif self.translation is not None:
             self.translation.sync(self.model)
         return self.translation

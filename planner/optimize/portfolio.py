@@ -135,9 +135,9 @@ def _cp_sat_claims(pm: PlanModel) -> bool:
 
 
 def _budget(pm: PlanModel, later: mip.Later | None) -> float | None:
-    """CP-SAT's claim in deterministic time: CLAIM where it claims, 0 elsewhere (both start at
-    once); None when HiGHS cannot take the model (CP-SAT searches alone). `--fast` makes the
-    same claim, so that it runs the same searches as the default and only stops sooner."""
+    """CP-SAT's claim in deterministic time: CLAIM where instructors have floors, 0 elsewhere (both
+    start at once); None when HiGHS cannot take the model (CP-SAT searches alone). `--fast` makes
+    the same claim, so that it runs the same searches as the default and only stops sooner."""
     if later is None:
         return None
     return CLAIM if _cp_sat_claims(pm) else 0.0
