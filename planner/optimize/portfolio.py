@@ -121,9 +121,21 @@ def race(
         wake = threading.Event()
         highs = mip.Search(translation, HIGHS_SHARE * (seconds - (time.monotonic() - clock)), start, wake=wake)
         highs.begin()
+    if highs is not None and start is not None:
+        _hint_placements(pm, start)
     left = seconds - (time.monotonic() - clock)
     run = _cp_sat(pm, left, options, reporter, highs, None, None)
     return _decide(pm, run, highs, keepable, options)
+
+
+def _hint_placements(pm: PlanModel, values: list[int]) -> None:
+    """Hint CP-SAT's race with the plan's placements only. A complete hint is loaded as a first
+    solution, and OR-Tools 9.15 can abort the process when a search is stopped around that moment
+    ("Check failed: solution->size() == postsolve_mapping.size()"); the race is where CP-SAT is
+    stopped from outside, as soon as HiGHS has the answer."""
+    pm.model.clear_hints()
+    for v in pm.place.values():
+        pm.model.add_hint(v, values[v.index])
 
 
 def _cp_sat_claims(pm: PlanModel) -> bool:
