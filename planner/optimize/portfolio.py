@@ -112,9 +112,8 @@ def race(
         run = _cp_sat(pm, seconds, options, reporter, None, keepable, budget)
         if run.status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
             return _decide(pm, run, None, keepable, options)
-        if keepable.found:  # both engines go on from CP-SAT's best plan
+        if keepable.found:  # the search goes on from CP-SAT's best plan
             start = keepable.found[-1][1]
-            _hint_all(pm, start)
     translation = later.get() if later is not None else None
     highs = None
     if translation is not None:
@@ -123,6 +122,8 @@ def race(
         highs.begin()
     if highs is not None and start is not None:
         _hint_placements(pm, start)
+    elif budget and keepable.found:  # CP-SAT goes on alone (HiGHS cannot take the model)
+        _hint_all(pm, keepable.found[-1][1])
     left = seconds - (time.monotonic() - clock)
     run = _cp_sat(pm, left, options, reporter, highs, None, None)
     return _decide(pm, run, highs, keepable, options)
