@@ -103,10 +103,11 @@ class PlanModel:
 
     def term_hours(self, t: int) -> cp_model.LinearExprT:
         hours = self.hours
-        return sum(hours[i] * v for (i, term), v in self.place.items() if term == t)
+        placed = [(v, hours[i]) for (i, term), v in self.place.items() if term == t]
+        return cp_model.LinearExpr.weighted_sum([v for v, _ in placed], [h for _, h in placed])
 
     def term_modules(self, t: int) -> cp_model.LinearExprT:
-        return sum(v for (_, term), v in self.place.items() if term == t)
+        return cp_model.LinearExpr.sum([v for (_, term), v in self.place.items() if term == t])
 
 
 # --- rule 1: selection and term placement ------------------------------------------------------
@@ -117,7 +118,8 @@ def one_term_within_window(pm: PlanModel) -> None:
     for i in range(len(pm.problem.candidates)):
         for t in pm.terms_of(i):
             pm.place[i, t] = pm.model.new_bool_var(f"place_{i}_{t}")
-        pm.model.add_at_most_one(pm.place[i, t] for t in pm.terms_of(i))
+        if len(pm.terms_of(i)) > 1:  # a one-term window needs no row
+            pm.model.add_at_most_one(pm.place[i, t] for t in pm.terms_of(i))
         if i in pm.problem.blocked:
             pm.model.add(pm.taken(i) == 0)
 
@@ -430,7 +432,9 @@ def sector_min_coverage(pm: PlanModel) -> None:
         total = sum(r.demand.importance for r in rows)
         if floor == 0 or total == 0:
             continue
-        covered = sum(r.demand.importance * pm.covered[r.covering] for r in rows)
+        covered = cp_model.LinearExpr.weighted_sum(
+            [pm.covered[r.covering] for r in rows], [r.demand.importance for r in rows]
+        )
         text = Reason("coverage_floor", {"sector": sector_id, "floor": [floor.numerator, floor.denominator]})
         pm.model.add(covered >= needed_importance(floor, total)).only_enforce_if(
             pm.requirements.enforce(requirement("min_coverage", sector_id=sector_id), text)
@@ -481,13 +485,14 @@ def build(problem: Problem, explaining: bool = False) -> PlanModel:
 
 def coverage_score(pm: PlanModel) -> cp_model.LinearExprT:
     """Sum over covered demands of sector weight x importance (maximised)."""
-    return sum(row.weight * pm.covered[row.covering] for row in pm.problem.demand_rows)
+    rows = pm.problem.demand_rows
+    return cp_model.LinearExpr.weighted_sum([pm.covered[r.covering] for r in rows], [r.weight for r in rows])
 
 
 def total_hours(pm: PlanModel) -> cp_model.LinearExprT:
     """Hours of all taken modules (minimised)."""
     hours = pm.hours
-    return sum(hours[i] * v for (i, _), v in pm.place.items())
+    return cp_model.LinearExpr.weighted_sum(list(pm.place.values()), [hours[i] for i, _ in pm.place])
 
 
 def largest_term_hours(pm: PlanModel) -> cp_model.LinearExprT:

@@ -155,10 +155,12 @@ class Translation:
 
     def _columns(self, proto: cp_model_pb2.CpModelProto) -> None:
         variables = proto.variables
-        new = [variables[n] for n in range(len(self.bounds), len(variables))]
-        if any(len(v.domain) != 2 for v in new):
-            raise NotLinear("a variable's domain has holes")
-        bounds = [(v.domain[0], v.domain[1]) for v in new]
+        bounds = []
+        for n in range(len(self.bounds), len(variables)):
+            domain = variables[n].domain  # each field access crosses into the parser: read it once
+            if len(domain) != 2:
+                raise NotLinear("a variable's domain has holes")
+            bounds.append((domain[0], domain[1]))
         if not bounds:
             return
         self.bounds.extend(bounds)
