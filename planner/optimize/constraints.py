@@ -102,6 +102,8 @@ class PlanModel:
         return sum(self.place[i, t] for t in self.terms_of(i))
 
     def term_hours(self, t: int) -> cp_model.LinearExprT:
+        # Long sums are built in one call: sum() grows the expression term by term, 4x slower,
+        # which set covering's 1,000-term rows and objectives felt (docs/PERFORMANCE.md).
         hours = self.hours
         placed = [(v, hours[i]) for (i, term), v in self.place.items() if term == t]
         return cp_model.LinearExpr.weighted_sum([v for v, _ in placed], [h for _, h in placed])
