@@ -57,7 +57,7 @@ def test_the_plan_does_not_depend_on_which_engine_finishes_first(seed_problem, m
     assert delayed.objectives == usual.objectives
 
 
-def test_after_the_claim_the_plan_kept_is_highs_first_plan_of_the_optimum(seed_problem, monkeypatch):
+def test_without_a_claim_plan_of_the_optimum_the_plan_kept_is_highs_first(seed_problem, monkeypatch):
     # Once the stage is proven, by either engine, HiGHS's deterministic search names the plan: a
     # CP-SAT that proves the optimum early no longer holds the stage until it finds a plan of it
     # (campus-staffing-5: HiGHS proved coverage at 17 s, CP-SAT reached it at 45 s).

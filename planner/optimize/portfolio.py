@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -121,21 +121,24 @@ def race(
         highs = mip.Search(translation, HIGHS_SHARE * (seconds - (time.monotonic() - clock)), start, wake=wake)
         highs.begin()
     if highs is not None and start is not None:
-        _hint_placements(pm, start)
+        hint(pm, start, pm.place.values())  # placements only: see below
     elif budget and keepable.found:  # CP-SAT goes on alone (HiGHS cannot take the model)
-        _hint_all(pm, keepable.found[-1][1])
+        plan = keepable.found[-1][1]
+        hint(pm, plan, (pm.model.get_int_var_from_proto_index(n) for n in range(len(plan))))
     left = seconds - (time.monotonic() - clock)
     run = _cp_sat(pm, left, options, reporter, highs, None, None)
     return _decide(pm, run, highs, keepable, options)
 
 
-def _hint_placements(pm: PlanModel, values: list[int]) -> None:
-    """Hint CP-SAT's race with the plan's placements only. A complete hint is loaded as a first
-    solution, and OR-Tools 9.15 can abort the process when a search is stopped around that moment
-    ("Check failed: solution->size() == postsolve_mapping.size()"); the race is where CP-SAT is
-    stopped from outside, as soon as HiGHS has the answer."""
+def hint(pm: PlanModel, values: list[int], variables: Iterable[cp_model.IntVar]) -> None:
+    """Start CP-SAT from `values` (a plan, one value per model variable) on `variables` only.
+
+    The race hints the placements only. A complete hint is loaded as a first solution, and
+    OR-Tools 9.15 can abort the process when a search is stopped around that moment ("Check failed:
+    solution->size() == postsolve_mapping.size()"); the race is where CP-SAT is stopped from
+    outside, as soon as HiGHS has the answer."""
     pm.model.clear_hints()
-    for v in pm.place.values():
+    for v in variables:
         pm.model.add_hint(v, values[v.index])
 
 
@@ -236,12 +239,6 @@ def _decide(pm, run: _Run, highs, keepable: _Plans, options) -> Found:
         return Found(cp_plan.values, cp_plan.value, bound, False, False, "CP-SAT", info)
     bound = bound if bound is not None else highs.objective
     return Found(highs.values, highs.objective, bound, False, False, "HiGHS", info)
-
-
-def _hint_all(pm: PlanModel, values: list[int]) -> None:
-    pm.model.clear_hints()
-    for n, value in enumerate(values):
-        pm.model.add_hint(pm.model.get_int_var_from_proto_index(n), value)
 
 
 def _cp_sat_found(solver: cp_model.CpSolver, status: int, info: dict[str, object]) -> Found:

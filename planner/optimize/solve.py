@@ -13,7 +13,7 @@ from planner.i18n import _
 from planner.model import Problem, Training
 from planner.optimize import explain, mip
 from planner.optimize.constraints import OBJECTIVE_TERMS, TRAINING_STAGE, PlanModel, build, training_spent
-from planner.optimize.portfolio import ReporterFactory, race
+from planner.optimize.portfolio import ReporterFactory, hint, race
 from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Progress, SolverInfo, Stage, Status
 
@@ -109,7 +109,6 @@ def stage_order(problem: Problem) -> tuple[str, ...]:
 
 def _hint(pm: PlanModel, values: list[int]) -> None:
     """Start the next stage from this stage's plan, which stays feasible there."""
-    pm.model.clear_hints()
     variables: list[cp_model.IntVar] = [
         *pm.place.values(),
         *pm.teach.values(),
@@ -120,8 +119,7 @@ def _hint(pm: PlanModel, values: list[int]) -> None:
     ]
     if pm.largest_term is not None:
         variables.append(pm.largest_term)
-    for v in variables:
-        pm.model.add_hint(v, values[v.index])
+    hint(pm, values, variables)
 
 
 def _placements(pm: PlanModel, values: list[int]) -> tuple[Placement, ...]:
