@@ -11,8 +11,11 @@ on the optimum checks both. Variables:
 - `used[k]`: instructor k teaches something; `covered[d]`: demand row d is covered;
 - `peak`: the largest term's hours, for the balance objective.
 
-Staffing follows version 2 of the specification: instructor load and lab use are summed per period,
-and the `cost` objective is the hours of every section times its instructor's cost per hour.
+Staffing follows version 3 of the specification: instructor load and lab use are summed per period
+on top of the hours committed to the campus's other careers; a term runs its own number of groups;
+`m[i, k, t]` counts the dual sections among `n[i, k, t]`, which need the instructor and labs for the
+module's hours less its company hours (at most `max_company_hours` per period); and the `cost`
+objective is the plan's hours of every section times its instructor's cost per hour.
 
 The plan is read back into a `planner.result.PlanResult`, so its objectives and rule checks are
 recomputed by the same code that checks the planner's plans.
@@ -66,7 +69,8 @@ class MilpModel:
     rows: _Rows
     x: dict[tuple[int, int], int]  # (candidate, term) -> column
     n: dict[tuple[int, int, int], int]  # (candidate, instructor, term) -> column
-    objectives: dict[str, tuple[dict[int, float], highspy.ObjSense]]  # name -> (expression, HiGHS sense)
+    m: dict[tuple[int, int, int], int] = field(default_factory=dict)  # dual sections among n
+    objectives: dict[str, tuple[dict[int, float], highspy.ObjSense]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -199,7 +203,7 @@ def build(problem: Problem) -> MilpModel:
         if i not in problem.blocked
         for t in range(problem.windows[i][0], problem.windows[i][1] + 1)
     }
-    model = MilpModel(problem, rows, x, {}, {})
+    model = MilpModel(problem, rows, x, {}, objectives={})
     taken_at_most_once(model)
     prerequisites_first(model)
     hours_and_counts_within_limits(model)
@@ -207,6 +211,7 @@ def build(problem: Problem) -> MilpModel:
     instructor_load_per_period(model)
     staffing_cost_within_budget(model)
     labs_within_capacity(model)
+    company_hours_within_limit(model)
     covered = sector_min_coverage(model)
     add_objectives(model, covered)
     return model
@@ -270,14 +275,21 @@ def instructors_teach_every_section(model: MilpModel) -> None:
     problem, rows = model.problem, model.rows
     if not problem.instructors:
         return
-    sections = problem.sections
     for (i, t), taken in model.x.items():
+        sections, dual = problem.sections_in(t), problem.dual_in(t)
         share = {taken: -float(sections)}
+        company = {taken: -float(dual)}
         for k in problem.qualified[i]:
             column = rows.var(0, sections)
             model.n[i, k, t] = column
             share[column] = 1.0
+            if dual and problem.dual_hours(i):
+                model.m[i, k, t] = rows.var(0, dual)
+                company[model.m[i, k, t]] = 1.0
+                rows.row(-INF, 0, {model.m[i, k, t]: 1.0, column: -1.0})
         rows.row(0, 0, share)
+        if len(company) > 1:
+            rows.row(0, 0, company)
 
 
 def instructor_load_per_period(model: MilpModel) -> None:
@@ -290,7 +302,7 @@ def instructor_load_per_period(model: MilpModel) -> None:
     problem, rows = model.problem, model.rows
     if not problem.instructors:
         return
-    sections = problem.sections
+    sections = problem.most_sections
     used = [rows.var() for _ in problem.instructors]
     load: dict[tuple[int, int], dict[int, float]] = {}
     active: dict[tuple[int, int], int] = {}
@@ -300,12 +312,15 @@ def instructor_load_per_period(model: MilpModel) -> None:
             active[k, p] = rows.var()
             rows.row(-INF, 0, {active[k, p]: 1.0, used[k]: -1.0})
         load.setdefault((k, p), {})[column] = problem.hours[i]
+        if (i, k, t) in model.m:
+            load[k, p][model.m[i, k, t]] = -float(problem.dual_hours(i))
         rows.row(-INF, 0, {column: 1.0, active[k, p]: -float(sections)})
     for (k, p), terms in load.items():
         instructor = problem.instructors[k]
-        rows.row(-INF, 0, {**terms, active[k, p]: -float(instructor.max_hours_per_term)})
-        if instructor.min_hours_per_term > 0:
-            rows.row(0, INF, {**terms, active[k, p]: -float(instructor.min_hours_per_term)})
+        committed = problem.committed.get((k, p), 0)
+        rows.row(-INF, 0, {**terms, active[k, p]: -float(instructor.max_hours_per_term - committed)})
+        if instructor.min_hours_per_term > committed:
+            rows.row(0, INF, {**terms, active[k, p]: -float(instructor.min_hours_per_term - committed)})
     if problem.scenario.max_instructors_used is not None:
         rows.row(-INF, problem.scenario.max_instructors_used, dict.fromkeys(used, 1.0))
 
@@ -313,11 +328,15 @@ def instructor_load_per_period(model: MilpModel) -> None:
 def _cost(model: MilpModel) -> dict[int, float]:
     """Staffing cost: every section's hours x its instructor's cost per hour."""
     problem = model.problem
-    return {
+    cost = {
         column: float(problem.hours[i] * problem.instructors[k].cost_per_hour)
         for (i, k, _), column in model.n.items()
         if problem.instructors[k].cost_per_hour
     }
+    for (i, k, _), column in model.m.items():
+        if problem.instructors[k].cost_per_hour:
+            cost[column] = -float(problem.dual_hours(i) * problem.instructors[k].cost_per_hour)
+    return cost
 
 
 def staffing_cost_within_budget(model: MilpModel) -> None:
@@ -328,15 +347,34 @@ def staffing_cost_within_budget(model: MilpModel) -> None:
 
 
 def labs_within_capacity(model: MilpModel) -> None:
-    """Rule 6: in every period, a lab's hours (module hours x sections, for every module using it
-    in the period's terms) are at most its capacity."""
+    """Rule 6: in every period, a lab's committed hours plus its hours used (module hours x sections,
+    less the company hours of dual sections, for every module using it in the period's terms) are
+    at most its capacity."""
     problem = model.problem
     use: dict[tuple[int, int], dict[int, float]] = {}
     for (i, t), column in model.x.items():
+        groups = problem.hours[i] * problem.sections_in(t) - problem.dual_hours(i) * problem.dual_in(t)
         for lab in problem.module_labs[i] if problem.module_labs else ():
-            use.setdefault((lab, problem.period_of[t]), {})[column] = float(problem.hours[i] * problem.sections)
-    for (lab, _), terms in sorted(use.items()):
-        model.rows.row(-INF, problem.labs[lab].max_hours_per_term, terms)
+            use.setdefault((lab, problem.period_of[t]), {})[column] = float(groups)
+    for (lab, p), terms in sorted(use.items()):
+        free = problem.labs[lab].max_hours_per_term - problem.lab_committed.get((lab, p), 0)
+        model.rows.row(-INF, free, terms)
+
+
+def company_hours_within_limit(model: MilpModel) -> None:
+    """[dual] max_company_hours: per period, the company hours of the dual sections."""
+    problem = model.problem
+    limit = problem.scenario.max_company_hours
+    if limit is None:
+        return
+    for terms in problem.periods:
+        company = {
+            column: float(problem.dual_hours(i) * problem.dual_in(t))
+            for (i, t), column in model.x.items()
+            if t in terms and problem.dual_hours(i) * problem.dual_in(t)
+        }
+        if company:
+            model.rows.row(-INF, limit, company)
 
 
 def sector_min_coverage(model: MilpModel) -> list[int]:
@@ -385,11 +423,15 @@ def _placements(model: MilpModel, values: list[float]) -> tuple[Placement, ...]:
     for (i, t), column in sorted(model.x.items()):
         if values[column] < 0.5:
             continue
+        dual: list[str | None] = []
         teachers: list[str | None] = []
         for k in problem.qualified[i]:
             count = round(values[model.n[i, k, t]]) if (i, k, t) in model.n else 0
-            teachers.extend([problem.instructors[k].instructor_id] * count)
+            company = round(values[model.m[i, k, t]]) if (i, k, t) in model.m else 0
+            dual.extend([problem.instructors[k].instructor_id] * company)
+            teachers.extend([problem.instructors[k].instructor_id] * (count - company))
+        teachers = dual + teachers  # a term's first sections are its dual groups
         if not problem.instructors:
-            teachers = [None] * problem.sections
+            teachers = [None] * problem.sections_in(t)
         placements.append(Placement(problem.candidates[i].module_id, t, tuple(teachers)))
     return tuple(placements)

@@ -31,9 +31,11 @@ from planner.errors import InputError, Issue
 from planner.i18n import _
 from planner.model import (
     Catalog,
+    Commitment,
     Demand,
     Instructor,
     Lab,
+    LabCommitment,
     Module,
     ModuleLab,
     ModuleSkill,
@@ -55,9 +57,18 @@ MAX_ZIP_ENTRIES = 10_000
 LARGEST_NUMBER = 1_000_000
 
 REQUIRED_TABLES = ("sectors", "skills", "demands", "modules", "module_skills")
-OPTIONAL_TABLES = ("prerequisites", "instructors", "qualifications", "labs", "module_labs", "training")
-# A campus folder's own roster and labs replace the catalog's tables of the same name.
-CAMPUS_TABLES = ("instructors", "qualifications", "labs", "training")
+OPTIONAL_TABLES = (
+    "prerequisites",
+    "instructors",
+    "qualifications",
+    "labs",
+    "module_labs",
+    "training",
+    "commitments",
+    "lab_commitments",
+)
+# A campus folder's own roster, labs and commitments replace the catalog's tables of the same name.
+CAMPUS_TABLES = ("instructors", "qualifications", "labs", "training", "commitments", "lab_commitments")
 
 # Required columns per table; modules also have the optional term window below.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -72,8 +83,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "labs": ("lab_id", "name", "max_hours_per_term"),
     "module_labs": ("module_id", "lab_id"),
     "training": ("instructor_id", "module_id", "cost"),
+    "commitments": ("instructor_id", "period", "hours"),
+    "lab_commitments": ("lab_id", "period", "hours"),
 }
-MODULE_WINDOW = ("earliest_term", "latest_term")
+MODULE_WINDOW = ("earliest_term", "latest_term", "dual_hours")  # the modules' optional columns
 
 # The columns that identify a row: a second row with the same values is a duplicate.
 KEYS: dict[str, tuple[str, ...]] = {
@@ -88,6 +101,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "labs": ("lab_id",),
     "module_labs": ("module_id", "lab_id"),
     "training": ("instructor_id", "module_id"),
+    "commitments": (),  # several rows for one instructor and period add up
+    "lab_commitments": (),
 }
 
 # (table, column) -> (table, column) whose ids it must name.
@@ -104,6 +119,8 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("module_labs", "lab_id"): ("labs", "lab_id"),
     ("training", "instructor_id"): ("instructors", "instructor_id"),
     ("training", "module_id"): ("modules", "module_id"),
+    ("commitments", "instructor_id"): ("instructors", "instructor_id"),
+    ("lab_commitments", "lab_id"): ("labs", "lab_id"),
 }
 
 
@@ -644,6 +661,7 @@ def _module(r: RowReader) -> Module | None:
         hours=r.whole("hours", 1),
         earliest_term=r.whole("earliest_term", 1, optional=True),
         latest_term=r.whole("latest_term", 1, optional=True),
+        dual_hours=r.whole("dual_hours", 0, optional=True) or 0,
         # Extra columns (status, code, ...) travel with the module so the export can show them.
         extra={column: value for column, value in r.row.cells.items() if column not in known},
     )
@@ -708,6 +726,22 @@ def _training(r: RowReader) -> Training | None:
     )
 
 
+def _commitment(r: RowReader) -> Commitment | None:
+    return r.build(
+        Commitment,
+        "hours",
+        instructor_id=r.ident("instructor_id"),
+        period=r.whole("period", 1),
+        hours=r.whole("hours", 0),
+    )
+
+
+def _lab_commitment(r: RowReader) -> LabCommitment | None:
+    return r.build(
+        LabCommitment, "hours", lab_id=r.ident("lab_id"), period=r.whole("period", 1), hours=r.whole("hours", 0)
+    )
+
+
 READERS: dict[str, Callable[[RowReader], Any]] = {
     "sectors": _sector,
     "skills": _skill,
@@ -720,6 +754,8 @@ READERS: dict[str, Callable[[RowReader], Any]] = {
     "labs": _lab,
     "module_labs": _module_lab,
     "training": _training,
+    "commitments": _commitment,
+    "lab_commitments": _lab_commitment,
 }
 
 
@@ -742,7 +778,7 @@ def _missing_columns(table: Table, issues: list[Issue]) -> None:
 
 def _duplicates(table: Table, issues: list[Issue]) -> None:
     key = KEYS[table.name]
-    if any(column not in table.columns for column in key):
+    if not key or any(column not in table.columns for column in key):
         return
     first_row: dict[tuple[str, ...], int] = {}
     for row in table.rows:
@@ -879,6 +915,8 @@ def load_catalog(path: Path, campus: Path | None = None) -> Catalog:
     _listed_without(merged, "qualifications", "instructors", issues)
     _listed_without(referenced, "module_labs", "labs", issues)
     _listed_without(merged, "training", "instructors", issues)
+    _listed_without(merged, "commitments", "instructors", issues)
+    _listed_without(referenced, "lab_commitments", "labs", issues)
     known_modules = {m.module_id for m in entities["modules"]}
     _prerequisite_cycles(
         (p for p in entities["prerequisites"] if {p.module_id, p.prerequisite_id} <= known_modules), issues
@@ -899,6 +937,8 @@ def load_catalog(path: Path, campus: Path | None = None) -> Catalog:
         labs=labs,
         module_labs=tuple(entities["module_labs"]),
         training=tuple(entities["training"]),
+        commitments=tuple(entities["commitments"]),
+        lab_commitments=tuple(entities["lab_commitments"]),
         source=str(path),
         fingerprint=fingerprint,
         campus=str(campus) if campus is not None else None,

@@ -11,365 +11,35 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from pathlib import Path
 
+from planner.catalog_model import LEVELS as LEVELS
+from planner.catalog_model import Catalog as Catalog
+from planner.catalog_model import Commitment as Commitment
+from planner.catalog_model import Demand as Demand
+from planner.catalog_model import Instructor as Instructor
+from planner.catalog_model import Lab as Lab
+from planner.catalog_model import LabCommitment as LabCommitment
+from planner.catalog_model import Module as Module
+from planner.catalog_model import ModuleLab as ModuleLab
+from planner.catalog_model import ModuleSkill as ModuleSkill
+from planner.catalog_model import Offer as Offer
+from planner.catalog_model import Origin as Origin
+from planner.catalog_model import Prerequisite as Prerequisite
+from planner.catalog_model import Qualification as Qualification
+from planner.catalog_model import Sector as Sector
+from planner.catalog_model import Skill as Skill
+from planner.catalog_model import Training as Training
 from planner.errors import InputError, Issue
 from planner.i18n import _
 from planner.reasons import Reason
 from planner.review_plan import Review
-
-LEVELS = (1, 2, 3)
-OBJECTIVES = ("coverage", "hours", "balance", "cost", "changes")  # changes: against a --review
-DEFAULT_OBJECTIVE = ("coverage", "hours", "balance")
-# How cohorts are admitted, which decides the terms that run together in one period (a real
-# school term): yearly intake runs odd terms together (autumn) and even terms together (spring).
-INTAKES = ("yearly", "every_term", "single")
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where an entity was read: file (or sheet) name and spreadsheet row (header = 1)."""
-
-    file: str
-    row: int
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValueError(message)
-
-
-def _check_id(value: str, what: str) -> None:
-    _require(isinstance(value, str) and value != "", _("{what} must not be empty.", what=what))
-    _require(value == value.strip(), _("{what} '{value}' has leading or trailing spaces.", what=what, value=value))
-
-
-@dataclass(frozen=True)
-class Sector:
-    sector_id: str
-    name: str
-    weight: int
-    origin: Origin | None = field(default=None, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _check_id(self.sector_id, "sector_id")
-        _require(self.weight >= 1, _("weight {weight} must be at least 1.", weight=self.weight))
-
-
-@dataclass(frozen=True)
-class Skill:
-    skill_id: str
-    name: str
-    cluster: str
-    origin: Origin | None = field(default=None, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _check_id(self.skill_id, "skill_id")
-
-
-@dataclass(frozen=True)
-class Demand:
-    """A sector needs a skill at a level (1 awareness, 2 operational, 3 proficient)."""
-
-    sector_id: str
-    skill_id: str
-    level: int
-    importance: int
-    origin: Origin | None = field(default=None, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _require(self.level in LEVELS, _("level {level} must be 1, 2 or 3.", level=self.level))
-        _require(self.importance >= 1, _("importance {importance} must be at least 1.", importance=self.importance))
-
-
-@dataclass(frozen=True)
-class Module:
-    module_id: str
-    name: str
-    career: str
-    hours: int
-    earliest_term: int | None = None
-    latest_term: int | None = None
-    extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
-    origin: Origin | None = field(default=None, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _check_id(self.module_id, "module_id")
-        _require(self.hours >= 1, _("hours {hours} must be at least 1.", hours=self.hours))
-        for name in ("earliest_term", "latest_term"):
-            value = getattr(self, name)
-            _require(value is None or value >= 1, _("{name} {value} must be at least 1.", name=name, value=value))
-        if self.earliest_term is not None and self.latest_term is not None:
-            _require(
-                self.earliest_term <= self.latest_term,
-                _(
-                    "earliest_term {earliest_term} is after latest_term {latest_term}.",
-                    earliest_term=self.earliest_term,
-                    latest_term=self.latest_term,
-                ),
-            )
-
-
-@dataclass(frozen=True)
-class ModuleSkill:
-    """A module teaches a skill up to a level."""
-
-    module_id: str
-    skill_id: str
-    level: int
-    origin: Origin | None = field(default=None, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _require(self.level in LEVELS, _("level {level} must be 1, 2 or 3.", level=self.level))
-
-
-@dataclass(frozen=True)
-class Prerequisite:
-    module_id: str
-    prerequisite_id: str
-    origin: Origin | None = field(default=None, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _require(
-            self.module_id != self.prerequisite_id,
-            _("module {module_id} cannot be its own prerequisite.", module_id=self.module_id),
-        )
-
-
-@dataclass(frozen=True)
-class Instructor:
-    """A teacher's contract: at most `max_hours_per_term` hours in a period and, when teaching at all
-    in a period, at least `min_hours_per_term` (the contract floor); paid `cost_per_hour`."""
-
-    instructor_id: str
-    name: str
-    max_hours_per_term: int
-    min_hours_per_term: int = 0
-    cost_per_hour: int = 0
-    origin: Origin | None = field(default=None, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _check_id(self.instructor_id, "instructor_id")
-        _require(
-            self.max_hours_per_term >= 0,
-            _(
-                "max_hours_per_term {max_hours_per_term} must not be negative.",
-                max_hours_per_term=self.max_hours_per_term,
-            ),
-        )
-        _require(
-            self.min_hours_per_term >= 0,
-            _(
-                "min_hours_per_term {min_hours_per_term} must not be negative.",
-                min_hours_per_term=self.min_hours_per_term,
-            ),
-        )
-        _require(
-            self.min_hours_per_term <= self.max_hours_per_term,
-            _(
-                "min_hours_per_term {min_hours_per_term} is above max_hours_per_term {max_hours_per_term}.",
-                min_hours_per_term=self.min_hours_per_term,
-                max_hours_per_term=self.max_hours_per_term,
-            ),
-        )
-        _require(
-            self.cost_per_hour >= 0,
-            _("cost_per_hour {cost_per_hour} must not be negative.", cost_per_hour=self.cost_per_hour),
-        )
-
-
-@dataclass(frozen=True)
-class Qualification:
-    instructor_id: str
-    module_id: str
-    origin: Origin | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class Lab:
-    """A workshop or laboratory (cleanroom, wire bonder, ATE cell) with its hours per period."""
-
-    lab_id: str
-    name: str
-    max_hours_per_term: int
-    origin: Origin | None = field(default=None, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _check_id(self.lab_id, "lab_id")
-        _require(
-            self.max_hours_per_term >= 0,
-            _(
-                "max_hours_per_term {max_hours_per_term} must not be negative.",
-                max_hours_per_term=self.max_hours_per_term,
-            ),
-        )
-
-
-@dataclass(frozen=True)
-class ModuleLab:
-    """Every section of the module uses the lab for the module's hours."""
-
-    module_id: str
-    lab_id: str
-    origin: Origin | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class Training:
-    """A qualification that can be bought: training `instructor_id` to teach `module_id`, at `cost`."""
-
-    instructor_id: str
-    module_id: str
-    cost: int
-    origin: Origin | None = field(default=None, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _require(self.cost >= 0, f"cost {self.cost} must not be negative.")
-
-
-@dataclass(frozen=True)
-class Offer:
-    """A training offer the optimizer may buy: instructor and candidate module as indices."""
-
-    instructor: int
-    module: int
-    cost: int
-    training: Training
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """Skills, modules and instructors, already checked for internal consistency by the loader."""
-
-    sectors: tuple[Sector, ...]
-    skills: tuple[Skill, ...]
-    demands: tuple[Demand, ...]
-    modules: tuple[Module, ...]
-    module_skills: tuple[ModuleSkill, ...]
-    prerequisites: tuple[Prerequisite, ...] = ()
-    instructors: tuple[Instructor, ...] = ()
-    qualifications: tuple[Qualification, ...] = ()
-    labs: tuple[Lab, ...] = ()
-    module_labs: tuple[ModuleLab, ...] = ()
-    training: tuple[Training, ...] = ()
-    source: str = "catalog"
-    fingerprint: str = ""
-    campus: str | None = None  # the campus folder whose roster and labs replaced the catalog's
-
-    @cached_property
-    def module_by_id(self) -> dict[str, Module]:
-        return {m.module_id: m for m in self.modules}
-
-    @cached_property
-    def sector_by_id(self) -> dict[str, Sector]:
-        return {s.sector_id: s for s in self.sectors}
-
-    @cached_property
-    def skill_by_id(self) -> dict[str, Skill]:
-        return {s.skill_id: s for s in self.skills}
-
-    @cached_property
-    def instructor_by_id(self) -> dict[str, Instructor]:
-        return {i.instructor_id: i for i in self.instructors}
-
-    @cached_property
-    def lab_by_id(self) -> dict[str, Lab]:
-        return {lab.lab_id: lab for lab in self.labs}
-
-    @cached_property
-    def careers(self) -> tuple[str, ...]:
-        return tuple(sorted({m.career for m in self.modules}))
-
-
-@dataclass(frozen=True)
-class SectorGoal:
-    """A priority sector of a scenario: its coverage floor and (optionally) its own weight."""
-
-    sector_id: str
-    min_coverage: Fraction = Fraction(0)
-    weight: int | None = None
-
-    def __post_init__(self) -> None:
-        _require(0 <= self.min_coverage <= 1, _("min_coverage must lie between 0 and 1."))
-        _require(self.weight is None or self.weight >= 1, _("weight must be at least 1."))
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A planning question, as read from a TOML file (see PLANNER-SPEC.md, Scenario format)."""
-
-    name: str
-    terms: int
-    sections: int = 1
-    catalog: Path | None = None
-    campus: Path | None = None
-    careers: tuple[str, ...] | None = None
-    required_modules: tuple[str, ...] = ()
-    excluded_modules: tuple[str, ...] = ()
-    objective: tuple[str, ...] = DEFAULT_OBJECTIVE
-    time_limit_seconds: float | None = None
-    language: str | None = None  # of the workbook and messages; --lang wins; None: the default
-    total_hours_max: int | None = None
-    term_hours_min: int = 0
-    term_hours_max: int | None = None
-    modules_per_term_min: int = 0
-    modules_per_term_max: int | None = None
-    max_instructors_used: int | None = None
-    min_qualified: int = 1
-    max_cost: int | None = None
-    training_budget: int = 0  # [training] budget: money for buying qualifications (0: none bought)
-    intake: str = "yearly"
-    weeks_per_term: int = 18  # CONALEP semesters run 18 weeks; used to show hours per week
-    sectors: tuple[SectorGoal, ...] | None = None
-    path: Path | None = None
-
-    def __post_init__(self) -> None:
-        _require(self.terms >= 1, _("terms {terms} must be at least 1.", terms=self.terms))
-        _require(self.sections >= 1, _("sections {sections} must be at least 1.", sections=self.sections))
-        _require(len(self.objective) > 0, _("objective must name at least one objective."))
-        for name in self.objective:
-            _require(
-                name in OBJECTIVES,
-                _("objective '{name}' is not one of {items}.", name=name, items=", ".join(OBJECTIVES)),
-            )
-        _require(len(set(self.objective)) == len(self.objective), _("objective repeats a name."))
-        _require(
-            self.intake in INTAKES,
-            _("intake '{intake}' is not one of {items}.", intake=self.intake, items=", ".join(INTAKES)),
-        )
-        _require(
-            self.min_qualified >= 1,
-            _("min_qualified {min_qualified} must be at least 1.", min_qualified=self.min_qualified),
-        )
-        _require(
-            self.training_budget >= 0,
-            _("training budget {budget} must not be negative.", budget=self.training_budget),
-        )
-
-    @property
-    def periods(self) -> tuple[tuple[int, ...], ...]:
-        """The terms that run together in each period (a real school term), in order."""
-        terms = range(1, self.terms + 1)
-        if self.intake == "single":
-            return tuple((t,) for t in terms)
-        if self.intake == "every_term":
-            return (tuple(terms),)
-        return tuple(p for p in (tuple(terms[0::2]), tuple(terms[1::2])) if p)
-
-    @property
-    def file_name(self) -> str:
-        return self.path.name if self.path else "scenario"
-
-
-def per_week(hours: int, weeks: int) -> str:
-    """Hours of a term as hours per week, the way contracts are written: 6, 5.6."""
-    return f"{hours / weeks:.1f}".removesuffix(".0")
-
-
-def period_data(scenario: Scenario, p: int) -> dict[str, object]:
-    """A period as reason data (planner.words.reasons.period says it)."""
-    return {"intake": scenario.intake, "season": p, "terms": list(scenario.periods[p])}
-
+from planner.scenario_model import DEFAULT_OBJECTIVE as DEFAULT_OBJECTIVE
+from planner.scenario_model import INTAKES as INTAKES
+from planner.scenario_model import OBJECTIVES as OBJECTIVES
+from planner.scenario_model import Scenario as Scenario
+from planner.scenario_model import SectorGoal as SectorGoal
+from planner.scenario_model import per_week as per_week
+from planner.scenario_model import period_data as period_data
 
 # --- the problem in integer form -------------------------------------------------------------
 
@@ -407,6 +77,10 @@ class Problem:
     # within budget), and per candidate how many roster instructors are qualified (min_qualified).
     offers: tuple[Offer, ...] = ()
     named_qualified: tuple[int, ...] = ()
+    # Hours already taught or used for the campus's other careers: (instructor, period) and
+    # (lab, period) as indices, periods from 0; absent keys are 0.
+    committed: Mapping[tuple[int, int], int] = field(default_factory=dict)
+    lab_committed: Mapping[tuple[int, int], int] = field(default_factory=dict)
 
     @property
     def terms(self) -> int:
@@ -421,9 +95,35 @@ class Problem:
         """Term -> index of the period it runs in."""
         return {t: p for p, terms in enumerate(self.periods) for t in terms}
 
+    def sections_in(self, t: int) -> int:
+        """The groups of term t: each taken module of that term runs this many sections."""
+        return self.scenario.groups[t - 1]
+
+    def dual_in(self, t: int) -> int:
+        """The first this many sections of term t are dual groups."""
+        return self.scenario.dual[t - 1]
+
     @property
-    def sections(self) -> int:
-        return self.scenario.sections
+    def most_sections(self) -> int:
+        return max(self.scenario.groups)
+
+    def dual_hours(self, i: int) -> int:
+        """Candidate i's company hours in a dual section (0 without dual groups in the scenario)."""
+        return self.candidates[i].dual_hours if self.scenario.dual_groups is not None else 0
+
+    def section_hours(self, i: int, t: int, section: int) -> int:
+        """The hours section `section` (from 1) of candidate i, taken in term t, needs of its
+        instructor and labs: a dual section leaves the company's part to the company."""
+        dual = section <= self.dual_in(t)
+        return self.hours[i] - (self.dual_hours(i) if dual else 0)
+
+    def group_hours(self, i: int, t: int) -> int:
+        """Candidate i's hours over all its sections in term t (what a lab it needs carries)."""
+        return self.hours[i] * self.sections_in(t) - self.dual_hours(i) * self.dual_in(t)
+
+    def company_hours(self, i: int, t: int) -> int:
+        """The hours the partner companies give candidate i's dual sections in term t."""
+        return self.dual_hours(i) * self.dual_in(t)
 
     @cached_property
     def hours(self) -> tuple[int, ...]:
@@ -444,7 +144,7 @@ class Problem:
         Raises InputError listing every problem found (unknown ids, term windows that the
         scenario's term count contradicts, ...).
         """
-        issues = _scenario_issues(catalog, scenario)
+        issues = _scenario_issues(catalog, scenario) + _commitment_issues(catalog, scenario)
         if issues:
             raise InputError(issues)
         return _build(catalog, scenario, review)
@@ -503,6 +203,80 @@ def _scenario_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
     return issues
 
 
+def _commitment_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
+    """Commitments must name one of the scenario's periods, and no instructor may be committed
+    beyond its contract's cap (the campus would already be over contract)."""
+    issues: list[Issue] = []
+    periods = len(scenario.periods)
+    totals: dict[tuple[str, int], tuple[int, Origin | None]] = {}
+    rows: list[Commitment | LabCommitment] = [*catalog.commitments, *catalog.lab_commitments]
+    for c in rows:
+        if c.period > periods:
+            where = c.origin
+            issues.append(
+                Issue(
+                    where.file if where else "commitments.csv",
+                    _(
+                        "there is no period {period}: scenario {file} has {count} (numbered from 1).",
+                        period=c.period,
+                        file=scenario.file_name,
+                        count=periods,
+                    ),
+                    row=where.row if where else None,
+                    column="period",
+                )
+            )
+    caps = {("instructor", i.instructor_id): i.max_hours_per_term for i in catalog.instructors}
+    caps |= {("lab", lab.lab_id): lab.max_hours_per_term for lab in catalog.labs}
+    for what, who, c in [("instructor", c.instructor_id, c) for c in catalog.commitments] + [
+        ("lab", lc.lab_id, lc) for lc in catalog.lab_commitments
+    ]:
+        hours, _origin = totals.get((f"{what} {who}", c.period), (0, None))
+        totals[f"{what} {who}", c.period] = (hours + c.hours, c.origin)
+    for (named, period), (hours, where) in sorted(totals.items()):
+        what, who = named.split(" ", 1)
+        cap = caps.get((what, who))
+        if cap is not None and hours > cap:
+            if what == "instructor":
+                text = _(
+                    "instructor {instructor_id} is committed {hours} hours in period {period}, above the "
+                    "contract's cap of {cap}: the campus is already over contract.",
+                    instructor_id=who,
+                    hours=hours,
+                    period=period,
+                    cap=cap,
+                )
+            else:
+                text = _(
+                    "lab {lab_id} is committed {hours} hours in period {period}, above its {cap} hours.",
+                    lab_id=who,
+                    hours=hours,
+                    period=period,
+                    cap=cap,
+                )
+            issues.append(
+                Issue(
+                    where.file if where else "commitments.csv", text, row=where.row if where else None, column="hours"
+                )
+            )
+    return issues
+
+
+def _committed(catalog: Catalog) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+    """Committed hours per (instructor, period) and (lab, period), as indices from 0."""
+    inst = {i.instructor_id: k for k, i in enumerate(catalog.instructors)}
+    labs = {lab.lab_id: n for n, lab in enumerate(catalog.labs)}
+    teachers: dict[tuple[int, int], int] = {}
+    rooms: dict[tuple[int, int], int] = {}
+    for c in catalog.commitments:
+        key = (inst[c.instructor_id], c.period - 1)
+        teachers[key] = teachers.get(key, 0) + c.hours
+    for lc in catalog.lab_commitments:
+        key = (labs[lc.lab_id], lc.period - 1)
+        rooms[key] = rooms.get(key, 0) + lc.hours
+    return teachers, rooms
+
+
 def _candidates(catalog: Catalog, scenario: Scenario, review: Review | None = None) -> list[Module]:
     careers = set(scenario.careers) if scenario.careers is not None else None
     required = set(scenario.required_modules) | (review.locked_modules if review else set())
@@ -532,7 +306,8 @@ def _build(catalog: Catalog, scenario: Scenario, review: Review | None = None) -
 
     offers = _offers(catalog, scenario, candidates, index)
     instructors, qualified, named = _qualified(catalog, scenario, candidates, index, blocked, offers)
-    labs, module_labs = _labs(catalog, scenario, candidates, index, blocked)
+    committed, lab_committed = _committed(catalog)
+    labs, module_labs = _labs(catalog, scenario, candidates, (index, windows, lab_committed), blocked)
 
     # A module is also blocked when a prerequisite is blocked (transitively).
     changed = True
@@ -581,6 +356,8 @@ def _build(catalog: Catalog, scenario: Scenario, review: Review | None = None) -
         review=review,
         offers=offers,
         named_qualified=named,
+        committed=committed,
+        lab_committed=lab_committed,
     )
 
 
@@ -599,7 +376,7 @@ def _offers(catalog: Catalog, scenario: Scenario, candidates: list[Module], inde
         k, i = inst_index.get(t.instructor_id), index.get(t.module_id)
         if k is None or i is None or (t.instructor_id, t.module_id) in known or t.cost > scenario.training_budget:
             continue
-        if catalog.instructors[k].max_hours_per_term >= candidates[i].hours:
+        if catalog.instructors[k].max_hours_per_term >= _least_section_hours(scenario, candidates[i]):
             offers.append(Offer(k, i, t.cost, t))
     return tuple(offers)
 
@@ -622,7 +399,7 @@ def _qualified(
         if q.module_id in index and q.instructor_id in inst_index:
             k = inst_index[q.instructor_id]
             named[index[q.module_id]] += 1
-            if instructors[k].max_hours_per_term >= candidates[index[q.module_id]].hours:
+            if instructors[k].max_hours_per_term >= _least_section_hours(scenario, candidates[index[q.module_id]]):
                 qualified[index[q.module_id]].append(k)
     buyable = [0] * len(candidates)
     for offer in offers:
@@ -639,33 +416,52 @@ def _qualified(
     return instructors, tuple(tuple(q) for q in qualified), tuple(named)
 
 
+def _least_section_hours(scenario: Scenario, module: Module) -> int:
+    """The fewest hours one section of the module can need of its instructor (a dual one, if any)."""
+    return module.hours - (module.dual_hours if any(scenario.dual) else 0)
+
+
 def _labs(
-    catalog: Catalog, scenario: Scenario, candidates: list[Module], index: dict[str, int], blocked: dict[int, Reason]
+    catalog: Catalog,
+    scenario: Scenario,
+    candidates: list[Module],
+    where: tuple[dict[str, int], tuple[tuple[int, int], ...], dict[tuple[int, int], int]],
+    blocked: dict[int, Reason],
 ) -> tuple[tuple[Lab, ...], tuple[tuple[int, ...], ...]]:
     """The labs and, per candidate, the labs it needs (the loader has checked every lab id).
 
-    A module whose sections alone need more of a lab than it has in a period can never be taken.
+    A module whose sections alone need more of a lab than the lab has free (its capacity less the
+    other careers' commitments) in every term of its window can never be taken.
+    `where` holds the candidates' index, their term windows and the labs' committed hours.
     """
+    index, windows, committed = where
     labs = catalog.labs
     lab_index = {lab.lab_id: n for n, lab in enumerate(labs)}
     needs: list[list[int]] = [[] for _ in candidates]
     for ml in catalog.module_labs:
         if ml.module_id in index:
             needs[index[ml.module_id]].append(lab_index[ml.lab_id])
+    periods = scenario.periods
+    period_of = {t: p for p, terms in enumerate(periods) for t in terms}
+    dual = any(scenario.dual)
     for i, needed in enumerate(needs):
-        hours = candidates[i].hours * scenario.sections
+        module = candidates[i]
+        lo, hi = windows[i]
         for n in needed:
-            if labs[n].max_hours_per_term < hours:
+            # (excess, need, free, groups) of each term the module could run in; the least excess is said.
+            fits = [
+                (need - free, need, free, scenario.groups[t - 1])
+                for t in range(lo, hi + 1)
+                for need in [
+                    module.hours * scenario.groups[t - 1] - (module.dual_hours if dual else 0) * scenario.dual[t - 1]
+                ]
+                for free in [labs[n].max_hours_per_term - committed.get((n, period_of[t]), 0)]
+            ]
+            best = min(fits, default=None)
+            if best is not None and best[0] > 0:
+                _excess, need, free, groups = best
                 blocked.setdefault(
                     i,
-                    Reason(
-                        "lab_too_small",
-                        {
-                            "lab": labs[n].lab_id,
-                            "capacity": labs[n].max_hours_per_term,
-                            "groups": scenario.sections,
-                            "hours": hours,
-                        },
-                    ),
+                    Reason("lab_too_small", {"lab": labs[n].lab_id, "capacity": free, "groups": groups, "hours": need}),
                 )
     return labs, tuple(tuple(n) for n in needs)

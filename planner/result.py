@@ -111,16 +111,28 @@ class InstructorLoad:
     capacity: int  # hours per period (the contract's cap)
     floor: int  # hours per period when teaching at all (the contract's floor)
     cost_per_hour: int
-    hours_per_term: tuple[int, ...]  # index t-1 holds term t
+    hours_per_term: tuple[int, ...]  # index t-1 holds term t: the plan's hours only
     hours_per_period: tuple[int, ...]  # index p holds Problem.periods[p], its terms summed
     sections: int
+    committed: tuple[int, ...] = ()  # per period: hours already taught for the campus's other careers
 
     @property
     def cost(self) -> int:
         return sum(self.hours_per_term) * self.cost_per_hour
 
-    def below_floor(self, hours: int) -> bool:
-        return 0 < hours < self.floor
+    def committed_in(self, p: int) -> int:
+        return self.committed[p] if p < len(self.committed) else 0
+
+    def total_in(self, p: int) -> int:
+        """Committed plus plan hours in period p: what the contract's floor and cap bound."""
+        return self.committed_in(p) + self.hours_per_period[p]
+
+    def over_cap(self, p: int) -> bool:
+        return self.total_in(p) > self.capacity
+
+    def below_floor(self, p: int) -> bool:
+        """The plan gives hours in period p, yet with the commitments they stay under the floor."""
+        return self.hours_per_period[p] > 0 and self.total_in(p) < self.floor
 
 
 @dataclass(frozen=True)
@@ -130,7 +142,11 @@ class LabUse:
     lab_id: str
     name: str
     capacity: int
-    hours_per_period: tuple[int, ...]
+    hours_per_period: tuple[int, ...]  # the plan's use
+    committed: tuple[int, ...] = ()  # per period: the campus's other careers' use
+
+    def total_in(self, p: int) -> int:
+        return (self.committed[p] if p < len(self.committed) else 0) + self.hours_per_period[p]
 
 
 @dataclass(frozen=True)
@@ -155,6 +171,11 @@ class PlanResult:
             if 1 <= p.term <= self.problem.terms:
                 hours[p.term - 1] += self.problem.catalog.module_by_id[p.module_id].hours
         return tuple(hours)
+
+    @cached_property
+    def group_hours(self) -> int:
+        """Hours x groups over the terms: the teaching the students receive, school and company."""
+        return sum(h * g for h, g in zip(self.term_hours, self.problem.scenario.groups, strict=True))
 
     @cached_property
     def term_module_counts(self) -> tuple[int, ...]:
@@ -226,16 +247,38 @@ class PlanResult:
         """The coverage objective if every demand were covered."""
         return sum(row.weight for row in self.problem.demand_rows)
 
+    def section_hours(self, p: Placement, section: int) -> int:
+        """The hours a section (from 1) needs of its instructor and labs: a dual section, one of the
+        first dual.groups of its term, leaves the module's dual_hours to the partner company."""
+        module = self.problem.catalog.module_by_id[p.module_id]
+        dual = self.problem.scenario.dual_groups is not None and 1 <= p.term <= self.problem.terms
+        return module.hours - (module.dual_hours if dual and section <= self.problem.dual_in(p.term) else 0)
+
+    def is_dual(self, p: Placement, section: int) -> bool:
+        return 1 <= p.term <= self.problem.terms and section <= self.problem.dual_in(p.term)
+
+    @cached_property
+    def company_hours(self) -> tuple[int, ...]:
+        """Per period: the hours the partner companies give the plan's dual sections."""
+        per_term = [0] * self.problem.terms
+        for p in self.placements:
+            if 1 <= p.term <= self.problem.terms:
+                module = self.problem.catalog.module_by_id[p.module_id]
+                for s in range(1, len(p.instructors) + 1):
+                    per_term[p.term - 1] += module.hours - self.section_hours(p, s)
+        return self._per_period(per_term)
+
     @cached_property
     def instructor_loads(self) -> tuple[InstructorLoad, ...]:
         hours: dict[str, list[int]] = {i.instructor_id: [0] * self.problem.terms for i in self.problem.instructors}
         sections: dict[str, int] = defaultdict(int)
         for p in self.placements:
-            module_hours = self.problem.catalog.module_by_id[p.module_id].hours
-            for instructor_id in p.instructors:
+            for s, instructor_id in enumerate(p.instructors, start=1):
                 if instructor_id in hours and 1 <= p.term <= self.problem.terms:
-                    hours[instructor_id][p.term - 1] += module_hours
+                    hours[instructor_id][p.term - 1] += self.section_hours(p, s)
                     sections[instructor_id] += 1
+        committed = self.problem.committed
+        periods = range(len(self.problem.periods))
         return tuple(
             InstructorLoad(
                 instructor_id=i.instructor_id,
@@ -246,8 +289,9 @@ class PlanResult:
                 hours_per_term=tuple(hours[i.instructor_id]),
                 hours_per_period=self._per_period(hours[i.instructor_id]),
                 sections=sections[i.instructor_id],
+                committed=tuple(committed.get((k, p), 0) for p in periods),
             )
-            for i in self.problem.instructors
+            for k, i in enumerate(self.problem.instructors)
         )
 
     def _per_period(self, per_term: list[int]) -> tuple[int, ...]:
@@ -262,9 +306,16 @@ class PlanResult:
             if i is None or not 1 <= p.term <= problem.terms:
                 continue
             for n in problem.module_labs[i]:
-                hours[n][p.term - 1] += problem.hours[i] * len(p.instructors)
+                hours[n][p.term - 1] += sum(self.section_hours(p, s) for s in range(1, len(p.instructors) + 1))
+        periods = range(len(problem.periods))
         return tuple(
-            LabUse(lab.lab_id, lab.name, lab.max_hours_per_term, self._per_period(hours[n]))
+            LabUse(
+                lab.lab_id,
+                lab.name,
+                lab.max_hours_per_term,
+                self._per_period(hours[n]),
+                tuple(problem.lab_committed.get((n, p), 0) for p in periods),
+            )
             for n, lab in enumerate(problem.labs)
         )
 
@@ -346,13 +397,12 @@ class PlanResult:
     def _lab_reason(self, module: int, fits: list[int]) -> Reason | None:
         """A lab the module needs that is too full in every period it could run in."""
         problem = self.problem
-        need = problem.hours[module] * problem.sections
-        periods = sorted({problem.period_of[t] for t in fits})
         for n in problem.module_labs[module]:
             use = self.lab_uses[n]
-            if all(use.hours_per_period[p] + need > use.capacity for p in periods):
-                p = min(periods, key=lambda p: use.hours_per_period[p])
-                free = use.capacity - use.hours_per_period[p]
+            if all(use.total_in(problem.period_of[t]) + problem.group_hours(module, t) > use.capacity for t in fits):
+                t = min(fits, key=lambda t: use.total_in(problem.period_of[t]))
+                p, need = problem.period_of[t], problem.group_hours(module, t)
+                free = use.capacity - use.total_in(p)
                 return Reason(
                     "lab_full",
                     {
@@ -370,31 +420,28 @@ class PlanResult:
     def _staffing_reason(self, module: int, fits: list[int]) -> Reason | None:
         """The instructor contracts, instructor limit or budget that adding the module would break."""
         problem, scenario = self.problem, self.problem.scenario
-        name, hours, sections = problem.candidates[module].module_id, problem.hours[module], problem.sections
+        name, hours = problem.candidates[module].module_id, problem.hours[module]
+        sections = min(problem.sections_in(t) for t in fits)
         qualified = {problem.instructors[k].instructor_id for k in problem.qualified[module]}
         loads = [load for load in self.instructor_loads if load.instructor_id in qualified]
         if not loads:  # only bought training could staff it, and none was bought for it
             return Reason("needs_training", {"module": name})
         periods = sorted({problem.period_of[t] for t in fits})
-        if not any(sum((ld.capacity - ld.hours_per_period[p]) // hours for ld in loads) >= sections for p in periods):
-            ld, p = min(
-                ((ld, p) for ld in loads for p in periods), key=lambda x: x[0].hours_per_period[x[1]] - x[0].capacity
-            )
+        if not any(sum((ld.capacity - ld.total_in(p)) // hours for ld in loads) >= sections for p in periods):
+            ld, p = min(((ld, p) for ld in loads for p in periods), key=lambda x: x[0].total_in(x[1]) - x[0].capacity)
             return Reason(
                 "instructor_full",
                 {
                     "instructor": ld.instructor_id,
                     "module": name,
-                    "would": ld.hours_per_period[p] + hours * sections,
+                    "would": ld.total_in(p) + hours * sections,
                     "capacity": ld.capacity,
                     "weeks": scenario.weeks_per_term,
                     "period": period_data(scenario, p),
                     "groups": sections,
                 },
             )
-        spare = {
-            ld.instructor_id for ld in loads if any(ld.capacity - ld.hours_per_period[p] >= hours for p in periods)
-        }
+        spare = {ld.instructor_id for ld in loads if any(ld.capacity - ld.total_in(p) >= hours for p in periods)}
         teaching = {load.instructor_id for load in self.instructor_loads if load.sections}
         limit = scenario.max_instructors_used
         if limit is not None and self.instructors_used >= limit and not spare & teaching:
@@ -483,12 +530,9 @@ class PlanResult:
 
     def _section_violations(self, p: Placement, i: int) -> list[Reason]:
         problem = self.problem
-        if len(p.instructors) != problem.sections:
-            return [
-                Reason(
-                    "wrong_sections", {"module": p.module_id, "count": len(p.instructors), "needed": problem.sections}
-                )
-            ]
+        needed = problem.sections_in(p.term) if 1 <= p.term <= problem.terms else len(p.instructors)
+        if len(p.instructors) != needed:
+            return [Reason("wrong_sections", {"module": p.module_id, "count": len(p.instructors), "needed": needed})]
         if not problem.instructors:
             named = any(p.instructors)
             return [Reason("instructor_without_roster", {"module": p.module_id})] if named else []
@@ -555,20 +599,28 @@ class PlanResult:
         """Instructor contracts and lab capacities, per period (the terms that run together)."""
         out = []
         for load in self.instructor_loads:
-            for p, hours in enumerate(load.hours_per_period):
+            for p in range(len(load.hours_per_period)):
                 where = period_data(self.problem.scenario, p)
-                said = {"instructor": load.instructor_id, "hours": hours, "period": where}
-                if hours > load.capacity:
+                said = {"instructor": load.instructor_id, "hours": load.total_in(p), "period": where}
+                if load.over_cap(p):
                     out.append(Reason("instructor_over", {**said, "limit": load.capacity}))
-                if load.below_floor(hours):
+                if load.below_floor(p):
                     out.append(Reason("instructor_under", {**said, "limit": load.floor}))
         for lab in self.lab_uses:
-            for p, hours in enumerate(lab.hours_per_period):
-                if hours > lab.capacity:
+            for p in range(len(lab.hours_per_period)):
+                if lab.total_in(p) > lab.capacity:
                     where = period_data(self.problem.scenario, p)
                     out.append(
-                        Reason("lab_over", {"lab": lab.lab_id, "hours": hours, "period": where, "limit": lab.capacity})
+                        Reason(
+                            "lab_over",
+                            {"lab": lab.lab_id, "hours": lab.total_in(p), "period": where, "limit": lab.capacity},
+                        )
                     )
+        limit = self.problem.scenario.max_company_hours
+        for p, hours in enumerate(self.company_hours):
+            if limit is not None and hours > limit:
+                where = period_data(self.problem.scenario, p)
+                out.append(Reason("company_hours_over", {"hours": hours, "period": where, "limit": limit}))
         return out
 
 

@@ -46,6 +46,7 @@ TOP_KEYS = (
     "budget",
     "training",
     "calendar",
+    "dual",
     "sectors",
 )
 HOURS_KEYS = ("total_max", "term_min", "term_max")
@@ -55,6 +56,7 @@ BUDGET_KEYS = ("max_cost",)
 TRAINING_KEYS = ("budget",)
 CALENDAR_KEYS = ("intake", "weeks_per_term")
 SECTOR_KEYS = ("min_coverage", "weight")
+DUAL_KEYS = ("groups", "max_company_hours")
 
 
 @dataclass
@@ -241,7 +243,7 @@ def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
     fields = {
         "name": read.text(data, "name", required=True),
         "terms": read.whole(data, "terms", 1, required=True),
-        "sections": read.whole(data, "sections", 1),
+        "sections": _sections(read, data),
         "catalog": _relative_path(read, data, "catalog", path),
         "campus": _relative_path(read, data, "campus", path),
         "intake": _intake(read, calendar),
@@ -262,6 +264,7 @@ def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
         "max_cost": read.whole(budget, "max_cost", 0, "budget.", maximum=LARGEST_AMOUNT),
         "training_budget": read.whole(training, "budget", 0, "training.", maximum=LARGEST_AMOUNT),
         "sectors": _sector_goals(read, data),
+        **_dual(read, data),
     }
     _lower_above_upper(read, fields, "term_hours_min", "term_hours_max", "hours.term_min", "hours.term_max")
     _lower_above_upper(
@@ -274,6 +277,66 @@ def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
     )
     # Absent (or invalid, hence reported) keys take the Scenario's defaults.
     return {key: value for key, value in fields.items() if value is not None}
+
+
+def _whole_list(read: Reader, value: Any, key: str, minimum: int) -> tuple[int, ...] | None:
+    """A list of whole numbers, each at least `minimum` (per semester)."""
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        read.report(key, _("must be a list of whole numbers, one per semester, not {value}.", value=_shown(value)))
+        return None
+    if any(v < minimum for v in value):
+        read.report(
+            key, _("every number must be at least {minimum}, not {value}.", minimum=minimum, value=_shown(value))
+        )
+        return None
+    return tuple(value)
+
+
+def _sections(read: Reader, data: dict[str, Any]) -> int | tuple[int, ...] | None:
+    """`sections`: the same groups every semester (a whole number) or a list, one per semester."""
+    value = data.get("sections")
+    if not isinstance(value, list):
+        return read.whole(data, "sections", 1)
+    groups = _whole_list(read, value, "sections", 1)
+    terms = data.get("terms")
+    if groups is not None and isinstance(terms, int) and len(groups) != terms:
+        read.report("sections", _("lists {count} semesters, but terms is {terms}.", count=len(groups), terms=terms))
+        return None
+    return groups
+
+
+def _dual(read: Reader, data: dict[str, Any]) -> dict[str, Any]:
+    """[dual]: the groups of each semester in dual training (at most its groups) and the company hours."""
+    dual = read.table(data, "dual")
+    read.known_keys(dual, DUAL_KEYS, "dual.")
+    fields: dict[str, Any] = {
+        "max_company_hours": read.whole(dual, "max_company_hours", 0, "dual."),
+    }
+    if "groups" not in dual:
+        if dual:
+            read.report("dual.groups", _("this required key is missing."))
+        return fields
+    groups = _whole_list(read, dual["groups"], "dual.groups", 0)
+    terms, sections = data.get("terms"), data.get("sections", 1)
+    if groups is None or not isinstance(terms, int):
+        return fields
+    if len(groups) != terms:
+        read.report("dual.groups", _("lists {count} semesters, but terms is {terms}.", count=len(groups), terms=terms))
+        return fields
+    semesters = sections if isinstance(sections, list) and len(sections) == terms else [sections] * terms
+    for t, (dual_groups, total) in enumerate(zip(groups, semesters, strict=True), start=1):
+        if isinstance(total, int) and dual_groups > total:
+            read.report(
+                "dual.groups",
+                _(
+                    "puts {dual} groups of semester {term} in dual training, but it has {groups}.",
+                    dual=dual_groups,
+                    term=t,
+                    groups=total,
+                ),
+            )
+            return fields
+    return fields | {"dual_groups": groups}
 
 
 def _lower_above_upper(read: Reader, fields: dict[str, Any], low: str, high: str, low_key: str, high_key: str) -> None:
@@ -340,10 +403,11 @@ def _first_line(exc: Exception) -> str:
 
 def _plausible(read: Reader, fields: dict[str, Any]) -> None:
     for key, most in MOST.items():
-        if fields.get(key, 0) > most:
-            read.report(
-                key, _("{value} is more than {most}, the most this planner accepts.", value=fields.pop(key), most=most)
-            )
+        value = fields.get(key, 0)
+        largest = max(value) if isinstance(value, tuple) else value
+        if largest > most:
+            read.report(key, _("{value} is more than {most}, the most this planner accepts.", value=largest, most=most))
+            fields.pop(key)
 
 
 def _language(read: Reader, data: dict[str, Any]) -> str | None:

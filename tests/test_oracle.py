@@ -156,7 +156,7 @@ def every_plan(problem: Problem):
     for terms in itertools.product(*choices):
         taken = [(m, t) for m, t in zip(problem.candidates, terms, strict=True) if t is not None]
         # Sections are interchangeable, so who teaches them is a multiset: every plan up to order.
-        per_section = itertools.combinations_with_replacement(teachers, problem.sections)
+        per_section = itertools.combinations_with_replacement(teachers, problem.most_sections)
         for assignment in itertools.product(list(per_section), repeat=len(taken)):
             yield tuple(Placement(m.module_id, t, who) for (m, t), who in zip(taken, assignment, strict=True))
 

@@ -30,7 +30,7 @@ def reviewed(draw: st.DrawFn, problem: Problem) -> Problem:
             continue
         term = draw(st.integers(1, problem.terms))
         decision = draw(st.sampled_from([None, LOCK, LOCK, DROP]))
-        for _section in range(problem.sections):
+        for _section in range(problem.most_sections):
             who = draw(st.sampled_from(teachers))
             marked = decision if decision == DROP or draw(st.booleans()) else None
             rows.append(ReviewRow(len(rows) + 2, module.module_id, term, who, marked))

@@ -69,7 +69,7 @@ def every_plan(problem: Problem):
         for bought in itertools.combinations(offers, size):
             for terms in itertools.product(*choices):
                 taken = [(m, t) for m, t in zip(problem.candidates, terms, strict=True) if t is not None]
-                per_section = list(itertools.combinations_with_replacement(teachers, problem.sections))
+                per_section = list(itertools.combinations_with_replacement(teachers, problem.most_sections))
                 for assignment in itertools.product(per_section, repeat=len(taken)):
                     plan = tuple(Placement(m.module_id, t, who) for (m, t), who in zip(taken, assignment, strict=True))
                     yield PlanResult(problem, Status.OPTIMAL, plan, training=bought)

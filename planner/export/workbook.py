@@ -188,22 +188,22 @@ def summary_sheet(ws: Worksheet, result: PlanResult) -> None:
     )
     row = write_line(ws, row + 1, _("Hours per term"), styles.HEADING)
     terms_top = row
-    sections = result.problem.sections
+    groups = result.problem.scenario.groups
     terms = [
-        (t, count, hours, hours * sections)
+        (t, count, hours, hours * groups[t - 1])
         for t, (count, hours) in enumerate(zip(result.term_module_counts, result.term_hours, strict=True), start=1)
     ]
     term_headers = (_("Term"), _("Modules"), _("Term hours"), _("Group-hours"))
     hours_formats = {_("Term hours"): styles.HOURS, _("Group-hours"): styles.HOURS}
     row = write_table(ws, row, 1, term_headers, terms, "TermTotals", hours_formats)
     hours = result.objectives["hours"]
-    write_row(ws, row, 1, (_("All terms"), len(result.placements), hours, hours * sections), styles.TOTAL)
+    write_row(ws, row, 1, (_("All terms"), len(result.placements), hours, result.group_hours), styles.TOTAL)
     row = write_line(
         ws,
         row + 1,
         _(
             "Term hours count each module once; group-hours count it once per group (hours x {groups} groups).",
-            groups=sections,
+            groups="/".join(str(g) for g in sorted(set(groups), reverse=True)),
         ),
     )
     add_bar_chart(
@@ -239,10 +239,10 @@ def _key_figures(result: PlanResult) -> list[tuple[str, Any, str]]:
     cost = (_("Staffing cost"), objectives["cost"], _limit_note(scenario.max_cost, "budget.max_cost"))
     return [
         (_("Terms"), scenario.terms, ""),
-        (_("Groups per module"), scenario.sections, _("parallel student groups")),
+        (_("Groups per module"), _groups(scenario.sections), _("parallel student groups")),
         (_("Modules taken"), len(result.placements), ""),
         (_("Total hours"), objectives["hours"], _limit_note(scenario.total_hours_max, "total_max")),
-        (_("Group-hours"), objectives["hours"] * result.problem.sections, _("hours x groups")),
+        (_("Group-hours"), result.group_hours, _("hours x groups")),
         (_("Largest term (hours)"), objectives["balance"], _("term {terms}", terms=largest)),
         (
             _("Coverage score"),
@@ -296,7 +296,7 @@ def plan_sheet(ws: Worksheet, result: PlanResult) -> None:
     write_table(ws, 1, 1, headers, rows, "PlanSections", hours, align=centred)
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
-    total = result.objectives["hours"] * result.problem.sections
+    total = result.group_hours
     ws.oddFooter.center.text = _("Total group-hours of the plan: {total}", total=total)
 
 
@@ -520,9 +520,10 @@ def contract_broken() -> tuple[str, str]:
 def _contract_word(load: InstructorLoad) -> str:
     if load.sections == 0:
         return _("not teaching")
-    if any(hours > load.capacity for hours in load.hours_per_period):
+    periods = range(len(load.hours_per_period))
+    if any(load.over_cap(p) for p in periods):
         return contract_broken()[0]
-    if any(load.below_floor(hours) for hours in load.hours_per_period):
+    if any(load.below_floor(p) for p in periods):
         return contract_broken()[1]
     return _("within the contract")
 
@@ -677,7 +678,7 @@ def _scenario_settings(s: Scenario) -> list[tuple[str, Any, str]]:
         (_("Scenario file"), s.path.name if s.path else _("not read from a file"), ""),
         (_("Catalog (as written in the scenario)"), catalog, "catalog"),
         (_("Terms"), s.terms, "terms"),
-        (_("Groups per module"), s.sections, "sections"),
+        (_("Groups per module"), _groups(s.sections), "sections"),
         (_("Weeks per term"), s.weeks_per_term, "calendar.weeks_per_term"),
         (_("Careers"), careers, "careers"),
         (_("Required modules"), listed(s.required_modules), "required_modules"),
@@ -691,3 +692,8 @@ def _scenario_settings(s: Scenario) -> list[tuple[str, Any, str]]:
         (_("Modules per term, maximum"), limit(s.modules_per_term_max), "modules_per_term.max"),
         (_("Instructors used, maximum"), limit(s.max_instructors_used), "instructors.max_used"),
     ]
+
+
+def _groups(sections: int | tuple[int, ...]) -> int | str:
+    """The scenario's groups as written: one number, or one per semester."""
+    return sections if isinstance(sections, int) else ", ".join(str(g) for g in sections)

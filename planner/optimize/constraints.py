@@ -3,9 +3,12 @@
 Variables (Boolean unless said otherwise):
 - place[i, t]: candidate module i is taken in term t (only for t in the module's window);
   whether i is taken at all is the sum over t (`taken(i)`);
-- teach[i, k, t] (integer 0..sections): how many sections of module i qualified instructor k teaches,
-  in term t. Folding the term into the assignment keeps instructor capacity linear and its LP
-  relaxation tight;
+- teach[i, k, t] (integer 0..sections of term t): how many sections of module i qualified instructor
+  k teaches, in term t. Folding the term into the assignment keeps instructor capacity linear and
+  its LP relaxation tight;
+- dual[i, k, t] (integer 0..dual groups of term t, at most teach[i, k, t]): how many of those are
+  dual sections, which need the instructor for the module's hours less its company hours (only
+  for modules with company hours, in terms with dual groups);
 - covered[c]: one per distinct set of covering modules, true exactly when one of them is taken;
 - uses[k]: instructor k teaches at least one section.
 
@@ -72,6 +75,7 @@ class PlanModel:
     requirements: Requirements
     place: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     teach: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    dual: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     covered: dict[tuple[int, ...], cp_model.IntVar] = field(default_factory=dict)
     uses: list[cp_model.IntVar] = field(default_factory=list)
     buy: list[cp_model.IntVar] = field(default_factory=list)  # per Problem.offers: the training is bought
@@ -87,6 +91,23 @@ class PlanModel:
     @cached_property
     def hours(self) -> tuple[int, ...]:
         return tuple(h // self.unit for h in self.problem.hours)
+
+    @cached_property
+    def dual_hours(self) -> tuple[int, ...]:
+        """Per candidate: the company's hours of a dual section, in hour units."""
+        return tuple(self.problem.dual_hours(i) // self.unit for i in range(len(self.problem.candidates)))
+
+    def taught_units(self, i: int, k: int, t: int) -> cp_model.LinearExprT:
+        """The hour units instructor k gives module i in term t: its sections, less the company's
+        part of its dual sections."""
+        taught = self.hours[i] * self.teach[i, k, t]
+        if (i, k, t) in self.dual:
+            return taught - self.dual_hours[i] * self.dual[i, k, t]
+        return taught
+
+    def group_units(self, i: int, t: int) -> int:
+        """The hour units all sections of module i need of instructors (and labs) in term t."""
+        return self.problem.group_hours(i, t) // self.unit
 
     def units_at_most(self, limit: int) -> int:
         return limit // self.unit
@@ -206,19 +227,47 @@ def every_section_has_a_qualified_instructor(pm: PlanModel) -> None:
     one) this is the tightest form for the LP: a taken module needs qualified instructors in use.
     """
     problem = pm.problem
-    sections = problem.sections
     pm.uses = [pm.model.new_bool_var(f"uses_{k}") for k in range(len(problem.instructors))]
     trainable = _trainable(pm)
     for i, roster in enumerate(problem.qualified):
         qualified = (*roster, *trainable.get(i, {}))
+        most = max((problem.sections_in(t) for t in pm.terms_of(i)), default=0)
         for t in pm.terms_of(i):
             for k in qualified:
-                pm.teach[i, k, t] = pm.model.new_int_var(0, sections, f"teach_{i}_{k}_{t}")
-            pm.model.add(sum(pm.teach[i, k, t] for k in qualified) == sections * pm.place[i, t])
+                pm.teach[i, k, t] = pm.model.new_int_var(0, problem.sections_in(t), f"teach_{i}_{k}_{t}")
+            _groups_of_term(pm, i, t, [pm.teach[i, k, t] for k in qualified])
+            dual_sections_taught(pm, i, t, qualified)
         for k in qualified:
-            pm.model.add(sum(pm.teach[i, k, t] for t in pm.terms_of(i)) <= sections * pm.uses[k])
+            pm.model.add(sum(pm.teach[i, k, t] for t in pm.terms_of(i)) <= most * pm.uses[k])
         for k, bought in trainable.get(i, {}).items():  # taught only once bought
-            pm.model.add(sum(pm.teach[i, k, t] for t in pm.terms_of(i)) <= sections * bought)
+            pm.model.add(sum(pm.teach[i, k, t] for t in pm.terms_of(i)) <= most * bought)
+
+
+def _groups_of_term(pm: PlanModel, i: int, t: int, taught: list[cp_model.IntVar]) -> None:
+    """A module taken in term t runs that semester's groups. While explaining, a semester's groups
+    are a requirement (fewer groups is a fix): switched off, the module needs one section at least."""
+    groups = pm.problem.sections_in(t)
+    text = Reason("sections", {"term": t, "groups": groups})
+    enforce = pm.requirements.enforce(requirement("sections", term=t), text)
+    pm.model.add(sum(taught) == groups * pm.place[i, t]).only_enforce_if(enforce)
+    if enforce:
+        pm.model.add(sum(taught) >= pm.place[i, t])
+        pm.model.add(sum(taught) <= groups * pm.place[i, t])
+
+
+def dual_sections_taught(pm: PlanModel, i: int, t: int, qualified: tuple[int, ...]) -> None:
+    """The first dual.groups[t] sections of a module taken in term t are dual: each is one of the
+    sections an instructor teaches there (needed only where the module has company hours)."""
+    groups = pm.problem.dual_in(t)
+    if groups == 0 or pm.dual_hours[i] == 0:
+        return
+    for k in qualified:
+        pm.dual[i, k, t] = pm.model.new_int_var(0, groups, f"dual_{i}_{k}_{t}")
+        pm.model.add(pm.dual[i, k, t] <= pm.teach[i, k, t])
+    enforce = pm.requirements.enforce(
+        requirement("sections", term=t), Reason("sections", {"term": t, "groups": pm.problem.sections_in(t)})
+    )
+    pm.model.add(sum(pm.dual[i, k, t] for k in qualified) == groups * pm.place[i, t]).only_enforce_if(enforce)
 
 
 def _trainable(pm: PlanModel) -> dict[int, dict[int, cp_model.IntVar]]:
@@ -247,8 +296,9 @@ def training_within_budget(pm: PlanModel) -> None:
 
 
 def instructor_capacity(pm: PlanModel) -> None:
-    """In every period, an instructor teaches at most max_hours_per_term hours of sections and, when
-    teaching at all, at least min_hours_per_term (the contract floor).
+    """In every period, an instructor's committed hours (the campus's other careers) plus the hours
+    this plan gives them are at most max_hours_per_term and, when the plan gives any, at least
+    min_hours_per_term (the contract floor).
 
     A period's load sums the terms that run together (odd and even terms with yearly intake).
     Written as floor x active <= load <= capacity x active, with active <= uses[k]: an instructor
@@ -257,9 +307,10 @@ def instructor_capacity(pm: PlanModel) -> None:
     problem = pm.problem
     for (k, p), (load, most) in sorted(_period_loads(pm).items(), key=lambda item: item[0]):
         instructor = problem.instructors[k]
-        capacity = pm.units_at_most(instructor.max_hours_per_term)
-        floor = pm.units_at_least(instructor.min_hours_per_term)
-        if floor == 0:
+        committed = problem.committed.get((k, p), 0)
+        capacity = pm.units_at_most(instructor.max_hours_per_term - committed)
+        floor = pm.units_at_least(max(instructor.min_hours_per_term - committed, 0))
+        if instructor.min_hours_per_term == 0:
             if most > capacity:
                 _cap(pm, k, p, load, pm.uses[k])
             continue
@@ -268,6 +319,8 @@ def instructor_capacity(pm: PlanModel) -> None:
         pm.model.add_implication(active, pm.uses[k])
         if most > capacity:
             _cap(pm, k, p, load, active)
+        if floor == 0:
+            continue  # the commitments alone reach the floor
         pm.model.add(load >= floor * active).only_enforce_if(
             pm.requirements.enforce(
                 requirement("instructor_floor", instructor_id=instructor.instructor_id, period=p + 1),
@@ -281,9 +334,14 @@ def instructor_capacity(pm: PlanModel) -> None:
     for p, terms in enumerate(problem.periods):
         staffed = cp_model.LinearExpr.weighted_sum(
             [pm.active.get((k, p), pm.uses[k]) for k in range(len(problem.instructors))],
-            [pm.units_at_most(i.max_hours_per_term) for i in problem.instructors],
+            [
+                pm.units_at_most(i.max_hours_per_term - problem.committed.get((k, p), 0))
+                for k, i in enumerate(problem.instructors)
+            ],
         )
-        pm.model.add(problem.sections * sum(pm.term_hours(t) for t in terms) <= staffed)
+        placed = [(v, pm.group_units(i, t)) for (i, t), v in pm.place.items() if t in terms]
+        needed = cp_model.LinearExpr.weighted_sum([v for v, _ in placed], [units for _, units in placed])
+        pm.model.add(needed <= staffed)
 
 
 def _sections_need_an_active_instructor(pm: PlanModel) -> None:
@@ -298,8 +356,9 @@ def _sections_need_an_active_instructor(pm: PlanModel) -> None:
     for (i, k, t), v in pm.teach.items():
         if (k, period_of[t]) in pm.active:
             groups.setdefault((i, k, period_of[t]), []).append(v)
+    most = pm.problem.most_sections
     for (_i, k, p), taught in groups.items():
-        pm.model.add(sum(taught) <= pm.problem.sections * pm.active[k, p])
+        pm.model.add(sum(taught) <= most * pm.active[k, p])
     for k, uses in enumerate(pm.uses):  # in use means active in some period
         periods = [a for (j, _p), a in pm.active.items() if j == k]
         if periods:
@@ -307,14 +366,21 @@ def _sections_need_an_active_instructor(pm: PlanModel) -> None:
 
 
 def _cap(pm: PlanModel, k: int, p: int, load: cp_model.LinearExprT, switch: cp_model.IntVar) -> None:
+    """The contract's cap less the commitments. While explaining, the commitments are a requirement
+    of their own (a number that could fall): switched off, the contract's whole cap holds."""
     instructor = pm.problem.instructors[k]
+    committed = pm.problem.committed.get((k, p), 0)
     text = _contract("instructor_capacity", pm.problem, k, p, instructor.max_hours_per_term)
-    capacity = pm.units_at_most(instructor.max_hours_per_term)
-    pm.model.add(load <= capacity * switch).only_enforce_if(
-        pm.requirements.enforce(
-            requirement("instructor_capacity", instructor_id=instructor.instructor_id, period=p + 1), text
-        )
+    capacity = pm.units_at_most(instructor.max_hours_per_term - committed)
+    cap = pm.requirements.enforce(
+        requirement("instructor_capacity", instructor_id=instructor.instructor_id, period=p + 1), text
     )
+    if committed and pm.requirements.explaining:
+        said = Reason("instructor_commitment", {**text.params, "hours": committed})
+        commitment = requirement("instructor_commitment", instructor_id=instructor.instructor_id, period=p + 1)
+        pm.model.add(load <= capacity * switch).only_enforce_if([*cap, *pm.requirements.enforce(commitment, said)])
+        capacity = pm.units_at_most(instructor.max_hours_per_term)
+    pm.model.add(load <= capacity * switch).only_enforce_if(cap)
 
 
 def _period_loads(pm: PlanModel) -> dict[tuple[int, int], tuple[cp_model.LinearExprT, int]]:
@@ -323,13 +389,13 @@ def _period_loads(pm: PlanModel) -> dict[tuple[int, int], tuple[cp_model.LinearE
     A module sits in one term, so the most counts each module once, at its full sections.
     """
     parts: dict[tuple[int, int], list[cp_model.LinearExprT]] = {}
-    modules: dict[tuple[int, int], set[int]] = {}
+    modules: dict[tuple[int, int], dict[int, int]] = {}
     period_of = pm.problem.period_of
-    for (i, k, t), v in pm.teach.items():
-        parts.setdefault((k, period_of[t]), []).append(pm.hours[i] * v)
-        modules.setdefault((k, period_of[t]), set()).add(i)
-    sections = pm.problem.sections
-    return {key: (sum(terms), sections * sum(pm.hours[i] for i in modules[key])) for key, terms in parts.items()}
+    for (i, k, t), _v in pm.teach.items():
+        parts.setdefault((k, period_of[t]), []).append(pm.taught_units(i, k, t))
+        most = modules.setdefault((k, period_of[t]), {})
+        most[i] = max(most.get(i, 0), pm.hours[i] * pm.problem.sections_in(t))
+    return {key: (sum(terms), sum(modules[key].values())) for key, terms in parts.items()}
 
 
 def _contract(code: str, problem: Problem, k: int, p: int, hours: int) -> Reason:
@@ -365,7 +431,8 @@ def staffing_cost_within_budget(pm: PlanModel) -> None:
 
 
 def lab_capacity(pm: PlanModel) -> None:
-    """In every period, a lab's hours used (module hours x sections, over the terms that run
+    """In every period, a lab's committed hours (the campus's other careers) plus its hours used
+    (module hours x sections, less the company's part of dual sections, over the terms that run
     together) are at most its max_hours_per_term."""
     problem = pm.problem
     users: dict[tuple[int, int], list[tuple[int, int]]] = {}
@@ -374,9 +441,12 @@ def lab_capacity(pm: PlanModel) -> None:
             users.setdefault((n, problem.period_of[t]), []).append((i, t))
     for (n, p), placed in sorted(users.items()):
         lab = problem.labs[n]
-        capacity = pm.units_at_most(lab.max_hours_per_term)
-        use = [problem.sections * pm.hours[i] * pm.place[i, t] for i, t in placed]
-        if problem.sections * sum(pm.hours[i] for i in {i for i, _ in placed}) <= capacity:
+        capacity = pm.units_at_most(lab.max_hours_per_term - problem.lab_committed.get((n, p), 0))
+        use = [pm.group_units(i, t) * pm.place[i, t] for i, t in placed]
+        most: dict[int, int] = {}
+        for i, t in placed:
+            most[i] = max(most.get(i, 0), pm.group_units(i, t))
+        if sum(most.values()) <= capacity:
             continue  # cannot bind
         text = Reason(
             "lab_capacity",
@@ -390,6 +460,24 @@ def lab_capacity(pm: PlanModel) -> None:
         pm.model.add(sum(use) <= capacity).only_enforce_if(
             pm.requirements.enforce(requirement("lab_capacity", lab_id=lab.lab_id, period=p + 1), text)
         )
+
+
+def company_hours_within_limit(pm: PlanModel) -> None:
+    """In every period, the company hours of the dual sections (the module's dual_hours per dual
+    section) are at most [dual] max_company_hours."""
+    problem = pm.problem
+    limit = problem.scenario.max_company_hours
+    if limit is None:
+        return
+    for p, terms in enumerate(problem.periods):
+        placed = [(v, problem.company_hours(i, t)) for (i, t), v in pm.place.items() if t in terms]
+        placed = [(v, hours) for v, hours in placed if hours]
+        if sum(hours for _, hours in placed) <= limit:
+            continue  # cannot bind
+        text = Reason("max_company_hours", {"hours": limit, "period": period_data(problem.scenario, p)})
+        enforce = pm.requirements.enforce(requirement("max_company_hours", period=p + 1), text)
+        company = cp_model.LinearExpr.weighted_sum([v for v, _ in placed], [hours for _, hours in placed])
+        pm.model.add(company <= limit).only_enforce_if(enforce)
 
 
 # --- rule 5: coverage -----------------------------------------------------------------------
@@ -467,13 +555,20 @@ INSTRUCTOR_RULES: tuple[Callable[[PlanModel], None], ...] = (
 )
 
 
+def hour_unit(problem: Problem) -> int:
+    """The gcd of every hour a section can need: module hours and their company hours."""
+    dual = [problem.dual_hours(i) for i in range(len(problem.candidates))]
+    return math.gcd(*problem.hours, *dual) or 1
+
+
 def build(problem: Problem, explaining: bool = False) -> PlanModel:
     """The whole planning model; instructor rules apply only when the catalog has instructors."""
     model = cp_model.CpModel()
-    pm = PlanModel(problem, model, Requirements(model, explaining), unit=math.gcd(*problem.hours) or 1)
+    pm = PlanModel(problem, model, Requirements(model, explaining), unit=hour_unit(problem))
     for rule in RULES:
         rule(pm)
     lab_capacity(pm)
+    company_hours_within_limit(pm)
     if problem.instructors:
         for rule in INSTRUCTOR_RULES:
             rule(pm)
@@ -512,8 +607,10 @@ def staffing_cost(pm: PlanModel) -> cp_model.LinearExprT:
     if pm.cost is None:
         problem = pm.problem
         pm.cost = sum(
-            problem.hours[i] * problem.instructors[k].cost_per_hour * v
-            for (i, k, _), v in pm.teach.items()
+            problem.instructors[k].cost_per_hour * (problem.hours[i] * v - problem.dual_hours(i) * pm.dual[i, k, t])
+            if (i, k, t) in pm.dual
+            else problem.hours[i] * problem.instructors[k].cost_per_hour * v
+            for (i, k, t), v in pm.teach.items()
             if problem.instructors[k].cost_per_hour
         )
     return pm.cost

@@ -24,7 +24,6 @@ requirement to drop is given (verified the same way).
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -34,12 +33,13 @@ from typing import Any, TypeVar, cast
 from ortools.sat.python import cp_model
 
 from planner.errors import InfeasibleError
-from planner.model import Catalog, DemandRow, Problem, Scenario, _build
+from planner.model import Catalog, Commitment, DemandRow, Problem, Scenario, _build
 from planner.optimize.constraints import (
     PlanModel,
     RequirementKey,
     build,
     coverage_score,
+    hour_unit,
     requirement,
 )
 from planner.optimize.running import run_solver
@@ -114,7 +114,7 @@ def _knob(key: RequirementKey, scenario: Scenario, catalog: Catalog, problem: Pr
     fields = dict(key.fields)
     unit = _unit(problem)
     all_hours = sum(problem.hours) or 1
-    most = problem.sections * all_hours
+    most = problem.most_sections * all_hours
 
     def hours(attr: str, current: int, raise_: bool, end: int, kind: str) -> Knob:
         start = current // unit if raise_ else -(-current // unit)
@@ -164,7 +164,42 @@ def _knob(key: RequirementKey, scenario: Scenario, catalog: Catalog, problem: Pr
         return _contract_knob(kind, fields["instructor_id"], scenario, catalog, unit, most)
     if kind == "lab_capacity":
         return _lab_knob(fields["lab_id"], scenario, catalog, unit, most)
+    if kind == "max_company_hours" and scenario.max_company_hours is not None:
+        company = sum(m.dual_hours for m in catalog.modules) * max(scenario.dual)
+        return count(
+            "max_company_hours", scenario.max_company_hours, True, max(company, scenario.max_company_hours), kind
+        )
+    if kind == "instructor_commitment":
+        return _commitment_knob(fields["instructor_id"], fields["period"], scenario, catalog, unit)
+    if kind == "sections":
+        return _groups_knob(fields["term"], scenario, catalog)
     return None
+
+
+def _commitment_knob(who: str, period: int, scenario: Scenario, catalog: Catalog, unit: int) -> Knob:
+    """The hours an instructor is committed to the campus's other careers in a period: a number
+    that would have to fall (never a contract change)."""
+    rows = [c for c in catalog.commitments if (c.instructor_id, c.period) == (who, period)]
+    current = sum(c.hours for c in rows)
+
+    def apply(n: int) -> tuple[Scenario, Catalog]:
+        others = tuple(c for c in catalog.commitments if c not in rows)
+        return scenario, replace(catalog, commitments=(*others, Commitment(who, period, n * unit)))
+
+    key = {"kind": "instructor_commitment", "instructor_id": who, "period": period}
+    return Knob(key, current, False, -(-current // unit), 0, lambda n: n * unit, apply)
+
+
+def _groups_knob(term: int, scenario: Scenario, catalog: Catalog) -> Knob:
+    """The groups of one semester: fewer groups need fewer teachers and lab hours."""
+    current = scenario.groups[term - 1]
+
+    def apply(n: int) -> tuple[Scenario, Catalog]:
+        groups = tuple(n if t == term else g for t, g in enumerate(scenario.groups, start=1))
+        dual = scenario.dual_groups and tuple(min(d, g) for d, g in zip(scenario.dual_groups, groups, strict=True))
+        return replace(scenario, sections=groups, dual_groups=dual or None), catalog
+
+    return Knob({"kind": "sections", "term": term}, current, False, current, 1, lambda n: n, apply)
 
 
 def _coverage_knob(sector_id: str, scenario: Scenario, problem: Problem) -> Knob:
@@ -222,7 +257,7 @@ def _with(entity: T, attr: str, value: int) -> T:
 
 
 def _unit(problem: Problem) -> int:
-    return math.gcd(*problem.hours) or 1
+    return hour_unit(problem)
 
 
 # --- solving under assumptions -----------------------------------------------------------------
@@ -356,6 +391,14 @@ def _facts(problem: Problem, key: RequirementKey) -> dict[str, Any]:
     if key.kind == "lab_capacity":
         lab = problem.catalog.lab_by_id[fields["lab_id"]]
         return {"limit": lab.max_hours_per_term, "terms": list(problem.periods[fields["period"] - 1])}
+    if key.kind == "instructor_commitment":
+        k = next(k for k, i in enumerate(problem.instructors) if i.instructor_id == fields["instructor_id"])
+        hours = problem.committed.get((k, fields["period"] - 1), 0)
+        return {"limit": hours, "terms": list(problem.periods[fields["period"] - 1])}
+    if key.kind == "max_company_hours":
+        return {"limit": scenario.max_company_hours, "terms": list(problem.periods[fields["period"] - 1])}
+    if key.kind == "sections":
+        return {"limit": problem.sections_in(fields["term"])}
     return {}
 
 

@@ -112,6 +112,7 @@ def _hint(pm: PlanModel, values: list[int]) -> None:
     variables: list[cp_model.IntVar] = [
         *pm.place.values(),
         *pm.teach.values(),
+        *pm.dual.values(),
         *pm.covered.values(),
         *pm.uses,
         *pm.active.values(),
@@ -123,16 +124,21 @@ def _hint(pm: PlanModel, values: list[int]) -> None:
 
 
 def _placements(pm: PlanModel, values: list[int]) -> tuple[Placement, ...]:
-    """The plan; a module's sections go to its instructors in catalog order (sections are alike)."""
+    """The plan; a module's sections go to its instructors in catalog order (sections are alike),
+    its dual sections first (the first sections of a term are its dual groups)."""
     problem = pm.problem
-    teachers: dict[int, list[str]] = {}
-    for (i, k, _t), v in sorted(pm.teach.items()):
-        teachers.setdefault(i, []).extend([problem.instructors[k].instructor_id] * values[v.index])
+    dual: dict[int, list[str]] = {}
+    regular: dict[int, list[str]] = {}
+    for (i, k, t), v in sorted(pm.teach.items()):
+        who = problem.instructors[k].instructor_id
+        company = values[pm.dual[i, k, t].index] if (i, k, t) in pm.dual else 0
+        dual.setdefault(i, []).extend([who] * company)
+        regular.setdefault(i, []).extend([who] * (values[v.index] - company))
     plan = [
         Placement(
             module_id=problem.candidates[i].module_id,
             term=t,
-            instructors=tuple(teachers[i]) if problem.instructors else (None,) * problem.sections,
+            instructors=(tuple(dual[i] + regular[i]) if problem.instructors else (None,) * problem.sections_in(t)),
         )
         for (i, t), v in pm.place.items()
         if values[v.index]

@@ -80,6 +80,16 @@ def requirement_text(req: dict[str, Any], facts: dict[str, Any]) -> str:
             "lab {lab_id}: at most {limit} h in period {period} (terms {terms})",
             **(p | {"terms": _listed(p.get("terms", ()))}),
         ),
+        "instructor_commitment": lambda: _(
+            "instructor {instructor_id} already teaches {limit} h in period {period} (terms {terms}) for the "
+            "campus's other careers",
+            **(p | {"terms": _listed(p.get("terms", ()))}),
+        ),
+        "sections": lambda: _("sections = {limit} groups in term {term}", **p),
+        "max_company_hours": lambda: _(
+            "dual.max_company_hours = {limit} h in period {period} (terms {terms})",
+            **(p | {"terms": _listed(p.get("terms", ()))}),
+        ),
     }
     if kind in texts:
         return texts[kind]()
@@ -138,6 +148,11 @@ def _number_name(r: dict[str, Any]) -> str:
         "instructor_capacity": lambda: _("max_hours_per_term of instructor {instructor_id}", **r),
         "instructor_floor": lambda: _("min_hours_per_term of instructor {instructor_id}", **r),
         "lab_capacity": lambda: _("max_hours_per_term of lab {lab_id}", **r),
+        "instructor_commitment": lambda: _(
+            "the committed hours of instructor {instructor_id} in period {period} (commitments.csv)", **r
+        ),
+        "sections": lambda: _("the groups of term {term} (sections)", **r),
+        "max_company_hours": lambda: "dual.max_company_hours",
     }
     if r["kind"] in names:
         return names[r["kind"]]()

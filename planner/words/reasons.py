@@ -302,6 +302,12 @@ def _violation_words() -> dict[str, Callable[[Params], str]]:
             period=period(p["period"]),
             limit=p["limit"],
         ),
+        "company_hours_over": lambda p: _(
+            "the partner companies give {hours} h in {period}, above dual.max_company_hours {limit}",
+            hours=p["hours"],
+            period=period(p["period"]),
+            limit=p["limit"],
+        ),
         "sector_below_floor": lambda p: _(
             "sector {sector} coverage {covered}/{total} is below {floor}",
             sector=p["sector"],
@@ -373,6 +379,16 @@ def _requirement_words() -> dict[str, Callable[[Params], str]]:
             name=p["name"],
             hours=p["hours"],
             period=period(p["period"]),
+        ),
+        "instructor_commitment": lambda p: _(
+            "instructor {instructor} already teaches {hours} h in {period} for the campus's other careers",
+            instructor=p["instructor"],
+            hours=p["hours"],
+            period=period(p["period"]),
+        ),
+        "sections": lambda p: _("{groups} groups in term {term} (sections)", groups=p["groups"], term=p["term"]),
+        "max_company_hours": lambda p: _(
+            "dual.max_company_hours = {hours} h in {period}", hours=p["hours"], period=period(p["period"])
         ),
         "coverage_floor": lambda p: _(
             "sector {sector} needs min_coverage {floor} of its demand importance",
