@@ -166,7 +166,7 @@ def _size(problem) -> dict:
         "demands": len(problem.demand_rows),
         "prerequisites": len(problem.prerequisites),
         "instructors": len(problem.instructors),
-        "sections": problem.sections,
+        "sections": problem.scenario.sections,
         "terms": problem.terms,
     }
 
@@ -196,21 +196,14 @@ def _limits(result) -> list[list]:
 
 
 def _lab_use(result) -> list[list]:
-    """The busiest period of each lab: hours used (every section) against its capacity."""
-    problem = result.problem
-    needs = {problem.candidates[i].module_id: labs for i, labs in enumerate(problem.module_labs) if labs}
-    use: dict[tuple[int, int], int] = {}
-    for p in result.placements:
-        for lab in needs.get(p.module_id, ()):
-            key = (lab, problem.period_of[p.term])
-            use[key] = use.get(key, 0) + problem.catalog.module_by_id[p.module_id].hours * problem.sections
+    """The busiest period of each lab: committed and used hours (every section) against its capacity."""
     return [
         [
             f"labs.{lab.lab_id} (busiest period)",
-            lab.max_hours_per_term,
-            max(use.get((n, q), 0) for q in range(len(problem.periods))),
+            lab.capacity,
+            max(lab.total_in(q) for q in range(len(lab.hours_per_period))),
         ]
-        for n, lab in enumerate(problem.labs)
+        for lab in result.lab_uses
     ]
 
 

@@ -1,16 +1,6 @@
-"""The planning model on CP-SAT: variables, one function per rule of PLANNER-SPEC.md, objective terms.
+"""The planning model on CP-SAT: one function per rule of PLANNER-SPEC.md, and the objective terms.
 
-Variables (Boolean unless said otherwise):
-- place[i, t]: candidate module i is taken in term t (only for t in the module's window);
-  whether i is taken at all is the sum over t (`taken(i)`);
-- teach[i, k, t] (integer 0..sections of term t): how many sections of module i qualified instructor
-  k teaches, in term t. Folding the term into the assignment keeps instructor capacity linear and
-  its LP relaxation tight;
-- dual[i, k, t] (integer 0..dual groups of term t, at most teach[i, k, t]): how many of those are
-  dual sections, which need the instructor for the module's hours less its company hours (only
-  for modules with company hours, in terms with dual groups);
-- covered[c]: one per distinct set of covering modules, true exactly when one of them is taken;
-- uses[k]: instructor k teaches at least one section.
+The variables are made first, all at once (variables.py); the rules only add constraints over them.
 
 Scenario limits are added through `Requirements`: in a normal solve they are hard constraints; when
 explaining an infeasible scenario each group gets an enforcement literal so CP-SAT can report which
@@ -29,6 +19,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from planner.model import Problem, period_data
+from planner.optimize.variables import Variables, make_variables, qualified_for
 from planner.reasons import Reason
 
 
@@ -73,13 +64,7 @@ class PlanModel:
     problem: Problem
     model: cp_model.CpModel
     requirements: Requirements
-    place: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
-    teach: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
-    dual: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
-    covered: dict[tuple[int, ...], cp_model.IntVar] = field(default_factory=dict)
-    uses: list[cp_model.IntVar] = field(default_factory=list)
-    buy: list[cp_model.IntVar] = field(default_factory=list)  # per Problem.offers: the training is bought
-    active: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (instructor, period)
+    variables: Variables
     cost: cp_model.LinearExprT | None = None
     largest_term: cp_model.IntVar | None = None
     changes: cp_model.LinearExprT | None = None  # against the reviewed plan
@@ -87,6 +72,34 @@ class PlanModel:
     # semesters): every sum of hours is a multiple of it, so limits round to whole units and the
     # LP bounds of the hour objectives tighten for free.
     unit: int = 1
+
+    @property
+    def place(self) -> dict[tuple[int, int], cp_model.IntVar]:
+        return self.variables.place
+
+    @property
+    def teach(self) -> dict[tuple[int, int, int], cp_model.IntVar]:
+        return self.variables.teach
+
+    @property
+    def covered(self) -> dict[tuple[int, ...], cp_model.IntVar]:
+        return self.variables.covered
+
+    @property
+    def dual(self) -> dict[tuple[int, int, int], cp_model.IntVar]:
+        return self.variables.dual
+
+    @property
+    def uses(self) -> list[cp_model.IntVar]:
+        return self.variables.uses
+
+    @property
+    def buy(self) -> list[cp_model.IntVar]:
+        return self.variables.buy
+
+    @property
+    def active(self) -> dict[tuple[int, int], cp_model.IntVar]:
+        return self.variables.active
 
     @cached_property
     def hours(self) -> tuple[int, ...]:
@@ -139,8 +152,6 @@ class PlanModel:
 def one_term_within_window(pm: PlanModel) -> None:
     """A module is taken at most once, in a term of its window; blocked modules are never taken."""
     for i in range(len(pm.problem.candidates)):
-        for t in pm.terms_of(i):
-            pm.place[i, t] = pm.model.new_bool_var(f"place_{i}_{t}")
         if len(pm.terms_of(i)) > 1:  # a one-term window needs no row
             pm.model.add_at_most_one(pm.place[i, t] for t in pm.terms_of(i))
         if i in pm.problem.blocked:
@@ -227,14 +238,10 @@ def every_section_has_a_qualified_instructor(pm: PlanModel) -> None:
     one) this is the tightest form for the LP: a taken module needs qualified instructors in use.
     """
     problem = pm.problem
-    pm.uses = [pm.model.new_bool_var(f"uses_{k}") for k in range(len(problem.instructors))]
     trainable = _trainable(pm)
-    for i, roster in enumerate(problem.qualified):
-        qualified = (*roster, *trainable.get(i, {}))
+    for i, qualified in enumerate(qualified_for(problem)):
         most = max((problem.sections_in(t) for t in pm.terms_of(i)), default=0)
         for t in pm.terms_of(i):
-            for k in qualified:
-                pm.teach[i, k, t] = pm.model.new_int_var(0, problem.sections_in(t), f"teach_{i}_{k}_{t}")
             _groups_of_term(pm, i, t, [pm.teach[i, k, t] for k in qualified])
             dual_sections_taught(pm, i, t, qualified)
         for k in qualified:
@@ -243,36 +250,35 @@ def every_section_has_a_qualified_instructor(pm: PlanModel) -> None:
             pm.model.add(sum(pm.teach[i, k, t] for t in pm.terms_of(i)) <= most * bought)
 
 
+def _groups_switch(pm: PlanModel, t: int) -> list[cp_model.IntVar]:
+    """While explaining, a semester's groups are a requirement (fewer groups is a fix)."""
+    text = Reason("sections", {"term": t, "groups": pm.problem.sections_in(t)})
+    return pm.requirements.enforce(requirement("sections", term=t), text)
+
+
 def _groups_of_term(pm: PlanModel, i: int, t: int, taught: list[cp_model.IntVar]) -> None:
-    """A module taken in term t runs that semester's groups. While explaining, a semester's groups
-    are a requirement (fewer groups is a fix): switched off, the module needs one section at least."""
+    """A module taken in term t runs that semester's groups (switched off while explaining, it
+    runs one at least)."""
     groups = pm.problem.sections_in(t)
-    text = Reason("sections", {"term": t, "groups": groups})
-    enforce = pm.requirements.enforce(requirement("sections", term=t), text)
+    enforce = _groups_switch(pm, t)
     pm.model.add(sum(taught) == groups * pm.place[i, t]).only_enforce_if(enforce)
     if enforce:
         pm.model.add(sum(taught) >= pm.place[i, t])
-        pm.model.add(sum(taught) <= groups * pm.place[i, t])
 
 
 def dual_sections_taught(pm: PlanModel, i: int, t: int, qualified: tuple[int, ...]) -> None:
     """The first dual.groups[t] sections of a module taken in term t are dual: each is one of the
-    sections an instructor teaches there (needed only where the module has company hours)."""
-    groups = pm.problem.dual_in(t)
-    if groups == 0 or pm.dual_hours[i] == 0:
+    sections an instructor teaches there (only where the module has company hours)."""
+    if (i, qualified[0] if qualified else -1, t) not in pm.dual:
         return
     for k in qualified:
-        pm.dual[i, k, t] = pm.model.new_int_var(0, groups, f"dual_{i}_{k}_{t}")
         pm.model.add(pm.dual[i, k, t] <= pm.teach[i, k, t])
-    enforce = pm.requirements.enforce(
-        requirement("sections", term=t), Reason("sections", {"term": t, "groups": pm.problem.sections_in(t)})
-    )
-    pm.model.add(sum(pm.dual[i, k, t] for k in qualified) == groups * pm.place[i, t]).only_enforce_if(enforce)
+    total = sum(pm.dual[i, k, t] for k in qualified)
+    pm.model.add(total == pm.problem.dual_in(t) * pm.place[i, t]).only_enforce_if(_groups_switch(pm, t))
 
 
 def _trainable(pm: PlanModel) -> dict[int, dict[int, cp_model.IntVar]]:
     """Per candidate: instructor -> the buy variable of the training that would qualify them."""
-    pm.buy = [pm.model.new_bool_var(f"buy_{o}") for o in range(len(pm.problem.offers))]
     out: dict[int, dict[int, cp_model.IntVar]] = {}
     for offer, bought in zip(pm.problem.offers, pm.buy, strict=True):
         out.setdefault(offer.module, {})[offer.instructor] = bought
@@ -310,12 +316,11 @@ def instructor_capacity(pm: PlanModel) -> None:
         committed = problem.committed.get((k, p), 0)
         capacity = pm.units_at_most(instructor.max_hours_per_term - committed)
         floor = pm.units_at_least(max(instructor.min_hours_per_term - committed, 0))
-        if instructor.min_hours_per_term == 0:
+        if (k, p) not in pm.active:
             if most > capacity:
                 _cap(pm, k, p, load, pm.uses[k])
             continue
-        active = pm.model.new_bool_var(f"active_{k}_{p}")
-        pm.active[k, p] = active
+        active = pm.active[k, p]
         pm.model.add_implication(active, pm.uses[k])
         if most > capacity:
             _cap(pm, k, p, load, active)
@@ -391,7 +396,7 @@ def _period_loads(pm: PlanModel) -> dict[tuple[int, int], tuple[cp_model.LinearE
     parts: dict[tuple[int, int], list[cp_model.LinearExprT]] = {}
     modules: dict[tuple[int, int], dict[int, int]] = {}
     period_of = pm.problem.period_of
-    for (i, k, t), _v in pm.teach.items():
+    for i, k, t in pm.teach:
         parts.setdefault((k, period_of[t]), []).append(pm.taught_units(i, k, t))
         most = modules.setdefault((k, period_of[t]), {})
         most[i] = max(most.get(i, 0), pm.hours[i] * pm.problem.sections_in(t))
@@ -493,12 +498,7 @@ def demand_coverage(pm: PlanModel) -> None:
     it down: set covering solves in 0.13 s without them, 0.22 s with them.
     """
     exact = bool(pm.problem.instructors)
-    for row in pm.problem.demand_rows:
-        key = row.covering
-        if key in pm.covered:
-            continue
-        covered = pm.model.new_bool_var(f"covered_{len(pm.covered)}")
-        pm.covered[key] = covered
+    for key, covered in pm.covered.items():
         modules = [pm.place[i, t] for i in key for t in pm.terms_of(i)]
         if not modules:
             pm.model.add(covered == 0)
@@ -564,7 +564,8 @@ def hour_unit(problem: Problem) -> int:
 def build(problem: Problem, explaining: bool = False) -> PlanModel:
     """The whole planning model; instructor rules apply only when the catalog has instructors."""
     model = cp_model.CpModel()
-    pm = PlanModel(problem, model, Requirements(model, explaining), unit=hour_unit(problem))
+    variables = make_variables(problem, model)
+    pm = PlanModel(problem, model, Requirements(model, explaining), variables, unit=hour_unit(problem))
     for rule in RULES:
         rule(pm)
     lab_capacity(pm)
@@ -596,7 +597,7 @@ def largest_term_hours(pm: PlanModel) -> cp_model.LinearExprT:
     """Hours of the heaviest term (minimised)."""
     if pm.largest_term is None:
         upper = sum(pm.hours)
-        pm.largest_term = pm.model.new_int_var(0, upper, "largest_term")
+        pm.largest_term = pm.variables.measure(pm.model.new_int_var(0, upper, "largest_term"))
         for t in range(1, pm.problem.terms + 1):
             pm.model.add(pm.largest_term >= pm.term_hours(t))
     return pm.largest_term
@@ -722,7 +723,7 @@ def _section_changes(pm: PlanModel, reviewed: dict[tuple[str, str], int]) -> cp_
         if i is None:
             continue  # the module is removed: counted once above
         teaching = cp_model.LinearExpr.sum(teach.get((i, instructor_id), []))
-        lost = pm.model.new_int_var(0, count, f"lost_{i}_{instructor_id}")
+        lost = pm.variables.measure(pm.model.new_int_var(0, count, f"lost_{i}_{instructor_id}"))
         pm.model.add(lost + teaching >= count * pm.taken(i))
         parts.append(lost)
     return sum(parts)
