@@ -42,7 +42,10 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
                 "module_id": p.module_id,
                 "term": p.term,
                 "hours": catalog.module_by_id[p.module_id].hours,
-                "sections": [{"section": s, "instructor_id": who} for s, who in enumerate(p.instructors, start=1)],
+                "sections": [
+                    {"section": s, "instructor_id": who, "dual": result.is_dual(p, s)}
+                    for s, who in enumerate(p.instructors, start=1)
+                ],
             }
             for p in placements
         ],
@@ -76,12 +79,21 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
         "calendar": {
             "intake": problem.scenario.intake,
             "periods": [list(terms) for terms in problem.periods],
+            # Periods are named by number in input files (commitments.csv) and here: 1, 2, ...
+            "period_terms": {str(p): list(terms) for p, terms in enumerate(problem.periods, start=1)},
             "weeks_per_term": problem.scenario.weeks_per_term,
+        },
+        "groups_per_term": list(problem.scenario.groups),
+        "dual": {
+            "groups_per_term": list(problem.scenario.dual),
+            "max_company_hours": problem.scenario.max_company_hours,
+            "company_hours_per_period": list(result.company_hours),
         },
         "instructor_loads": [
             {
                 "instructor_id": load.instructor_id,
                 "hours_per_period": list(load.hours_per_period),
+                "committed_per_period": [load.committed_in(p) for p in range(len(load.hours_per_period))],
                 "min_hours_per_term": load.floor,
                 "max_hours_per_term": load.capacity,
                 "sections": load.sections,
@@ -91,7 +103,12 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
             if load.sections
         ],
         "lab_use": [
-            {"lab_id": lab.lab_id, "hours_per_period": list(lab.hours_per_period), "max_hours_per_term": lab.capacity}
+            {
+                "lab_id": lab.lab_id,
+                "hours_per_period": list(lab.hours_per_period),
+                "committed_per_period": [lab.total_in(p) - hours for p, hours in enumerate(lab.hours_per_period)],
+                "max_hours_per_term": lab.capacity,
+            }
             for lab in result.lab_uses
         ],
         "training": [

@@ -170,24 +170,25 @@ def _knob(key: RequirementKey, scenario: Scenario, catalog: Catalog, problem: Pr
             "max_company_hours", scenario.max_company_hours, True, max(company, scenario.max_company_hours), kind
         )
     if kind == "instructor_commitment":
-        return _commitment_knob(fields["instructor_id"], fields["period"], scenario, catalog, unit)
+        return _commitment_knob(fields["instructor_id"], fields["period"], scenario, catalog)
     if kind == "sections":
         return _groups_knob(fields["term"], scenario, catalog)
     return None
 
 
-def _commitment_knob(who: str, period: int, scenario: Scenario, catalog: Catalog, unit: int) -> Knob:
+def _commitment_knob(who: str, period: int, scenario: Scenario, catalog: Catalog) -> Knob:
     """The hours an instructor is committed to the campus's other careers in a period: a number
-    that would have to fall (never a contract change)."""
+    that would have to fall (never a contract change). Searched in whole hours: commitments need
+    not be multiples of the modules' hour unit, and what frees a unit is cap - commitment."""
     rows = [c for c in catalog.commitments if (c.instructor_id, c.period) == (who, period)]
     current = sum(c.hours for c in rows)
 
     def apply(n: int) -> tuple[Scenario, Catalog]:
         others = tuple(c for c in catalog.commitments if c not in rows)
-        return scenario, replace(catalog, commitments=(*others, Commitment(who, period, n * unit)))
+        return scenario, replace(catalog, commitments=(*others, Commitment(who, period, n)))
 
     key = {"kind": "instructor_commitment", "instructor_id": who, "period": period}
-    return Knob(key, current, False, -(-current // unit), 0, lambda n: n * unit, apply)
+    return Knob(key, current, False, current, 0, lambda n: n, apply)
 
 
 def _groups_knob(term: int, scenario: Scenario, catalog: Catalog) -> Knob:
