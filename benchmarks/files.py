@@ -58,11 +58,20 @@ def write_catalog(catalog: Catalog, folder: Path) -> None:
         ["sector_id", "skill_id", "level", "importance"],
         ([d.sector_id, d.skill_id, d.level, d.importance] for d in catalog.demands),
     )
+    dual = any(m.dual_hours for m in catalog.modules)  # the version-3 column only where used
     _write_csv(
         folder / "modules.csv",
-        ["module_id", "name", "career", "hours", "earliest_term", "latest_term"],
+        ["module_id", "name", "career", "hours", "earliest_term", "latest_term", *(["dual_hours"] if dual else [])],
         (
-            [m.module_id, m.name, m.career, m.hours, _blank(m.earliest_term), _blank(m.latest_term)]
+            [
+                m.module_id,
+                m.name,
+                m.career,
+                m.hours,
+                _blank(m.earliest_term),
+                _blank(m.latest_term),
+                *([m.dual_hours or ""] if dual else []),
+            ]
             for m in catalog.modules
         ),
     )
@@ -94,6 +103,18 @@ def write_catalog(catalog: Catalog, folder: Path) -> None:
             folder / "module_labs.csv",
             ["module_id", "lab_id"],
             ([ml.module_id, ml.lab_id] for ml in catalog.module_labs),
+        )
+    if catalog.commitments:
+        _write_csv(
+            folder / "commitments.csv",
+            ["instructor_id", "period", "hours"],
+            ([c.instructor_id, c.period, c.hours] for c in catalog.commitments),
+        )
+    if catalog.lab_commitments:
+        _write_csv(
+            folder / "lab_commitments.csv",
+            ["lab_id", "period", "hours"],
+            ([c.lab_id, c.period, c.hours] for c in catalog.lab_commitments),
         )
 
 
@@ -134,7 +155,8 @@ def write_scenario(scenario: Scenario, path: Path, catalog: str) -> None:
     """Write the scenario as TOML; only keys that differ from the defaults are written."""
     lines = [f"name = {_text(scenario.name)}", f"catalog = {_text(catalog)}", f"terms = {scenario.terms}"]
     if scenario.sections != 1:
-        lines.append(f"sections = {scenario.sections}")
+        sections = scenario.sections
+        lines.append(f"sections = {list(sections) if isinstance(sections, tuple) else sections}")
     if scenario.careers is not None:
         lines.append(f"careers = {_texts(scenario.careers)}")
     if scenario.required_modules:
@@ -160,6 +182,8 @@ def write_scenario(scenario: Scenario, path: Path, catalog: str) -> None:
     )
     _table(lines, "calendar", intake=_text(scenario.intake) if scenario.intake != "yearly" else None)
     _table(lines, "budget", max_cost=scenario.max_cost)
+    if scenario.dual_groups is not None:
+        _table(lines, "dual", groups=list(scenario.dual_groups), max_company_hours=scenario.max_company_hours)
     for goal in scenario.sectors or ():
         key = goal.sector_id if re.fullmatch(r"[A-Za-z0-9_-]+", goal.sector_id) else _text(goal.sector_id)
         _table(lines, f"sectors.{key}", always=True, min_coverage=_decimal(goal.min_coverage), weight=goal.weight)

@@ -10,7 +10,12 @@ part of the staff may teach.
 The family (issue 11): four classes (campus and national, each without and with the staffing
 model of version 2), each with several variants that differ in seed, density (skills per module),
 instructor scarcity (share of the staff that may teach), window tightness and, with staffing,
-concurrency (single or yearly intake). Without staffing an instance is a version-1 question:
+concurrency (single or yearly intake). A third kind of class, `<scale>-v3` (issue 23), adds
+version 3 on top of staffing: the teachers' and labs' hours committed to the campus's other
+careers (up to a quarter of a contract, up to a third of a lab, per period), groups that shrink in
+the later semesters, and dual training in semesters 5 and 6 for a third of the lab modules (half
+their hours, rounded to 18, at the partner company) within a cap of company hours per period.
+Without staffing an instance is a version-1 question:
 single intake, no contract floors, costs or labs. With staffing: yearly or single intake, a
 contract floor of 144 h (8 h/week over 18 weeks) per period, caps of 144..360 h per period, costs
 of 150..450 pesos per hour, labs whose capacity binds for some modules, and a staffing budget.
@@ -27,9 +32,11 @@ from fractions import Fraction
 from benchmarks.files import Instance
 from planner.model import (
     Catalog,
+    Commitment,
     Demand,
     Instructor,
     Lab,
+    LabCommitment,
     Module,
     ModuleLab,
     ModuleSkill,
@@ -151,7 +158,9 @@ VARIANTS = (
     Variant(4, 5, 0.35, (0.25, 0.85), "single"),
     Variant(5, 4, 0.5, (0.10, 0.60), "yearly"),
 )
-CLASSES = tuple(f"{scale}{suffix}" for scale in SCALES for suffix in ("", "-staffing"))
+KINDS = ("", "-staffing", "-v3")  # version 1, version 2 staffing, version 3 (the campus as it runs)
+CLASSES = tuple(f"{scale}{suffix}" for scale in SCALES for suffix in KINDS)
+DUAL_SHARE = 1 / 3  # of the modules that need a lab: those a partner company can teach in part
 
 
 def family(seeds: int = len(VARIANTS), only: tuple[str, ...] = CLASSES) -> list[str]:
@@ -166,8 +175,11 @@ def named(name: str) -> Instance:
     cls, _, number = name.rpartition("-")
     if cls not in CLASSES or not number.isdigit() or not 1 <= int(number) <= len(VARIANTS):
         raise KeyError(name)
-    scale, _, staffing = cls.partition("-")
-    return instance(SCALES[scale], VARIANTS[int(number) - 1], staffing=bool(staffing), name=name)
+    scale, _, kind = cls.partition("-")
+    variant = VARIANTS[int(number) - 1]
+    if kind == "v3":
+        return campus_instance(SCALES[scale], variant, name=name)
+    return instance(SCALES[scale], variant, staffing=bool(kind), name=name)
 
 
 def class_of(name: str) -> str:
@@ -183,6 +195,46 @@ def instance(scale: Scale, variant: Variant = VARIANTS[0], staffing: bool = Fals
         catalog = with_staffing(catalog, scale, rng)
     scenario = binding_scenario(scale, catalog, variant, staffing, seed)
     return Instance(name or scale.name, "synthetic", catalog, scenario, seed=seed)
+
+
+def campus_instance(scale: Scale, variant: Variant = VARIANTS[0], name: str | None = None) -> Instance:
+    """A staffing instance with version 3 on top: commitments, shrinking groups, dual training."""
+    staffed = instance(scale, variant, staffing=True)
+    seed = (staffed.seed or 0) + 250
+    rng = random.Random(seed)
+    scenario = staffed.scenario
+    periods = len(scenario.periods)
+    catalog = staffed.catalog
+    commitments = tuple(
+        Commitment(i.instructor_id, p, hours)
+        for i in catalog.instructors
+        for p in range(1, periods + 1)
+        if (hours := 18 * rng.randint(0, i.max_hours_per_term // 4 // 18))
+    )
+    lab_commitments = tuple(
+        LabCommitment(lab.lab_id, p, hours)
+        for lab in catalog.labs
+        for p in range(1, periods + 1)
+        if (hours := 18 * rng.randint(0, lab.max_hours_per_term // 3 // 18))
+    )
+    with_lab = {ml.module_id for ml in catalog.module_labs}
+    modules = tuple(
+        replace(m, dual_hours=18 * (m.hours // 36)) if m.module_id in with_lab and rng.random() < DUAL_SHARE else m
+        for m in catalog.modules
+    )
+    most = scale.sections
+    groups = tuple(most if t <= 4 else max(1, most - 1) for t in range(1, scale.terms + 1))
+    dual = tuple(1 if t >= 5 else 0 for t in range(1, scale.terms + 1))
+    company = sum(m.dual_hours for m in modules)
+    scenario = replace(
+        scenario,
+        name=f"Synthetic {scale.name} campus as it runs (seed {seed})",
+        sections=groups,
+        dual_groups=dual,
+        max_company_hours=_round_to_18(company / 4),
+    )
+    catalog = replace(catalog, modules=modules, commitments=commitments, lab_commitments=lab_commitments)
+    return Instance(name or f"{scale.name}-v3", "synthetic", catalog, scenario, seed=seed)
 
 
 def synthetic_catalog(scale: Scale, rng: random.Random, variant: Variant = VARIANTS[0], seed: int = 0) -> Catalog:

@@ -8,8 +8,9 @@ three times, each in a fresh subprocess so that peak memory is per instance and 
 through the planner's real path (load, build, solve, export) in the default reproducible mode,
 the same with `--fast`, and with the independent HiGHS model (benchmarks/milp.py) on the same
 Problem. `--only` takes instance names (bacp8, scp41, campus-staffing-3), families (bacp, scp,
-synthetic), classes (campus, campus-staffing, national, national-staffing; a scale name selects
-both of its classes) or `staffing` (both staffing classes); `--seeds N` keeps the first N variants
+synthetic), classes (campus, campus-staffing, campus-v3, national, national-staffing, national-v3; a
+scale name selects all three of its classes), `staffing` (both staffing classes) or `version3` (both
+version-3 classes: commitments, shrinking groups, dual training); `--seeds N` keeps the first N variants
 of each class. With `--only`, the report is only printed unless `--out` is given.
 """
 
@@ -269,8 +270,9 @@ def select(only: str | None, seeds: int = len(generate.VARIANTS)) -> list[str]:
         "scp": list(published.SCP),
         "synthetic": generate.family(seeds),
         "staffing": generate.family(seeds, tuple(c for c in generate.CLASSES if c.endswith("-staffing"))),
+        "version3": generate.family(seeds, tuple(c for c in generate.CLASSES if c.endswith("-v3"))),
         **{c: generate.family(seeds, (c,)) for c in generate.CLASSES},
-        **{s: generate.family(seeds, (s, f"{s}-staffing")) for s in generate.SCALES},
+        **{s: generate.family(seeds, tuple(f"{s}{kind}" for kind in generate.KINDS)) for s in generate.SCALES},
     }
     if not only:
         return [*published.NAMES, *generate.family(seeds)]
@@ -467,7 +469,7 @@ def goals_section(rows: list[Row]) -> list[str]:
     """The targets for this 2-core machine, measured (never asserted by the tests)."""
     lines = ["## Goals", ""]
     for scale, limit in (("campus", 10), ("national", 60)):
-        mine = [r for r in rows if class_of(r.instance.name) in (scale, f"{scale}-staffing")]
+        mine = [r for r in rows if class_of(r.instance.name) in (scale, f"{scale}-staffing", f"{scale}-v3")]
         if mine:
             met = [r for r in mine if r.planner["status"] == "OPTIMAL" and _total(r.planner) < limit]
             lines.append(
@@ -534,7 +536,8 @@ def family_section() -> list[str]:
         "## The synthetic family",
         "",
         f"Scales: {scales}; 6 terms. Each class (`<scale>` without staffing, `<scale>-staffing` with",
-        "the staffing model of version 2) has these variants, each with its own seed:",
+        "the staffing model of version 2, `<scale>-v3` with version 3 on top) has these variants, each",
+        "with its own seed:",
         "",
         "| variant | skills per module | max_used share of staff | windows: none / term ±1 / exact "
         "| intake with staffing |",
@@ -556,7 +559,12 @@ def family_section() -> list[str]:
         f"per hour, {len(generate.LABS)} labs (4 on campus) needed by about {generate.LAB_SHARE:.0%} of the modules,",
         f"with {'/'.join(map(str, generate.LAB_CAPACITIES))} h per section and period,",
         f"`max_cost` = {generate.COST_SHARE:g} x hour budget x sections x mean cost per hour, and objective",
-        "coverage, hours, cost. Every instance is feasible (HiGHS finds a plan: tests/benchmarks/test_family.py).",
+        "coverage, hours, cost. Version 3 (`-v3`) adds to the staffing instance: hours committed to",
+        "the campus's other careers (0 to a quarter of each contract, 0 to a third of each lab, per",
+        "period, in steps of 18 h), groups shrinking by one in semesters 5 and 6, one dual group there,",
+        f"and dual training for about {generate.DUAL_SHARE:.0%} of the lab modules (half their hours at the company),",
+        "within a quarter of their total company hours per period.",
+        "Every instance is feasible (HiGHS finds a plan: tests/benchmarks/test_family.py).",
     ]
     return lines
 
@@ -678,8 +686,9 @@ def reproduce_section() -> list[str]:
         "```",
         "",
         "`--only` takes instance names (`campus-staffing-3`), classes (`campus`, `campus-staffing`,",
-        "`national`, `national-staffing`; `campus` alone selects both campus classes), `staffing`,",
-        "`synthetic`, `bacp`, `scp`; `--seeds N` keeps the first N variants of each class.",
+        "`campus-v3`, `national`, `national-staffing`, `national-v3`; `campus` alone selects the three",
+        "campus classes), `staffing`, `version3`, `synthetic`, `bacp`, `scp`; `--seeds N` keeps the",
+        "first N variants of each class.",
         "",
         "The published instances are read from `shared/benchmarks/` beside the repository",
         "(override with `PLANNER_BENCHMARK_DATA=/path`): CSPLib prob030 BACP (bacp8/10/12) and",

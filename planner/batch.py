@@ -196,10 +196,10 @@ def _campus_job(path: Path, template: Path, table: dict[str, Any], prefix: str, 
     elif name is not None:
         overrides["name"] = name
     sections = table.get("sections")
-    if sections is not None and (isinstance(sections, bool) or not isinstance(sections, int) or sections < 1):
-        report(prefix + "sections", _("must be a whole number of at least 1."))
+    if sections is not None and not _groups(sections):
+        report(prefix + "sections", _("must be a whole number of at least 1, or a list of them (one per semester)."))
     elif sections is not None:
-        overrides["sections"] = sections
+        overrides["sections"] = sections  # the scenario's rules check a list against its terms
     sectors = table.get("sectors", {})
     if not isinstance(sectors, dict) or not all(isinstance(v, dict) for v in sectors.values()):
         report(prefix + "sectors", _("must hold [campus.sectors.<sector_id>] tables."))
@@ -641,3 +641,9 @@ def _cluster_solver_workers(client: Any) -> int:
         threads[host] += info.get("nthreads", 1)
         host_cores[host] = cores.get(address, 1)
     return min((solver_workers(host_cores[h], t) for h, t in threads.items()), default=1)
+
+
+def _groups(value: Any) -> bool:
+    """A campus's groups: a whole number of at least 1, or a list of them."""
+    values = value if isinstance(value, list) and value else [value]
+    return all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in values)

@@ -346,8 +346,8 @@ def test_plan_file_has_the_pinned_keys(result, tmp_path):
         ("M4", 3),
     ]
     assert plan["modules"][0]["sections"] == [
-        {"section": 1, "instructor_id": "I1"},
-        {"section": 2, "instructor_id": "I1"},
+        {"section": 1, "instructor_id": "I1", "dual": False},
+        {"section": 2, "instructor_id": "I1", "dual": False},
     ]
     assert plan["catalog_fingerprint"] == "sha256:0123abcd"
     assert [s["objective"] for s in plan["stages"]] == ["coverage", "hours"]

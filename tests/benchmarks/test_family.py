@@ -31,6 +31,20 @@ def test_planner_and_highs_agree_on_small_staffing_instances(variant: generate.V
     assert [(s.objective, s.value) for s in planner.stages] == [(s.objective, s.value) for s in highs.stages]
 
 
+@pytest.mark.parametrize("variant", generate.VARIANTS[:3], ids=lambda v: f"{v.number}-{v.intake}")
+def test_planner_and_highs_agree_on_small_version_3_instances(variant: generate.Variant) -> None:
+    """Commitments, shrinking groups and dual training: both engines reach the same optimum."""
+    instance = generate.campus_instance(generate.SMALL, variant)
+    problem = Problem.build(instance.catalog, instance.scenario)
+    assert instance.catalog.commitments and any(m.dual_hours for m in instance.catalog.modules)
+    highs = milp.solve(problem, time_limit=120)
+    planner = solve(problem, SolveOptions(time_limit=120))
+    assert highs.result is not None and highs.result.violations() == []
+    assert planner.violations() == []
+    assert highs.result.status is Status.OPTIMAL and planner.status is Status.OPTIMAL
+    assert [(s.objective, s.value) for s in planner.stages] == [(s.objective, s.value) for s in highs.stages]
+
+
 @pytest.mark.parametrize("name", generate.family())
 def test_every_family_instance_is_feasible(name: str) -> None:
     """A plan exists (HiGHS with no objective): the limits bind but never rule out every plan.
