@@ -20,9 +20,10 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner, Result
 
-from planner.batch import CampusJob, _scenario_with, inputs_fingerprint, load_rollout, solver_workers
 from planner.cli import app
 from planner.errors import InputError
+from planner.rollout import CampusJob, inputs_fingerprint, load_rollout, solver_workers
+from planner.scenario import load_scenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CATALOG = FIXTURES / "tiny_catalog"
@@ -242,6 +243,11 @@ def test_another_file_where_the_national_workbook_goes_is_refused(tmp_path):
     assert (tmp_path / "n.xlsx").read_bytes() == b"someone else's" and not (tmp_path / "rollout").exists()
 
 
+def scenario_of(job: CampusJob):
+    """The campus's scenario as a worker reads it: the template with the campus's overrides."""
+    return load_scenario(job.scenario_path, overrides=job.overrides, source=f"{job.scenario_path.name} [{job.key}]")
+
+
 def test_a_template_with_campus_overrides(tmp_path):
     make_rollout(tmp_path)
     rollout = tmp_path / "t.toml"
@@ -252,7 +258,7 @@ def test_a_template_with_campus_overrides(tmp_path):
     )
     jobs = load_rollout(rollout).jobs
     assert [job.key for job in jobs] == ["bc-tijuana", "jal-zapopan"]
-    tijuana, zapopan = (_scenario_with(job) for job in jobs)
+    tijuana, zapopan = (scenario_of(job) for job in jobs)
     assert tijuana.sections == 2 and tijuana.campus == (tmp_path / "campuses" / "bc-tijuana").resolve()
     assert [(g.sector_id, g.weight, float(g.min_coverage)) for g in tijuana.sectors] == [("semi", 9, 0.4)]
     assert zapopan.name == "Zapopan" and zapopan.sections == 1
@@ -271,7 +277,7 @@ def test_a_template_override_the_scenario_loader_refuses_names_the_campus(tmp_pa
     make_rollout(tmp_path)
     job = CampusJob("bc-tijuana", tmp_path / "s" / "bc-tijuana.toml", {"sectors": {"semi": {"weight": 0}}})
     with pytest.raises(InputError) as caught:
-        _scenario_with(job)
+        scenario_of(job)
     assert str(caught.value.issues[0]).startswith("bc-tijuana.toml [bc-tijuana], sectors.semi.weight:")
 
 
@@ -285,7 +291,7 @@ def test_the_shipped_rollouts_are_valid():
     assert len(load_rollout(seeds / "rollouts" / "national_rollout.toml").jobs) == len(os.listdir(seeds / "campuses"))
     template = load_rollout(seeds / "rollouts" / "backend_template.toml")
     for job in template.jobs:
-        assert _scenario_with(job).campus == job.campus_folder
+        assert scenario_of(job).campus == job.campus_folder
 
 
 def test_a_rerun_in_another_language_does_not_take_the_campus_files_as_current(tmp_path):
