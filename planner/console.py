@@ -82,9 +82,9 @@ def show_results(show: Callable[[], None], written: Sequence[Path | str]) -> Non
     try:
         show()
         sys.stdout.flush()
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, SystemExit) as error:  # rich ends with SystemExit on a broken pipe
         _mute_stdout()
-        why = getattr(error, "strerror", None) or str(error)
+        why = getattr(error, "strerror", None) or (_("Broken pipe") if isinstance(error, SystemExit) else str(error))
         _say(
             _message, _("{files} were written; the summary could not be shown: {why}.", files=_files(written), why=why)
         )
@@ -122,7 +122,7 @@ def _message(text: str) -> None:
 
 def _say(show: Callable[[A], None], what: A) -> None:
     """A last message on stderr: if stderr itself fails there is nowhere left to say it."""
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, SystemExit):  # SystemExit: rich, on a broken pipe
         show(what)
 
 
