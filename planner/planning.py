@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -16,7 +18,7 @@ from planner.options import SolveOptions
 from planner.result import PlanResult, Progress
 from planner.review import load_review
 from planner.scenario import campus_named_in, catalog_named_in, load_scenario
-from planner.signals import checkpoint, held
+from planner.signals import checkpoint, held, pause_point
 
 T = TypeVar("T")
 
@@ -93,6 +95,8 @@ def solve_checked(
     breaks a rule of the model (a solver or model bug) instead of handing it out."""
     solve = _optimizer().solve
     checkpoint()
+    if os.environ.get("PLANNER_TEST_STEP") == "searching":  # test-only: see signals.pause_point
+        progress = _pausing_at_first_report(progress)
     result = solve(problem, replace(options, reserve=after_solve_reserve(problem, options)), progress)
     broken = result.violations()
     if broken:
@@ -129,6 +133,21 @@ def explain(scenario_path: Path, catalog_path: Path | None = None, options: Solv
     if found is None:  # infeasible: the conflicts
         raise analysis.infeasibility(problem, limit - (time.monotonic() - started))
     return Explanation(problem.scenario.name, found, complete)
+
+
+def _pausing_at_first_report(progress: Callable[[Progress], None] | None) -> Callable[[Progress], None]:
+    """Test-only: the first report from the solver's own thread (a plan or a bound: the search is
+    under way) is the step "searching"."""
+    reported: list[Progress] = []
+
+    def report(update: Progress) -> None:
+        if not reported and threading.current_thread() is not threading.main_thread():
+            reported.append(update)
+            pause_point("searching")
+        if progress is not None:
+            progress(update)
+
+    return report
 
 
 def _optimizer() -> Any:

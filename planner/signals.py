@@ -10,6 +10,7 @@ the signal is kept and raised as soon as the block ends, or at the next `checkpo
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -114,3 +115,24 @@ def held() -> Iterator[None]:
         _State.holding -= 1
         _restore(previous)
         checkpoint()
+
+
+def pause_point(name: str) -> None:
+    """Test-only: a named step where a test stops a real run. With PLANNER_TEST_STEP naming this
+    step, do PLANNER_TEST_ACTION: `kill` (SIGKILL, as a crash), `term` (SIGTERM to itself),
+    `wait:FIFO` (open the named pipe and read it to its end, so a test acts while the run stands
+    here) or `tell:FIFO` (open the named pipe for writing and close it: the test learns the run
+    is here, and the run goes on). Without PLANNER_TEST_STEP, nothing."""
+    if os.environ.get("PLANNER_TEST_STEP") != name:
+        return
+    action = os.environ.get("PLANNER_TEST_ACTION", "")
+    if action == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif action == "term":
+        os.kill(os.getpid(), signal.SIGTERM)
+    elif action.startswith("wait:"):
+        with open(action.removeprefix("wait:"), "rb") as pipe:
+            pipe.read()
+    elif action.startswith("tell:"):
+        with open(action.removeprefix("tell:"), "wb"):
+            pass

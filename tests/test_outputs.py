@@ -3,8 +3,8 @@ a crash at any step, the truth about what is on disk after a signal, and a conso
 a finished run into a failed one.
 
 Crashes are real: a `planner` process is stopped at a named step of the writer (the test-only hook
-PLANNER_TEST_WRITE_STEP / PLANNER_TEST_WRITE_ACTION in planner/export/files.py) by SIGKILL, by a
-SIGTERM, or held at a named pipe while the test acts.
+PLANNER_TEST_STEP / PLANNER_TEST_ACTION, planner.signals.pause_point) by SIGKILL, by a SIGTERM, or
+held at a named pipe while the test acts.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def start(args: list[str | Path], step: str = "", action: str = "", **popen: object) -> subprocess.Popen[str]:
-    env = {**os.environ, "PLANNER_TEST_WRITE_STEP": step, "PLANNER_TEST_WRITE_ACTION": action}
+    env = {**os.environ, "PLANNER_TEST_STEP": step, "PLANNER_TEST_ACTION": action}
     command = [sys.executable, "-m", "planner", *map(str, args), "--lang", "en"]
     options: dict[str, object] = {"stderr": subprocess.PIPE, "stdout": subprocess.PIPE, "text": True, **popen}
     return subprocess.Popen(command, env=env, **options)  # type: ignore[call-overload]
@@ -73,10 +73,11 @@ def pair_scenario(workbook: Path) -> tuple[str, str]:
     return (name if any(name in cell for cell in cells) else "another scenario's workbook"), name
 
 
-def hold_at_step(fifo: Path, process: subprocess.Popen[str]) -> BinaryIO:
-    """Open the pipe the process waits at: it stands at its step until the pipe is closed."""
+def hold_at_step(fifo: Path, process: subprocess.Popen[str], mode: str = "wb") -> BinaryIO:
+    """Open the pipe the process opens at its step (mode "wb": it stands there until the pipe is
+    closed; "rb": it only tells it is there, and goes on)."""
     opened: list[BinaryIO] = []
-    opener = threading.Thread(target=lambda: opened.append(open(fifo, "wb")), daemon=True)  # noqa: SIM115
+    opener = threading.Thread(target=lambda: opened.append(open(fifo, mode)), daemon=True)  # type: ignore[arg-type]  # noqa: SIM115
     opener.start()
     while opener.is_alive():  # the open returns when the process reaches the step
         opener.join(0.1)
@@ -213,6 +214,33 @@ def test_sigterm_during_the_renames_exits_143_and_says_both_files_were_written(t
 
 
 # --- signals at safe points ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def slow_scenario(tmp_path_factory) -> Path:
+    """The synthetic campus catalog: several seconds of search, written in a tenth of a second."""
+    from benchmarks.files import write_instance
+    from benchmarks.generate import CAMPUS, instance
+
+    return write_instance(instance(CAMPUS), tmp_path_factory.mktemp("campus"))
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_searching_stops_the_run_and_writes_nothing(tmp_path, slow_scenario, signum):
+    fifo = tmp_path / "gate"
+    os.mkfifo(fifo)
+    out = tmp_path / "out"
+    args: list[str | Path] = ["plan", slow_scenario, "--out", out / "p.xlsx", "--time-limit", "60"]
+    process = start(args, "searching", f"tell:{fifo}")
+    hold_at_step(fifo, process, "rb").close()  # the search has reported its first plan, and goes on
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=30)  # far less than the search would take
+
+    assert process.returncode == 128 + signum, stderr
+    assert "Interrupted; nothing was written." in stderr
+    assert "terminate called" not in stderr and "Traceback" not in stderr
+    assert not out.exists()
+
 
 # OR-Tools' compiled CP-SAT helper imports this module while it initialises: an exception raised
 # there (as a signal handler would raise one) surfaces as "ImportError: initialization failed".

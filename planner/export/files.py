@@ -29,7 +29,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,16 +36,13 @@ from typing import BinaryIO
 
 from planner.errors import OutputError
 from planner.i18n import _
-from planner.signals import checkpoint, held
+from planner.signals import checkpoint, held, pause_point
 
 Writer = Callable[[BinaryIO], object]
 
 _OURS = re.compile(r"\.planner-(\d+)-[0-9a-f]{8}\.(tmp|bak|journal)")
 # errno values of file systems without hard links (FAT and exFAT USB drives, some network shares).
 _NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS}
-# Test-only: stop at a named step of the replacement (see `_step`).
-_TEST_STEP = "PLANNER_TEST_WRITE_STEP"
-_TEST_ACTION = "PLANNER_TEST_WRITE_ACTION"
 
 
 def write_atomically(
@@ -215,10 +211,10 @@ def _commit(pairs: list[tuple[Path, Path]], force: bool) -> None:
             kept = None if backup is None else str(backup)
             entries.append(_Entry(str(target), str(temporary), (info.st_dev, info.st_ino), kept))
         journals = _write_journals(entries)
-        _step("journal")
+        pause_point("journal")
         for n, (temporary, target) in enumerate(pairs, start=1):
             (_replace if force else _create)(temporary, target)
-            _step(f"renamed-{n}")
+            pause_point(f"renamed-{n}")
         _sync_folders(target for _, target in pairs)
     except BaseException:
         _undo(entries)
@@ -351,22 +347,6 @@ def _settle(journal: Path) -> None:
     for entry in entries:
         _remove(Path(entry.temporary))
     _forget(entries, journals)
-
-
-def _step(name: str) -> None:
-    """Test-only: with PLANNER_TEST_WRITE_STEP naming this step, do PLANNER_TEST_WRITE_ACTION:
-    `kill` (SIGKILL, as a crash), `term` (SIGTERM to itself) or `wait:FIFO` (open the named pipe
-    and read it to its end, so a test can act while this run stands at the step)."""
-    if os.environ.get(_TEST_STEP) != name:
-        return
-    action = os.environ.get(_TEST_ACTION, "")
-    if action == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-    elif action == "term":
-        os.kill(os.getpid(), signal.SIGTERM)
-    elif action.startswith("wait:"):
-        with open(action.removeprefix("wait:"), "rb") as pipe:
-            pipe.read()
 
 
 @contextlib.contextmanager
