@@ -195,6 +195,18 @@ def test_a_port_that_does_not_answer_as_a_scheduler_exits_2(tmp_path, monkeypatc
     assert not (tmp_path / "n.xlsx").exists() and not (tmp_path / "rollout").exists()
 
 
+def test_force_never_replaces_a_file_of_a_campus_folder(tmp_path):
+    rollout = make_rollout(tmp_path)
+    kept = tmp_path / "campuses" / "bc-tijuana" / "roster.xlsx"
+    kept.write_bytes(b"the campus's own workbook")
+
+    result = run("batch", rollout, "--out", kept, "--force")
+
+    assert result.exit_code == 2
+    assert "roster.xlsx" in result.stderr and "input folder" in " ".join(result.stderr.split())
+    assert kept.read_bytes() == b"the campus's own workbook"
+
+
 # --- the embedded cluster: a bad campus, resume, --force ---------------------------------------------
 
 

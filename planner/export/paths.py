@@ -1,6 +1,6 @@
 """Where outputs go, and paths as the outputs show them.
 
-Before any work, a run checks every file it will write (`plan_outputs`, `check_writable`): what
+Before any work, a run checks every file it will write (`plan_outputs`, `one_output`, `refuse_inputs`): what
 cannot be written is refused with exit 2, and so is any of the run's own inputs (the scenario,
 a catalog table or workbook, the campus folder's tables, a reviewed workbook, a compared plan
 file, a rollout file), even with --force: a run never replaces what it reads.
@@ -51,10 +51,14 @@ def one_output(option: str, path: Path, force: bool, inputs: Sequence[Path], wor
     return path
 
 
-def check_writable(files: Sequence[tuple[str, Path]], inputs: Sequence[Path]) -> None:
-    """Refuse (exit 2) files that cannot be written or that are inputs of the run; existing files
-    are left to the caller's own policy."""
-    issues = _unwritable_issues(files, inputs)
+def refuse_inputs(files: Sequence[tuple[str, Path]], inputs: Sequence[Path]) -> None:
+    """Refuse (exit 2) outputs that would replace an input of the run; whether the others can be
+    written, or may replace what exists, is left to the caller's own policy."""
+    issues = []
+    for option, path in files:
+        problem = input_replaced_by(path, inputs)
+        if problem:
+            issues.append(Issue(option, _("'{path}' cannot be written: {problem}.", path=path, problem=problem)))
     if issues:
         raise InputError(issues)
 

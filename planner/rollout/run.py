@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import OutputError
-from planner.export.paths import check_writable
+from planner.export.paths import refuse_inputs
 from planner.i18n import _
 from planner.rollout.cluster import plan_on_dask
 from planner.rollout.file import CampusJob, Rollout, campus_place, rollout_inputs
@@ -47,7 +47,7 @@ def run_rollout(
 
     paths = campus_paths(rollout, out)[1]
     outputs = [("--out", out)] + [("--out", path) for pair in paths.values() for path in pair]
-    check_writable(outputs, rollout_inputs(rollout))  # no output may replace an input, even with --force
+    refuse_inputs(outputs, rollout_inputs(rollout))  # no output may replace an input, even with --force
     replace_national = check_national_output(out, force)
     # The language is an option too: a campus workbook in another language is not current.
     options = {"time_limit_seconds": rollout.time_limit, **OPTIONS, "language": language}
