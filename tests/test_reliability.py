@@ -299,6 +299,19 @@ def test_the_search_gets_what_is_left_of_the_limit(monkeypatch):
     assert 11 < granted[0] <= 12  # 20 s, less 5 s already spent, less 3 s kept for writing
 
 
+def test_the_time_limit_is_the_option_else_the_scenario_else_a_minute(tmp_path):
+    from dataclasses import replace
+
+    from planner.options import SolveOptions
+    from planner.scenario import load_scenario
+
+    scenario = load_scenario(scenario_file(tmp_path, "terms = 3\ntime_limit_seconds = 7\n"))
+
+    assert SolveOptions(3).effective_limit(scenario) == 3
+    assert SolveOptions().effective_limit(scenario) == 7
+    assert SolveOptions().effective_limit(replace(scenario, time_limit_seconds=None)) == 60
+
+
 @pytest.mark.parametrize("line, key", [("terms = 10000", "terms"), ("terms = 3\nsections = 1000", "sections")])
 def test_implausible_sizes_are_refused_at_once(tmp_path, monkeypatch, line, key):
     monkeypatch.setattr(planner.optimize, "solve", no_solving)
