@@ -105,7 +105,7 @@ def report(error: PlannerError) -> None:
 
         for line in infeasibility(error):
             err.print(line, markup=False)
-    else:
+    elif str(error):
         err.print(f"{error}", markup=False)
 
 
