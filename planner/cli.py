@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from planner import __version__, i18n
-from planner.console import err, out, progress_line, run_command, show_results
+from planner.console import err, out, progress_line, run_command, show_results, tolerate_unencodable
 from planner.errors import InfeasibleError
 from planner.i18n import _, ngettext
 from planner.options import SolveOptions
@@ -52,6 +52,7 @@ def _use_language(option: str | None, scenario: Path | None = None) -> None:
 def main(
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
 ) -> None:
+    tolerate_unencodable()  # before any message, --lang's own included
     if version:
         out.print(f"planner {__version__}")
         raise typer.Exit(0)
