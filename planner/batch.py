@@ -96,24 +96,9 @@ def load_rollout(path: Path) -> Rollout:
 
 
 def _parse(path: Path) -> dict[str, Any]:
-    import tomllib
+    from planner.loaders.toml_file import read_toml
 
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_ROLLOUT_BYTES + 1)
-    except OSError as exc:
-        raise InputError(
-            [Issue(path.name, _("the rollout file {path} cannot be read: {why}.", path=path, why=exc.strerror))]
-        ) from None
-    if len(raw) > MAX_ROLLOUT_BYTES:
-        raise InputError([Issue(path.name, _("the rollout file is larger than 4 MB."))])
-    try:
-        return tomllib.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError([Issue(path.name, _("the file is not UTF-8 text; save it as UTF-8."))]) from None
-    except ValueError as exc:
-        first = str(exc).strip().split("\n", 1)[0].removesuffix(".")
-        raise InputError([Issue(path.name, _("this is not valid TOML: {why}.", why=first))]) from None
+    return read_toml(path, MAX_ROLLOUT_BYTES)
 
 
 def _known(table: dict[str, Any], allowed: tuple[str, ...], prefix: str, report: Any) -> None:

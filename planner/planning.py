@@ -12,6 +12,7 @@ from typing import TypeVar
 from planner.catalog import load_catalog
 from planner.errors import InputError, Issue, OutputError, PlannerError
 from planner.i18n import _
+from planner.loaders.clock import scenario_limit, time_limited
 from planner.model import Catalog, Problem
 from planner.options import SolveOptions
 from planner.result import PlanResult, Progress
@@ -34,6 +35,7 @@ def load_problem(scenario_path: Path, catalog_path: Path | None = None, review_p
     """
     issues: list[Issue] = []
     scenario = _collect(lambda: load_scenario(scenario_path), issues)
+    scenario_limit(scenario.time_limit_seconds if scenario is not None else None)
     path = catalog_path or (scenario.catalog if scenario is not None else catalog_named_in(scenario_path))
     if path is None and scenario is not None:
         issues.append(
@@ -70,11 +72,13 @@ def make_plan(
     """Solve a scenario (with a reviewed workbook's decisions, if given); the plan is checked
     against every rule before it is returned."""
     from planner.optimize import solve
+    from planner.optimize.solve import DEFAULT_TIME_LIMIT
 
     options = options or SolveOptions()
     if options.started is None:
         options = replace(options, started=time.monotonic())
-    problem = load_problem(scenario_path, catalog_path, review_path)
+    with time_limited(options.started, options.time_limit, fallback=DEFAULT_TIME_LIMIT):
+        problem = load_problem(scenario_path, catalog_path, review_path)
     result = solve(problem, replace(options, reserve=after_solve_reserve(problem, options)), progress)
     broken = result.violations()
     if broken:  # a solver or model bug: refuse to hand out a plan that breaks the rules

@@ -255,7 +255,7 @@ def test_a_file_that_is_not_utf8_is_an_input_error(tmp_path):
 
 def test_numbers_too_large_for_any_plan_are_refused(tmp_path):
     assert issues_of(write(tmp_path, 'name = "x"\nterms = 2000000\n')) == [
-        "backend.toml, terms: 2000000 is too large; the most accepted is 1000000."
+        "backend.toml, terms: 2000000 is more than 24, the most this planner accepts."
     ]
     (issue,) = issues_of(write(tmp_path, 'name = "x"\nterms = ' + "9" * 5000 + "\n"))
     assert issue.startswith("backend.toml: this is not valid TOML: ")
