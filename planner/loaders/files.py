@@ -52,13 +52,16 @@ def read_bytes(path: Path, label: str) -> bytes:
 def _read_regular(path: Path, label: str, limit: int) -> bytes:
     # O_NONBLOCK: opening a pipe must not wait for a writer that never comes; regular files ignore it.
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as handle:
+    try:
         kind = _kind(os.fstat(descriptor).st_mode)
-        if kind is not None:
-            where = "" if str(path) == label else f" ({path})"
-            raise refuse(
-                label, _("this is not a regular file but {kind}{where}; it is not read.", kind=kind, where=where)
-            )
+    except OSError:
+        os.close(descriptor)
+        raise
+    if kind is not None:  # checked before fdopen, which refuses a folder with its own words
+        os.close(descriptor)
+        where = "" if str(path) == label else f" ({path})"
+        raise refuse(label, _("this is not a regular file but {kind}{where}; it is not read.", kind=kind, where=where))
+    with os.fdopen(descriptor, "rb") as handle:
         return handle.read(limit + 1)
 
 
