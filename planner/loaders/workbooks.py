@@ -15,6 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 from xml.parsers import expat
 
 import openpyxl
@@ -123,12 +124,11 @@ MAX_CELLS = 2_000_000
 @dataclass
 class Sheets:
     """What was read of a workbook: its bytes, every sheet name in order, and the rows of values of
-    the worksheets asked for (row 1 first); `charts` are the asked-for names that are chart sheets."""
+    the worksheets asked for (row 1 first)."""
 
     data: bytes
     names: list[str]
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
-    charts: list[str] = field(default_factory=list)
 
 
 def read_sheets(path: Path, label: str, wanted: Collection[str]) -> Sheets:
@@ -144,6 +144,7 @@ def read_sheets(path: Path, label: str, wanted: Collection[str]) -> Sheets:
             check_zip(archive, label)
             check_kind(archive, label)
             _check_cells(archive, label)
+            _refuse_chart_sheets(archive, label, wanted)
         return _read_values(data, label, wanted)
     except PlannerError:
         raise
@@ -166,10 +167,9 @@ def _read_values(data: bytes, label: str, wanted: Collection[str]) -> Sheets:
         for name in sheets.names:
             if name not in wanted:
                 continue  # other sheets (notes, charts) are the user's own business
-            if name not in worksheets:
-                sheets.charts.append(name)
-                continue
-            sheet = worksheets[name]
+            sheet = worksheets.get(name)
+            if sheet is None:
+                continue  # neither a worksheet nor a chart sheet (a dialog or macro sheet): nothing to read
             sheet.reset_dimensions()  # the stored used range may be wrong; read what is really there
             rows = sheets.rows[name] = []
             for values in sheet.iter_rows(values_only=True):
@@ -179,6 +179,25 @@ def _read_values(data: bytes, label: str, wanted: Collection[str]) -> Sheets:
         return sheets
     finally:
         workbook.close()
+
+
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _refuse_chart_sheets(archive: zipfile.ZipFile, label: str, wanted: Collection[str]) -> None:
+    """A chart sheet named like a wanted sheet is named as such; openpyxl would fail on some
+    with words of its own ("'list' object has no attribute 'find'")."""
+    # The parts hold no DOCTYPE (checked above), so the standard parser is safe on them.
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {link.get("Id"): link.get("Target", "") for link in links}
+    for sheet in book.iterfind(".//{*}sheet"):
+        name = sheet.get("name", "")
+        if name in wanted and "chartsheets/" in targets.get(sheet.get(_RELATIONSHIP), ""):
+            raise refuse(
+                _("{file}, sheet {sheet}", file=label, sheet=name),
+                _("this sheet is a chart sheet, not a worksheet of rows."),
+            )
 
 
 def _first_line(exc: Exception) -> str:

@@ -24,15 +24,8 @@ def read_workbook(path: Path, issues: list[Issue]) -> tuple[dict[str, Table], st
         table = make_table(name, _("{file}, sheet {sheet}", file=path.name, sheet=name), lines, issues)
         if table is not None:
             tables[name] = table
-    for name in sheets.charts:
-        issues.append(
-            Issue(
-                _("{file}, sheet {sheet}", file=path.name, sheet=name),
-                _("this sheet is a chart sheet; the table {name} must be on a worksheet of rows.", name=name),
-            )
-        )
     for name in REQUIRED_TABLES:
-        if name not in sheets.names:
+        if name not in sheets.rows:
             issues.append(
                 Issue(
                     path.name,
