@@ -44,11 +44,6 @@ def read_input(path: Path, label: str, limit: int | None = None, missing: str | 
     return data
 
 
-def read_bytes(path: Path, label: str) -> bytes:
-    """A catalog file's bytes (read_input with the catalog's limit)."""
-    return read_input(path, label)
-
-
 def _read_regular(path: Path, label: str, limit: int) -> bytes:
     # O_NONBLOCK: opening a pipe must not wait for a writer that never comes; regular files ignore it.
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))

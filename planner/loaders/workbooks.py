@@ -22,7 +22,7 @@ import openpyxl
 
 from planner.errors import PlannerError
 from planner.i18n import _
-from planner.loaders.clock import ROWS_BETWEEN_CHECKS, check_time
+from planner.loaders.clock import check_time
 from planner.loaders.files import read_input, refuse
 from planner.loaders.text import MAX_CELL_CHARACTERS
 
@@ -119,6 +119,7 @@ def check_kind(archive: zipfile.ZipFile, label: str) -> None:
 # Cells as openpyxl's read-only reader yields them: each row padded from column A to its last cell,
 # and one per row number skipped. A national catalog is about 100,000 cells.
 MAX_CELLS = 2_000_000
+CELLS_BETWEEN_CHECKS = 50_000
 
 
 @dataclass
@@ -172,10 +173,13 @@ def _read_values(data: bytes, label: str, wanted: Collection[str]) -> Sheets:
                 continue  # neither a worksheet nor a chart sheet (a dialog or macro sheet): nothing to read
             sheet.reset_dimensions()  # the stored used range may be wrong; read what is really there
             rows = sheets.rows[name] = []
+            unchecked = 0  # cells read since the clock was last looked at (rows may be 16,384 wide)
             for values in sheet.iter_rows(values_only=True):
                 rows.append(values)
-                if len(rows) % ROWS_BETWEEN_CHECKS == 0:
+                unchecked += len(values) + 1
+                if unchecked > CELLS_BETWEEN_CHECKS:
                     check_time(label)
+                    unchecked = 0
         return sheets
     finally:
         workbook.close()
