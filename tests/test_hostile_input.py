@@ -176,6 +176,18 @@ def test_an_empty_chart_sheet_named_for_a_table_is_named(tmp_path):
     assert problems(path) == ["catalog.xlsx, sheet demands: this sheet is a chart sheet, not a worksheet of rows."]
 
 
+def test_an_empty_chart_sheet_of_the_users_own_is_named(tmp_path):
+    workbook = catalog_workbook(tmp_path)
+    workbook.create_chartsheet("Gráfica")
+    path = tmp_path / "catalog.xlsx"
+    workbook.save(path)
+
+    assert problems(path) == [
+        "catalog.xlsx, sheet Gráfica: this chart sheet holds no chart, so the workbook cannot be read; "
+        "delete the sheet."
+    ]
+
+
 # --- nesting: TOML nested far deeper than Python recurses --------------------------------------------
 
 

@@ -189,19 +189,24 @@ _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relation
 
 
 def _refuse_chart_sheets(archive: zipfile.ZipFile, label: str, wanted: Collection[str]) -> None:
-    """A chart sheet named like a wanted sheet is named as such; openpyxl would fail on some
-    with words of its own ("'list' object has no attribute 'find'")."""
+    """A chart sheet named like a wanted sheet is named as such, and so is a chart sheet without a
+    chart, on which openpyxl fails with words of its own ("'list' object has no attribute 'find'")."""
     # The parts hold no DOCTYPE (checked above), so the standard parser is safe on them.
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {link.get("Id"): link.get("Target", "") for link in links}
+    parts = set(archive.namelist())
     for sheet in book.iterfind(".//{*}sheet"):
-        name = sheet.get("name", "")
-        if name in wanted and "chartsheets/" in targets.get(sheet.get(_RELATIONSHIP), ""):
-            raise refuse(
-                _("{file}, sheet {sheet}", file=label, sheet=name),
-                _("this sheet is a chart sheet, not a worksheet of rows."),
-            )
+        target = targets.get(sheet.get(_RELATIONSHIP), "")
+        if "chartsheets/" not in target:
+            continue
+        where = _("{file}, sheet {sheet}", file=label, sheet=sheet.get("name", ""))
+        if sheet.get("name", "") in wanted:
+            raise refuse(where, _("this sheet is a chart sheet, not a worksheet of rows."))
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        folder, _slash, name = part.rpartition("/")
+        if f"{folder}/_rels/{name}.rels" not in parts:
+            raise refuse(where, _("this chart sheet holds no chart, so the workbook cannot be read; delete the sheet."))
 
 
 def _first_line(exc: Exception) -> str:
