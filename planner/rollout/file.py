@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, Issue
 from planner.i18n import _
+from planner.loaders.files import read_input
 from planner.scenario import campus_named_in, catalog_named_in
 
 ROLLOUT_KEYS = ("name", "scenarios", "template", "campus", "time_limit_seconds")
@@ -191,11 +193,12 @@ def campus_place(folder: Path | None) -> dict[str, str]:
         return {"campus_id": "", "campus_name": "", "state": ""}
     place = {"campus_id": folder.name, "campus_name": "", "state": ""}
     try:
-        with open(folder.parent / "campuses.csv", encoding="utf-8-sig", newline="") as handle:
+        text = read_input(folder.parent / "campuses.csv", "campuses.csv").decode("utf-8-sig")
+        with io.StringIO(text, newline="") as handle:
             for row in csv.DictReader(handle):
                 if row.get("campus_id") == folder.name:
                     place.update(campus_name=row.get("name") or "", state=row.get("state") or "")
-    except (OSError, UnicodeDecodeError, csv.Error):
+    except (InputError, UnicodeDecodeError, csv.Error):
         pass  # the state is a label of the national workbook, not an input of the plan
     return place
 
