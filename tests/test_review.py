@@ -253,6 +253,21 @@ def test_a_reviewed_workbook_padded_past_the_cell_bound_is_refused(exported, tmp
     assert "reviewed.xlsx: the workbook holds more than 2,000,000 cells" in output
 
 
+def _wide_coverage(wb, ws, column, rows):
+    # The same 2.4 million padded cells on a sheet the review does not read: it costs nothing.
+    sheet = wb["Coverage"]
+    for row in range(50, 200):
+        sheet.cell(row, 16_384).value = "x"
+
+
+def test_cells_on_sheets_the_review_does_not_read_are_not_counted(exported, tiny_problem, tmp_path):
+    reviewed = edit(exported, tmp_path / "reviewed.xlsx", _wide_coverage)
+
+    review = load_review(reviewed, tiny_problem.catalog, tiny_problem.scenario)
+
+    assert {row.module_id for row in review.rows} == set(plan_rows(exported))
+
+
 def test_a_reviewed_workbook_that_inflates_far_beyond_its_size_is_refused(exported, tmp_path):
     # One 9 MB run of spaces in a part compresses about 1,000 times.
     reviewed = tmp_path / "reviewed.xlsx"

@@ -145,8 +145,9 @@ def read_sheets(path: Path, label: str, wanted: Collection[str]) -> Sheets:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             check_zip(archive, label)
             check_kind(archive, label)
-            _check_cells(archive, label)
-            _refuse_chart_sheets(archive, label, wanted)
+            parts = _sheet_parts(archive)
+            _refuse_chart_sheets(archive, label, wanted, parts)
+            _check_cells(archive, label, [part for name, part in parts if name in wanted])
         return _read_values(data, label, wanted)
     except PlannerError:
         raise
@@ -189,24 +190,33 @@ def _read_values(data: bytes, label: str, wanted: Collection[str]) -> Sheets:
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _refuse_chart_sheets(archive: zipfile.ZipFile, label: str, wanted: Collection[str]) -> None:
-    """A chart sheet named like a wanted sheet is named as such, and so is a chart sheet without a
-    chart, on which openpyxl fails with words of its own ("'list' object has no attribute 'find'")."""
-    # The parts hold no DOCTYPE (checked above), so the standard parser is safe on them.
+def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """Each sheet's name and the archive part that holds it, in the workbook's order."""
+    # The parts hold no DOCTYPE (checked before), so the standard parser is safe on them.
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {link.get("Id"): link.get("Target", "") for link in links}
-    parts = set(archive.namelist())
+    found = []
     for sheet in book.iterfind(".//{*}sheet"):
         target = targets.get(sheet.get(_RELATIONSHIP), "")
-        if "chartsheets/" not in target:
+        found.append((sheet.get("name", ""), target.lstrip("/") if target.startswith("/") else f"xl/{target}"))
+    return found
+
+
+def _refuse_chart_sheets(
+    archive: zipfile.ZipFile, label: str, wanted: Collection[str], parts: list[tuple[str, str]]
+) -> None:
+    """A chart sheet named like a wanted sheet is named as such, and so is a chart sheet without a
+    chart, on which openpyxl fails with words of its own ("'list' object has no attribute 'find'")."""
+    names = set(archive.namelist())
+    for name, part in parts:
+        if "chartsheets/" not in part:
             continue
-        where = _("{file}, sheet {sheet}", file=label, sheet=sheet.get("name", ""))
-        if sheet.get("name", "") in wanted:
+        where = _("{file}, sheet {sheet}", file=label, sheet=name)
+        if name in wanted:
             raise refuse(where, _("this sheet is a chart sheet, not a worksheet of rows."))
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        folder, _slash, name = part.rpartition("/")
-        if f"{folder}/_rels/{name}.rels" not in parts:
+        folder, _slash, file = part.rpartition("/")
+        if f"{folder}/_rels/{file}.rels" not in names:
             raise refuse(where, _("this chart sheet holds no chart, so the workbook cannot be read; delete the sheet."))
 
 
@@ -223,16 +233,17 @@ class _TooMany(Exception):
         self.message = message
 
 
-def _check_cells(archive: zipfile.ZipFile, label: str) -> None:
-    """Refuse a workbook whose worksheets openpyxl would deliver as more than MAX_CELLS cells, or
-    whose cells or shared strings hold more text than an Excel cell can."""
+def _check_cells(archive: zipfile.ZipFile, label: str, parts: list[str]) -> None:
+    """Refuse a workbook whose sheets to be read (`parts`) openpyxl would deliver as more than
+    MAX_CELLS cells, or whose cells or shared strings hold more text than an Excel cell can. Sheets
+    not read (a reviewed plan's Coverage matrix) cost nothing, so they are not counted."""
     counter = _CellCounter()
-    for entry in archive.infolist():
-        name = entry.filename
-        if not (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml") or not name.endswith(".xml"):
+    present = set(archive.namelist())
+    for part in [*parts, "xl/sharedStrings.xml"]:
+        if part not in present:
             continue
         try:
-            counter.scan(archive, entry, label)
+            counter.scan(archive, archive.getinfo(part), label)
         except _TooMany as stop:
             raise refuse(label, stop.message) from None
 
