@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.errors import InputError, Issue
@@ -22,6 +22,9 @@ class PlanSummary:
     coverage: dict[str, float]  # sector -> share covered
     modules: dict[str, int]  # module -> term
     loads: dict[str, tuple[int, ...]]  # instructor -> hours per period
+    names: dict[str, str] = field(default_factory=dict)  # module or instructor id -> name, where the file has it
+    intake: str = ""  # the calendar's intake (yearly, every_term, single), which names the periods
+    periods: tuple[tuple[int, ...], ...] = ()  # the terms of each period
 
 
 def load_plans(paths: list[Path]) -> list[PlanSummary]:
@@ -58,6 +61,17 @@ def _summary(path: Path) -> PlanSummary:
                 str(load["instructor_id"]): tuple(int(h) for h in load["hours_per_period"])
                 for load in document.get("instructor_loads", [])
             },
+            names={
+                str(entry[key]): str(entry["name"])
+                for key, entries in (
+                    ("module_id", document["modules"]),
+                    ("instructor_id", document.get("instructor_loads", [])),
+                )
+                for entry in entries
+                if entry.get("name")
+            },
+            intake=str(document.get("calendar", {}).get("intake", "")),
+            periods=tuple(tuple(int(t) for t in terms) for terms in document.get("calendar", {}).get("periods", [])),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise InputError(

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,6 +30,9 @@ def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | N
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
         # A catalog name such as "=SUM(A1)" or "@x" must read as typed, not run as a formula.
         cell.data_type = "s"
+    elif number_format == styles.PER_WEEK and isinstance(value, float) and value.is_integer():
+        cell.value = int(value)  # whole hours print as 4, not 4.0
+        number_format = styles.HOURS
     else:
         cell.value = value
     if number_format is not None:
@@ -68,10 +72,12 @@ def write_table(
     headers = unique_headers(headers)
     formats = formats or {}
     align = align or {}
-    widths = [len(header) + styles.FILTER_BUTTON for header in headers]
+    widths = [_header_length(header) + styles.FILTER_BUTTON for header in headers]
     for offset, header in enumerate(headers):
         put(ws, top, left + offset, header)
-        ws.cell(row=top, column=left + offset).font = styles.HEADER
+        cell = ws.cell(row=top, column=left + offset)
+        cell.font = styles.HEADER
+        cell.alignment = _header_alignment([row[offset] for row in rows], align.get(header))
     for r, values in enumerate(rows, start=top + 1):
         for offset, (header, value) in enumerate(zip(headers, values, strict=True)):
             if value is None and header not in align:
@@ -91,12 +97,35 @@ def write_table(
     return top + len(rows) + 1
 
 
+def _header_alignment(values: Sequence[Any], own: Alignment | None) -> Alignment:
+    """A header sits over its numbers: right over a column of numbers, centred over centred values."""
+    if own is not None and own.horizontal == "center":
+        return styles.CENTER_WRAP
+    if own is not None and own.horizontal == "left":
+        return styles.HEADER_WRAP
+    numbers = [v for v in values if v is not None]
+    if numbers and all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
+        return styles.RIGHT
+    return styles.HEADER_WRAP
+
+
+def _header_length(header: str) -> int:
+    """Headers wrap between words: a long one needs only its longest word, or a short line."""
+    longest = max((len(word) for word in header.split()), default=0)
+    return min(len(header), max(longest, 8))
+
+
+# Excel refuses table column names longer than this (a file with one needs repairing).
+LONGEST_HEADER = 255
+
+
 def unique_headers(headers: Sequence[str]) -> list[str]:
-    """Table column names must be unique (ignoring case) and on one line, or Excel repairs the file."""
+    """Table column names must be unique (ignoring case), on one line and at most 255 characters,
+    or Excel repairs the file."""
     seen: set[str] = set()
     out = []
     for header in headers:
-        base = " ".join(str(header).split()) or "Column"
+        base = " ".join(str(header).split())[: LONGEST_HEADER - 6] or "Column"  # room for " (99)"
         candidate, n = base, 1
         while candidate.casefold() in seen:
             n += 1
@@ -166,13 +195,14 @@ def add_bar_chart(
     axis_title: str,
     percent: bool = False,
     horizontal: bool = False,
-) -> None:
-    """A clustered bar chart of table columns (series named by their headers) per category row.
+) -> int:
+    """A clustered bar chart of table columns (series named by their headers) per category row;
+    returns how many rows it covers below its anchor (0 when there is nothing to chart).
 
     Horizontal bars suit long category names, which vertical columns would tilt and crop.
     """
     if last_row <= header_row:
-        return
+        return 0
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"
     chart.grouping = "clustered"
@@ -198,14 +228,7 @@ def add_bar_chart(
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     ws.add_chart(chart, anchor)
-
-
-def fit_to_page_width(ws: Worksheet) -> None:
-    """Print landscape, one page wide, so a printed plan is not split across pages by columns."""
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    return math.ceil(chart.height / styles.CM_PER_ROW) + 1
 
 
 def stand_upright(ws: Worksheet, row: int, first: int, last: int) -> None:
