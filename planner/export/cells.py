@@ -11,6 +11,8 @@ from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -227,8 +229,18 @@ def add_bar_chart(
     # openpyxl marks axes as deleted by default; recent Excel then hides the labels.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    # Labels large enough to stay readable when the sheet is scaled to the page width.
+    chart.x_axis.txPr = _text_of_size(styles.CHART_TEXT_SIZE)
+    chart.y_axis.txPr = _text_of_size(styles.CHART_TEXT_SIZE)
+    if chart.legend is not None:
+        chart.legend.txPr = _text_of_size(styles.CHART_TEXT_SIZE)
     ws.add_chart(chart, anchor)
     return math.ceil(chart.height / styles.CM_PER_ROW) + 1
+
+
+def _text_of_size(points: int) -> RichText:
+    size = CharacterProperties(sz=points * 100)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)])
 
 
 def stand_upright(ws: Worksheet, row: int, first: int, last: int) -> None:

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.export import styles
 from planner.export.cells import put, write_line
-from planner.export.printing import set_up_page
+from planner.export.printing import set_up_page, wrap_lines
 from planner.i18n import _
 from planner.model import Module, per_week
 from planner.result import PlanResult
@@ -73,7 +73,10 @@ def curriculum_map_sheet(ws: Worksheet, result: PlanResult) -> None:
         row = _band(ws, row, band, per_term, result)
     row = _totals(ws, row, grid, result)
     _legend(ws, row + 1, result)
+    wrap_lines(ws, scenario.terms + 1)  # the heading and legend span the map, so nothing prints beside it
     set_up_page(ws, f"{header_row}:{header_row}")
+    ws.page_margins.top = ws.page_margins.bottom = 0.4  # a map is one sheet of paper where it can be
+    ws.page_margins.header = ws.page_margins.footer = 0.2
     ws.freeze_panes = f"B{header_row + 1}"
 
 
@@ -129,7 +132,7 @@ def _band(ws: Worksheet, top: int, band: str, per_term: dict[int, list[Module]],
             ws.cell(row=top + offset, column=term + 1).border = styles.MAP_BORDER
     for offset in range(depth):
         lines = max(_lines(ws.cell(row=top + offset, column=t + 1).value) for t in per_term)
-        ws.row_dimensions[top + offset].height = CELL_POINTS * max(lines, 1) + 4
+        ws.row_dimensions[top + offset].height = CELL_POINTS * max(lines, 1) + 2
     put(ws, top, 1, band_name(band))
     name = ws.cell(row=top, column=1)
     name.font, name.alignment, name.fill = Font(bold=True, size=9), BAND_NAME, BAND_FILL

@@ -60,6 +60,7 @@ CENTER_WRAP = Alignment(horizontal="center", vertical="bottom", wrap_text=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 CHART_WIDTH_CM = 16
+CHART_TEXT_SIZE = 12  # points, before the page's scale
 CHART_HEIGHT_CM = 8
 CHART_CM_PER_CATEGORY = 1.5
 CHART_MAX_CM = 40

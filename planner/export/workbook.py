@@ -94,7 +94,7 @@ def build_workbook(result: PlanResult) -> Workbook:
     key_columns = {"Plan": "A:C", _("Coverage"): "B:C", _("Teaching load"): "A:B", _("Instructors"): "A:B"}
     for ws in workbook.worksheets[1:]:
         if ws.sheet_state == "visible":
-            print_ready(ws, key_columns.get(ws.title, 0))
+            print_ready(ws, key_columns.get(ws.title))
     workbook.properties.creator = f"planner {planner.__version__}"
     workbook.properties.language = current()
     return workbook
