@@ -10,7 +10,6 @@ and credits; then the plan's totals. The band of a module is the catalog's `nucl
 
 from __future__ import annotations
 
-import math
 from datetime import date
 
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -18,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.export import styles
 from planner.export.cells import put, write_line
-from planner.export.printing import set_up_page, wrap_lines
+from planner.export.printing import line_count, set_up_page, wrap_lines
 from planner.i18n import _
 from planner.model import Module, per_week
 from planner.result import PlanResult
@@ -27,7 +26,7 @@ COLUMN_WIDTH = 21  # characters (11-point units): six semesters and the band nam
 BAND_WIDTH = 6
 CELL_FONT = Font(size=9)
 CELL_POINTS = 12  # one line of 9-point text
-CHARS_PER_LINE = 25  # 9-point characters in a COLUMN_WIDTH column
+CHARS_PER_LINE = 24  # 9-point characters in a COLUMN_WIDTH column
 BAND_NAME = Alignment(text_rotation=90, wrap_text=True, horizontal="center", vertical="center")
 PROPOSED_FILL = PatternFill(fill_type="solid", start_color="FFF2CC", end_color="FFF2CC")
 BAND_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
@@ -217,6 +216,4 @@ def _num(value: float) -> str:
 
 
 def _lines(value: object) -> int:
-    if not isinstance(value, str):
-        return 0
-    return sum(max(1, math.ceil(len(line) / CHARS_PER_LINE)) for line in value.splitlines())
+    return line_count(value, CHARS_PER_LINE) if isinstance(value, str) else 0

@@ -148,7 +148,8 @@ def wrap_lines(ws: Worksheet, last_column: int | None = None) -> None:
             continue
         size = cell.font.sz or 11
         bold = 1.15 if cell.font.b else 1.0  # bold letters are wider
-        chars_per_line = max(1, int(span * 11 / size / bold) - 2)
+        # Letters run wider than the digits column widths are counted in: estimate lines generously.
+        chars_per_line = max(1, int(span * 0.85 * 11 / size / bold) - 2)
         lines = line_count(cell.value, chars_per_line)
         if last_column > 1:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
