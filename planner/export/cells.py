@@ -22,6 +22,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.export import styles
+from planner.i18n import _
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
@@ -37,6 +38,9 @@ def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | N
         number_format = styles.HOURS
     else:
         cell.value = value
+    if number_format == styles.PERCENT:
+        # TRANSLATORS: the number format of a whole percentage ("86%"; Spanish writes "86 %").
+        number_format = _("0%")
     if number_format is not None:
         cell.number_format = number_format
 

@@ -46,6 +46,10 @@ def _summary_sheet(ws: Worksheet, plans: list[PlanSummary]) -> None:
     rows = [(words.objective_name(k), *(p.objectives.get(k) for p in plans)) for k in names]
     headers = (words.objective_header(), *(p.name for p in plans))
     write_table(ws, row + 1, 1, headers, rows, "Objectives", dict.fromkeys(headers[1:], styles.COUNT))
+    if "cost" in names:  # the staffing cost is money
+        cost_row = row + 2 + names.index("cost")
+        for column in range(2, 2 + len(plans)):
+            ws.cell(row=cost_row, column=column).number_format = styles.MONEY
 
 
 def _objective_order(name: str) -> tuple[int, str]:

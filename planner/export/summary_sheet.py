@@ -126,10 +126,12 @@ def _review_fact(result: PlanResult) -> str:
     assert review is not None
     before = score_of(result, {row.module_id for row in review.rows})
     now = result.objectives["coverage"]
-    return _(
-        "Reviewed plan: the best plan given the {decisions} decisions of {file}. Coverage score of the "
+    return ngettext(
+        "Reviewed plan: the best plan given the {count} decision of {file}. Coverage score of the "
         "reviewed workbook's plan: {before:,}; of this plan: {now:,}.",
-        decisions=len(review.decisions),
+        "Reviewed plan: the best plan given the {count} decisions of {file}. Coverage score of the "
+        "reviewed workbook's plan: {before:,}; of this plan: {now:,}.",
+        len(review.decisions),
         file=review.file,
         before=before,
         now=now,
@@ -265,4 +267,4 @@ def limit_note(limit: int | None, key: str, money: bool = False) -> str:
     if limit is None:
         return _("no limit")
     shown = f"${limit:,}" if money else f"{limit:,}"
-    return _("{limit_name}: {limit}", limit_name=limit_name(key), limit=shown)
+    return _("limit {limit} ({limit_name})", limit_name=limit_name(key), limit=shown)
