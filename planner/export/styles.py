@@ -38,7 +38,7 @@ LEVEL_COLOURS = ("FFF2CC", "A9D08E", "548235")
 
 TABLE_STYLE = "TableStyleMedium2"
 
-HOURS = "0"
+HOURS = "#,##0"  # whole hours, thousands separated: 1,260
 COUNT = "#,##0"  # large whole numbers (a coverage score of 1,127)
 # One percentage style in every sheet: whole percents, as the Summary's sentences say them
 # (cells_percent() gives the language's spacing: "86 %" in Spanish, "86%" in English).

@@ -173,7 +173,9 @@ def _sector_table(ws: Worksheet, top: int, result: PlanResult) -> int:
         _("Met"),
     )
     percent = {_("Coverage %"): styles.PERCENT, _("Required %"): styles.PERCENT}
-    end = write_table(ws, top, 1, headers, sectors, "SectorCoverage", percent, _("No sector in this scenario."))
+    centred = {_("Met"): styles.CENTER}
+    none_text = _("No sector in this scenario.")
+    end = write_table(ws, top, 1, headers, sectors, "SectorCoverage", percent, none_text, align=centred)
     flag_no(ws, top + 1, top + len(sectors), len(headers), answers()[1])
     return end
 
@@ -189,6 +191,8 @@ def _terms_table(ws: Worksheet, top: int, result: PlanResult) -> int:
     row = write_table(ws, top, 1, headers, terms, "TermTotals", formats, align={_("Term"): styles.CENTER})
     hours = result.objectives["hours"]
     write_row(ws, row, 1, (_("All terms"), len(result.placements), hours, hours * sections), styles.TOTAL)
+    for column in (3, 4):
+        ws.cell(row=row, column=column).number_format = styles.HOURS
     return write_line(
         ws,
         row + 1,

@@ -17,6 +17,7 @@ from planner.export import styles
 from planner.export.cells import flag_word, write_line, write_table
 from planner.export.labels import period_name
 from planner.i18n import _
+from planner.model import per_week
 from planner.result import InstructorLoad, PlanResult
 
 
@@ -46,9 +47,9 @@ def teaching_load_sheet(ws: Worksheet, result: PlanResult) -> None:
         headers,
         rows,
         "TeachingLoad",
-        dict.fromkeys(headers[6:11], styles.PER_WEEK) | {headers[12]: styles.MONEY},
+        dict.fromkeys(headers[5:8], styles.PER_WEEK) | {headers[10]: styles.MONEY},
         _("No teacher has groups in this plan."),
-        align={headers[3]: styles.CENTER, headers[5]: styles.CENTER},
+        align={headers[2]: styles.CENTER, headers[4]: styles.CENTER, headers[8]: styles.CENTER},
     )
     for offset in totals:
         for column in range(1, len(headers) + 1):
@@ -60,7 +61,6 @@ def teaching_load_sheet(ws: Worksheet, result: PlanResult) -> None:
 
 def load_headers() -> tuple[str, ...]:
     return (
-        _("Instructor ID"),
         _("Instructor"),
         _("Period"),
         _("Term"),
@@ -69,8 +69,7 @@ def load_headers() -> tuple[str, ...]:
         _("Plan h/week"),
         _("Committed h/week"),
         _("Total h/week"),
-        _("Floor h/week"),
-        _("Cap h/week"),
+        _("Contract h/week (floor to cap)"),
         _("Contract"),
         _("Cost"),
     )
@@ -103,7 +102,8 @@ def load_rows(result: PlanResult) -> tuple[list[tuple[Any, ...]], list[int]]:
                 per_week = module.hours * len(sections) / weeks
                 listed = ", ".join(map(str, sections))
                 label = f"{module_id} {module.name}"
-                rows.append((load.instructor_id, load.name, name, term, label, listed, per_week, *(None,) * 6))
+                teacher = f"{load.instructor_id} {load.name}"
+                rows.append((teacher, name, term, label, listed, per_week, *(None,) * 5))
             committed = 0  # commitments to other careers: none in this catalog yet
             rows.append(_total_row(load, name, hours, committed, weeks))
             totals.append(len(rows))
@@ -113,8 +113,7 @@ def load_rows(result: PlanResult) -> tuple[list[tuple[Any, ...]], list[int]]:
 def _total_row(load: InstructorLoad, period: str, hours: int, committed: int, weeks: int) -> tuple[Any, ...]:
     total = hours + committed
     return (
-        load.instructor_id,
-        load.name,
+        f"{load.instructor_id} {load.name}",
         period,
         None,
         _("Total for the period"),
@@ -122,8 +121,7 @@ def _total_row(load: InstructorLoad, period: str, hours: int, committed: int, we
         hours / weeks,
         committed / weeks,
         total / weeks,
-        load.floor / weeks,
-        load.capacity / weeks,
+        _("{floor} to {cap}", floor=per_week(load.floor, weeks), cap=per_week(load.capacity, weeks)),
         contract_word(load, total),
         hours * load.cost_per_hour,
     )
