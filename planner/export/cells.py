@@ -91,7 +91,7 @@ def write_table(
             put(ws, r, left + offset, value, formats.get(header))
             if header in align:
                 ws.cell(row=r, column=left + offset).alignment = align[header]
-            widths[offset] = max(widths[offset], _display_length(value))
+            widths[offset] = max(widths[offset], _display_length(value, formats.get(header)))
     for offset, width in enumerate(widths):  # once per column: the widest cell sets its width
         _widen(ws, left + offset, width)
     if not rows:
@@ -217,7 +217,7 @@ def add_bar_chart(
     # Many categories need a longer axis, or the bars and their labels crowd together.
     length = min(styles.CHART_MAX_CM, styles.CHART_CM_PER_CATEGORY * (last_row - header_row))
     if horizontal:
-        chart.width, chart.height = styles.CHART_WIDTH_CM, max(styles.CHART_HEIGHT_CM, length)
+        chart.width, chart.height = styles.CHART_WIDTH_CM, max(styles.CHART_HEIGHT_CM, min(length, 17))
     else:
         chart.width, chart.height = max(styles.CHART_WIDTH_CM, length), styles.CHART_HEIGHT_CM
     for column in value_columns:
@@ -273,9 +273,12 @@ def _widen(ws: Worksheet, column: int, length: int) -> None:
     ws.column_dimensions[letter].width = max(current or 0, width)
 
 
-def _display_length(value: Any) -> int:
+def _display_length(value: Any, number_format: str | None = None) -> int:
     if value is None:
         return 0
+    if isinstance(value, int | float) and not isinstance(value, bool) and number_format and "," in number_format:
+        # "$706,860": separators and the sign take room too, and totals print in bold
+        return len(f"{value:,.0f}") + ("$" in number_format) + 1
     if isinstance(value, float):
         return 8  # percentages and seconds are shown short
     return max((len(line) for line in str(value).splitlines()), default=0)

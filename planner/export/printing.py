@@ -28,7 +28,7 @@ BUDGET_PX = int(PRINTABLE_PX / MIN_SCALE / SPREADSHEET_SLACK)
 ACROSS_SCALE = 90
 ACROSS_WIDTH = 30  # characters: the widest a text column gets on a sheet printed across pages
 DEFAULT_WIDTH = 8.43  # Excel's width of a column never sized
-NARROWEST_WRAPPED = 14  # characters: a wrapped text column is never squeezed below this
+NARROWEST_WRAPPED = 12  # characters: a wrapped text column is never squeezed below this
 POINTS_PER_LINE = 15  # one line of 11-point text
 
 
@@ -108,7 +108,8 @@ def fit_row_heights(ws: Worksheet) -> None:
             if cell.alignment.text_rotation:
                 continue
             size = cell.font.sz or 11
-            per_line = max(1, int((width_of(ws, cell.column) - 2) * 11 / size))
+            bold = 1.15 if cell.font.b else 1.0  # bold letters are wider
+            per_line = max(1, int((width_of(ws, cell.column) - 2) * 11 / size / bold))
             lines = max(lines, line_count(cell.value, per_line) * size / 11)
         height = ws.row_dimensions[row[0].row].height if row else None
         if lines > 1 and row and (height is None or height < lines * POINTS_PER_LINE):

@@ -51,7 +51,7 @@ MONEY = '"$"#,##0'  # pesos with thousands separators: $706,860
 MIN_WIDTH = 6
 MAX_WIDTH = 50
 # Room for the filter drop-down button next to a table header.
-FILTER_BUTTON = 3
+FILTER_BUTTON = 1  # headers wrap, and the button is not printed: a little room is enough
 
 # Right-aligned headers over numbers, so each number prints under its own header.
 RIGHT = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
@@ -63,5 +63,5 @@ CHART_WIDTH_CM = 16
 CHART_TEXT_SIZE = 12  # points, before the page's scale
 CHART_HEIGHT_CM = 8
 CHART_CM_PER_CATEGORY = 1.5
-CHART_MAX_CM = 40
+CHART_MAX_CM = 22  # a chart fits the printable width (and height) of a letter page
 CM_PER_ROW = 0.53  # a default row (15 points), to place what follows below a chart

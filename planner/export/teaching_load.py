@@ -69,7 +69,7 @@ def load_headers() -> tuple[str, ...]:
         _("Plan h/week"),
         _("Committed h/week"),
         _("Total h/week"),
-        _("Contract h/week (floor to cap)"),
+        _("Contract h/week"),
         _("Contract"),
         _("Cost"),
     )
