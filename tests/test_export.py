@@ -606,3 +606,34 @@ def test_coverage_prints_one_sector_per_page(workbook):
     assert ws.print_title_rows == "$1:$1"
     assert (ws.page_setup.orientation, ws.page_setup.fitToWidth) == ("landscape", 1)
     assert ws.tables["CoverageMatrix"].autoFilter is not None
+
+
+def test_the_map_names_the_campus_by_its_folder_never_by_the_designers_path(result):
+    from dataclasses import replace
+
+    from planner.export.workbook import build_workbook
+
+    catalog = replace(result.problem.catalog, campus="/home/designer/catalog/campuses/bc-mexicali")
+    problem = Problem.build(catalog, result.problem.scenario)
+    ws = build_workbook(PlanResult(problem, result.status, result.placements))["Curriculum map"]
+    assert ws["A3"].value == "Campus (plantel): bc-mexicali. State: not recorded in the catalog."
+
+
+def test_solver_settings_and_limits_are_named_in_words_not_keys(workbook):
+    ws = workbook["Scenario"]
+    ref = ws.tables["SolverFacts"].ref
+    facts = {row[0].value: row[1].value for row in ws[ref][1:]}
+    assert facts["parallel searches"] == "2"  # the solver's num_workers
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [t for t in texts if "num_workers" in t or "hours.total_max" in t]
+    figures = workbook["Summary"].tables["KeyFigures"].ref
+    notes = {row[0].value: row[2].value for row in workbook["Summary"][figures][1:]}
+    assert notes["Total hours"] == "limit 400 (maximum total hours)"
+
+
+def test_a_very_long_header_stays_within_excels_255_characters():
+    from planner.export.cells import unique_headers
+
+    long = "x" * 300
+    headers = unique_headers([long, long])
+    assert all(len(h) <= 255 for h in headers) and headers[0] != headers[1]

@@ -11,6 +11,7 @@ and credits; then the plan's totals. The band of a module is the catalog's `nucl
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
@@ -94,7 +95,8 @@ def _heading(ws: Worksheet, result: PlanResult) -> int:
     scenario = result.problem.scenario
     catalog = result.problem.catalog
     careers = ", ".join(scenario.careers) if scenario.careers else _("all careers")
-    campus = catalog.campus or _("not named in the scenario")
+    # The campus folder's name (bc-mexicali), never the designer's path: workbooks travel.
+    campus = Path(catalog.campus).name if catalog.campus else _("not named in the scenario")
     review = result.problem.review
     version = (
         _("reviewed (from {file})", file=review.file) if review is not None else _("first proposal of the planner")
