@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,9 @@ class PlanSummary:
     coverage: dict[str, float]  # sector -> share covered
     modules: dict[str, int]  # module -> term
     loads: dict[str, tuple[int, ...]]  # instructor -> hours per period
+    names: dict[str, str] = field(default_factory=dict)  # module or instructor id -> name, where the file has it
+    intake: str = ""  # the calendar's intake (yearly, every_term, single), which names the periods
+    periods: tuple[tuple[int, ...], ...] = ()  # the terms of each period
 
 
 def load_plans(paths: list[Path]) -> list[PlanSummary]:
@@ -43,6 +46,7 @@ def _summary(path: Path) -> PlanSummary:
     document = read_json(path)
     shape = _Shape(path.name)
     top = shape.table(document, "")
+    calendar = shape.table(top, "calendar") if "calendar" in top else {}
     return PlanSummary(
         name=path.name,
         scenario=shape.text(top, "scenario"),
@@ -68,7 +72,29 @@ def _summary(path: Path) -> PlanSummary:
             )
             for load in shape.tables(top, "instructor_loads", required=False)
         },
+        names=_names(shape, top),
+        intake=shape.text(calendar, "intake", "calendar", default=""),
+        periods=_periods(shape, calendar),
     )
+
+
+def _periods(shape: _Shape, calendar: dict[str, Any]) -> tuple[tuple[int, ...], ...]:
+    """The terms of each period, as the plan file's calendar lists them (absent in older files)."""
+    periods = []
+    for terms in shape.items(calendar, "periods", "calendar.", required=False):
+        if not isinstance(terms, list):
+            raise shape.refuse("calendar.periods[]", _("a list"), terms)
+        periods.append(tuple(shape.whole(t, "calendar.periods[][]") for t in terms))
+    return tuple(periods)
+
+
+def _names(shape: _Shape, top: dict[str, Any]) -> dict[str, str]:
+    """Module and instructor names where the plan file has them, so people read names beside ids."""
+    entries = [("module_id", m) for m in shape.tables(top, "modules")]
+    entries += [("instructor_id", i) for i in shape.tables(top, "instructor_loads", required=False)]
+    return {
+        shape.text(entry, key): shape.text(entry, "name", default="") for key, entry in entries if entry.get("name")
+    }
 
 
 class _Shape:

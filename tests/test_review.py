@@ -212,8 +212,10 @@ def test_compare_puts_plans_side_by_side_and_says_when_scenarios_differ(exported
     assert any("different scenarios" in t for t in texts)
     modules = workbook["Modules"]
     rows = {r[0]: r for r in modules.iter_rows(min_row=2, values_only=True)}
-    assert rows["SEPR-01"][1:3] == (3, None) and rows["SEPR-01"][4] == "removed"
-    assert rows["MASE-02"][4] == "added"
+    # Module id, its name, its term in each plan, then what each later plan did with it.
+    assert rows["SEPR-01"][1] == "Prueba eléctrica de semiconductores"
+    assert rows["SEPR-01"][2:4] == (3, None) and rows["SEPR-01"][5] == "removed"
+    assert rows["MASE-02"][5] == "added"
     assert workbook["Coverage by sector"]._charts
     assert run("compare", exported.with_suffix(".json"), "--out", out)[0] == 2  # exists, no --force
 
