@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from planner import __version__, i18n
-from planner.console import err, out, progress_line, run_command, show_results
+from planner.console import err, out, progress_line, run_command, show_results, tolerate_unencodable
 from planner.errors import InfeasibleError
 from planner.i18n import _, ngettext
 from planner.options import SolveOptions
@@ -52,6 +52,7 @@ def _use_language(option: str | None, scenario: Path | None = None) -> None:
 def main(
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
 ) -> None:
+    tolerate_unencodable()  # before any message, --lang's own included
     if version:
         out.print(f"planner {__version__}")
         raise typer.Exit(0)
@@ -280,9 +281,6 @@ def _lines(lines: list[str]) -> None:
         out.print(line, markup=False)
 
 
-EXIT_SOME_CAMPUSES_NOT_PLANNED = 5
-
-
 @app.command()
 def batch(
     rollout_file: Annotated[Path, typer.Argument(help="Rollout TOML file listing the campus scenarios.")],
@@ -298,6 +296,7 @@ def batch(
     """Plan every campus of a national rollout on Dask and write one national workbook."""
     _use_language(lang)
     from planner.cli_batch import campus_progress, rollout_summary, written_campuses
+    from planner.errors import SomeCampusesNotPlanned
     from planner.export.paths import EXPORTS
     from planner.rollout import RolloutRun, campus_paths, load_rollout, run_rollout
 
@@ -310,7 +309,7 @@ def batch(
             run_rollout(rollout, national, force, scheduler, i18n.current(), done, run)
         written = [w for w in (written_campuses(run), str(national)) if w]
         show_results(lambda: rollout_summary(run, national, campus_paths(rollout, national)[0]), written)
+        if run.count("failed"):
+            raise SomeCampusesNotPlanned()  # each was named with its reason in the summary
 
     run_command(body, debug, lambda: [w for w in (written_campuses(run),) if w])
-    if run.count("failed"):
-        raise typer.Exit(EXIT_SOME_CAMPUSES_NOT_PLANNED)

@@ -43,7 +43,7 @@ def run_command(action: Callable[[], T], debug: bool, written: Callable[[], Sequ
     temporary files are removed; `written` names the outputs complete by then, if any, so every
     last message tells the truth about what is on disk.
     """
-    _tolerate_unencodable()
+    tolerate_unencodable()
     try:
         with raising_on_stop():
             value = action()
@@ -105,7 +105,7 @@ def report(error: PlannerError) -> None:
 
         for line in infeasibility(error):
             err.print(line, markup=False)
-    else:
+    elif str(error):
         err.print(f"{error}", markup=False)
 
 
@@ -126,7 +126,7 @@ def _say(show: Callable[[A], None], what: A) -> None:
         show(what)
 
 
-def _tolerate_unencodable() -> None:
+def tolerate_unencodable() -> None:
     """Spanish text on a console whose encoding lacks accents is shown with '?', not an error."""
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
