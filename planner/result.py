@@ -14,9 +14,10 @@ from enum import StrEnum
 from fractions import Fraction
 from functools import cached_property
 
-from planner.changes import Change, decision_violations, plan_changes
+from planner.changes import Change, plan_changes
 from planner.model import Demand, DemandRow, Problem, Training, period_data
 from planner.reasons import Reason
+from planner.rules import RuleChecker
 
 
 class Status(StrEnum):
@@ -423,10 +424,6 @@ class PlanResult:
         """Each change against the reviewed plan, with its reason; empty without a review."""
         return tuple(plan_changes(self.problem.review, *self._plan_maps))
 
-    def decision_violations(self) -> list[Reason]:
-        """Every decision of the review that this plan breaks (empty if all hold)."""
-        return decision_violations(self.problem.review, *self._plan_maps)
-
     @property
     def _plan_maps(self) -> tuple[dict[str, int], dict[str, tuple[str | None, ...]]]:
         return {p.module_id: p.term for p in self.placements}, {p.module_id: p.instructors for p in self.placements}
@@ -434,142 +431,12 @@ class PlanResult:
     # --- the rules, checked on the plan ------------------------------------------------------
 
     def violations(self) -> list[Reason]:
-        """Every rule of the planning model that this plan breaks, as reasons (empty if valid)."""
-        problem, scenario = self.problem, self.problem.scenario
-        out: list[Reason] = []
-        index = problem.index_of
-        seen: set[str] = set()
-        for p in self.placements:
-            if p.module_id in seen:
-                out.append(Reason("taken_twice", {"module": p.module_id}))
-            seen.add(p.module_id)
-            if p.module_id not in index:
-                out.append(Reason("not_candidate", {"module": p.module_id}))
-                continue
-            i = index[p.module_id]
-            if i in problem.blocked:
-                out.append(Reason("blocked_taken", {"module": p.module_id, "why": as_data(problem.blocked[i])}))
-            lo, hi = problem.windows[i]
-            if not lo <= p.term <= hi:
-                out.append(Reason("outside_window", {"module": p.module_id, "term": p.term, "first": lo, "last": hi}))
-            out.extend(self._section_violations(p, i))
-        for module_id in scenario.required_modules:
-            if module_id not in self.taken:
-                out.append(Reason("required_missing", {"module": module_id}))
-        for module_id in scenario.excluded_modules:
-            if module_id in self.taken:
-                out.append(Reason("excluded_taken", {"module": module_id}))
-        for module, prerequisite in problem.prerequisites:
-            m, q = problem.candidates[module].module_id, problem.candidates[prerequisite].module_id
-            if m in self.taken and (q not in self.taken or self.taken[q].term >= self.taken[m].term):
-                out.append(Reason("prerequisite_order", {"module": m, "prerequisite": q}))
-        out.extend(self._limit_violations())
-        out.extend(self.decision_violations())
-        for sector in self.sector_coverage:
-            if not sector.met:
-                floor = sector.min_coverage
-                out.append(
-                    Reason(
-                        "sector_below_floor",
-                        {
-                            "sector": sector.sector_id,
-                            "covered": sector.covered_importance,
-                            "total": sector.total_importance,
-                            "floor": [floor.numerator, floor.denominator],
-                        },
-                    )
-                )
-        return out
+        """Every rule of the planning model that this plan breaks, as reasons (empty if valid).
 
-    def _section_violations(self, p: Placement, i: int) -> list[Reason]:
+        Judged by the rule checker (planner/rules.py) from the catalog and scenario themselves, not
+        from the problem's derived structures that the optimizer shares."""
         problem = self.problem
-        if len(p.instructors) != problem.sections:
-            return [
-                Reason(
-                    "wrong_sections", {"module": p.module_id, "count": len(p.instructors), "needed": problem.sections}
-                )
-            ]
-        if not problem.instructors:
-            named = any(p.instructors)
-            return [Reason("instructor_without_roster", {"module": p.module_id})] if named else []
-        qualified = {problem.instructors[k].instructor_id for k in problem.qualified[i]}
-        qualified |= {t.instructor_id for t in self.training if t.module_id == p.module_id}
-        return [
-            Reason("unqualified_instructor", {"section": s, "module": p.module_id, "instructor": who})
-            for s, who in enumerate(p.instructors, start=1)
-            if who not in qualified
-        ]
-
-    def _limit_violations(self) -> list[Reason]:
-        scenario = self.problem.scenario
-        out = []
-        for t, (hours, count) in enumerate(zip(self.term_hours, self.term_module_counts, strict=True), start=1):
-            if hours < scenario.term_hours_min:
-                out.append(Reason("term_hours_low", {"term": t, "hours": hours, "limit": scenario.term_hours_min}))
-            if scenario.term_hours_max is not None and hours > scenario.term_hours_max:
-                out.append(Reason("term_hours_high", {"term": t, "hours": hours, "limit": scenario.term_hours_max}))
-            if count < scenario.modules_per_term_min:
-                out.append(
-                    Reason("term_modules_low", {"term": t, "count": count, "limit": scenario.modules_per_term_min})
-                )
-            if scenario.modules_per_term_max is not None and count > scenario.modules_per_term_max:
-                out.append(
-                    Reason("term_modules_high", {"term": t, "count": count, "limit": scenario.modules_per_term_max})
-                )
-        total = sum(self.term_hours)
-        if scenario.total_hours_max is not None and total > scenario.total_hours_max:
-            out.append(Reason("total_hours_high", {"hours": total, "limit": scenario.total_hours_max}))
-        if scenario.max_instructors_used is not None and self.instructors_used > scenario.max_instructors_used:
-            out.append(
-                Reason("instructors_high", {"count": self.instructors_used, "limit": scenario.max_instructors_used})
-            )
-        cost = self.objectives["cost"]
-        if scenario.max_cost is not None and cost > scenario.max_cost:
-            out.append(Reason("cost_high", {"cost": cost, "limit": scenario.max_cost}))
-        return out + self._period_violations() + self.training_violations()
-
-    def training_violations(self) -> list[Reason]:
-        """Bought training must be on offer for a roster instructor, and within [training] budget."""
-        problem = self.problem
-        offered = {(t.instructor_id, t.module_id): t.cost for t in problem.catalog.training}
-        roster = {i.instructor_id for i in problem.instructors}
-        out = [
-            Reason("training_not_offered", {"instructor": t.instructor_id, "module": t.module_id, "cost": t.cost})
-            for t in self.training
-            if offered.get((t.instructor_id, t.module_id)) != t.cost or t.instructor_id not in roster
-        ]
-        need = problem.scenario.min_qualified
-        for module_id in self.taken:  # short of min_qualified on the roster: bought training makes it up
-            i = problem.index_of.get(module_id)
-            if i is None or i in problem.blocked or i >= len(problem.named_qualified) or not problem.instructors:
-                continue
-            bought = sum(1 for t in self.training if t.module_id == module_id)
-            if problem.named_qualified[i] + bought < need:
-                out.append(Reason("too_few_qualified_taken", {"module": module_id, "needed": need}))
-        spent = sum(t.cost for t in self.training)
-        if spent > problem.scenario.training_budget:
-            out.append(Reason("training_over_budget", {"spent": spent, "budget": problem.scenario.training_budget}))
-        return out
-
-    def _period_violations(self) -> list[Reason]:
-        """Instructor contracts and lab capacities, per period (the terms that run together)."""
-        out = []
-        for load in self.instructor_loads:
-            for p, hours in enumerate(load.hours_per_period):
-                where = period_data(self.problem.scenario, p)
-                said = {"instructor": load.instructor_id, "hours": hours, "period": where}
-                if hours > load.capacity:
-                    out.append(Reason("instructor_over", {**said, "limit": load.capacity}))
-                if load.below_floor(hours):
-                    out.append(Reason("instructor_under", {**said, "limit": load.floor}))
-        for lab in self.lab_uses:
-            for p, hours in enumerate(lab.hours_per_period):
-                if hours > lab.capacity:
-                    where = period_data(self.problem.scenario, p)
-                    out.append(
-                        Reason("lab_over", {"lab": lab.lab_id, "hours": hours, "period": where, "limit": lab.capacity})
-                    )
-        return out
+        return RuleChecker(problem.catalog, problem.scenario, problem.review).violations(self.placements, self.training)
 
 
 def as_data(reason: Reason) -> dict[str, object]:

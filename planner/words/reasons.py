@@ -224,7 +224,6 @@ def _violation_words() -> dict[str, Callable[[Params], str]]:
     return {
         "taken_twice": lambda p: _("module {module} is taken more than once", module=p["module"]),
         "not_candidate": lambda p: _("module {module} is not a candidate", module=p["module"]),
-        "blocked_taken": lambda p: _("module {module} is taken although {why}", module=p["module"], why=say(p["why"])),
         "outside_window": lambda p: _(
             "module {module} is in term {term}, outside its window {first}-{last}",
             module=p["module"],
