@@ -1,13 +1,6 @@
-"""The planning model on CP-SAT: variables, one function per rule of PLANNER-SPEC.md, objective terms.
+"""The planning model on CP-SAT: one function per rule of PLANNER-SPEC.md, and the objective terms.
 
-Variables (Boolean unless said otherwise):
-- place[i, t]: candidate module i is taken in term t (only for t in the module's window);
-  whether i is taken at all is the sum over t (`taken(i)`);
-- teach[i, k, t] (integer 0..sections): how many sections of module i qualified instructor k teaches,
-  in term t. Folding the term into the assignment keeps instructor capacity linear and its LP
-  relaxation tight;
-- covered[c]: one per distinct set of covering modules, true exactly when one of them is taken;
-- uses[k]: instructor k teaches at least one section.
+The variables are made first, all at once (variables.py); the rules only add constraints over them.
 
 Scenario limits are added through `Requirements`: in a normal solve they are hard constraints; when
 explaining an infeasible scenario each group gets an enforcement literal so CP-SAT can report which
@@ -26,6 +19,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from planner.model import Problem, period_data
+from planner.optimize.variables import Variables, make_variables, qualified_for
 from planner.reasons import Reason
 
 
@@ -70,12 +64,7 @@ class PlanModel:
     problem: Problem
     model: cp_model.CpModel
     requirements: Requirements
-    place: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
-    teach: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
-    covered: dict[tuple[int, ...], cp_model.IntVar] = field(default_factory=dict)
-    uses: list[cp_model.IntVar] = field(default_factory=list)
-    buy: list[cp_model.IntVar] = field(default_factory=list)  # per Problem.offers: the training is bought
-    active: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (instructor, period)
+    variables: Variables
     cost: cp_model.LinearExprT | None = None
     largest_term: cp_model.IntVar | None = None
     changes: cp_model.LinearExprT | None = None  # against the reviewed plan
@@ -83,6 +72,30 @@ class PlanModel:
     # semesters): every sum of hours is a multiple of it, so limits round to whole units and the
     # LP bounds of the hour objectives tighten for free.
     unit: int = 1
+
+    @property
+    def place(self) -> dict[tuple[int, int], cp_model.IntVar]:
+        return self.variables.place
+
+    @property
+    def teach(self) -> dict[tuple[int, int, int], cp_model.IntVar]:
+        return self.variables.teach
+
+    @property
+    def covered(self) -> dict[tuple[int, ...], cp_model.IntVar]:
+        return self.variables.covered
+
+    @property
+    def uses(self) -> list[cp_model.IntVar]:
+        return self.variables.uses
+
+    @property
+    def buy(self) -> list[cp_model.IntVar]:
+        return self.variables.buy
+
+    @property
+    def active(self) -> dict[tuple[int, int], cp_model.IntVar]:
+        return self.variables.active
 
     @cached_property
     def hours(self) -> tuple[int, ...]:
@@ -118,8 +131,6 @@ class PlanModel:
 def one_term_within_window(pm: PlanModel) -> None:
     """A module is taken at most once, in a term of its window; blocked modules are never taken."""
     for i in range(len(pm.problem.candidates)):
-        for t in pm.terms_of(i):
-            pm.place[i, t] = pm.model.new_bool_var(f"place_{i}_{t}")
         if len(pm.terms_of(i)) > 1:  # a one-term window needs no row
             pm.model.add_at_most_one(pm.place[i, t] for t in pm.terms_of(i))
         if i in pm.problem.blocked:
@@ -205,15 +216,10 @@ def every_section_has_a_qualified_instructor(pm: PlanModel) -> None:
     An instructor who teaches any section is in use; summed over the module's terms (it runs in
     one) this is the tightest form for the LP: a taken module needs qualified instructors in use.
     """
-    problem = pm.problem
-    sections = problem.sections
-    pm.uses = [pm.model.new_bool_var(f"uses_{k}") for k in range(len(problem.instructors))]
+    sections = pm.problem.sections
     trainable = _trainable(pm)
-    for i, roster in enumerate(problem.qualified):
-        qualified = (*roster, *trainable.get(i, {}))
+    for i, qualified in enumerate(qualified_for(pm.problem)):
         for t in pm.terms_of(i):
-            for k in qualified:
-                pm.teach[i, k, t] = pm.model.new_int_var(0, sections, f"teach_{i}_{k}_{t}")
             pm.model.add(sum(pm.teach[i, k, t] for k in qualified) == sections * pm.place[i, t])
         for k in qualified:
             pm.model.add(sum(pm.teach[i, k, t] for t in pm.terms_of(i)) <= sections * pm.uses[k])
@@ -223,7 +229,6 @@ def every_section_has_a_qualified_instructor(pm: PlanModel) -> None:
 
 def _trainable(pm: PlanModel) -> dict[int, dict[int, cp_model.IntVar]]:
     """Per candidate: instructor -> the buy variable of the training that would qualify them."""
-    pm.buy = [pm.model.new_bool_var(f"buy_{o}") for o in range(len(pm.problem.offers))]
     out: dict[int, dict[int, cp_model.IntVar]] = {}
     for offer, bought in zip(pm.problem.offers, pm.buy, strict=True):
         out.setdefault(offer.module, {})[offer.instructor] = bought
@@ -263,8 +268,7 @@ def instructor_capacity(pm: PlanModel) -> None:
             if most > capacity:
                 _cap(pm, k, p, load, pm.uses[k])
             continue
-        active = pm.model.new_bool_var(f"active_{k}_{p}")
-        pm.active[k, p] = active
+        active = pm.active[k, p]
         pm.model.add_implication(active, pm.uses[k])
         if most > capacity:
             _cap(pm, k, p, load, active)
@@ -405,12 +409,7 @@ def demand_coverage(pm: PlanModel) -> None:
     it down: set covering solves in 0.13 s without them, 0.22 s with them.
     """
     exact = bool(pm.problem.instructors)
-    for row in pm.problem.demand_rows:
-        key = row.covering
-        if key in pm.covered:
-            continue
-        covered = pm.model.new_bool_var(f"covered_{len(pm.covered)}")
-        pm.covered[key] = covered
+    for key, covered in pm.covered.items():
         modules = [pm.place[i, t] for i in key for t in pm.terms_of(i)]
         if not modules:
             pm.model.add(covered == 0)
@@ -470,7 +469,8 @@ INSTRUCTOR_RULES: tuple[Callable[[PlanModel], None], ...] = (
 def build(problem: Problem, explaining: bool = False) -> PlanModel:
     """The whole planning model; instructor rules apply only when the catalog has instructors."""
     model = cp_model.CpModel()
-    pm = PlanModel(problem, model, Requirements(model, explaining), unit=math.gcd(*problem.hours) or 1)
+    variables = make_variables(problem, model)
+    pm = PlanModel(problem, model, Requirements(model, explaining), variables, unit=math.gcd(*problem.hours) or 1)
     for rule in RULES:
         rule(pm)
     lab_capacity(pm)
@@ -501,7 +501,7 @@ def largest_term_hours(pm: PlanModel) -> cp_model.LinearExprT:
     """Hours of the heaviest term (minimised)."""
     if pm.largest_term is None:
         upper = sum(pm.hours)
-        pm.largest_term = pm.model.new_int_var(0, upper, "largest_term")
+        pm.largest_term = pm.variables.measure(pm.model.new_int_var(0, upper, "largest_term"))
         for t in range(1, pm.problem.terms + 1):
             pm.model.add(pm.largest_term >= pm.term_hours(t))
     return pm.largest_term
@@ -625,7 +625,7 @@ def _section_changes(pm: PlanModel, reviewed: dict[tuple[str, str], int]) -> cp_
         if i is None:
             continue  # the module is removed: counted once above
         teaching = cp_model.LinearExpr.sum(teach.get((i, instructor_id), []))
-        lost = pm.model.new_int_var(0, count, f"lost_{i}_{instructor_id}")
+        lost = pm.variables.measure(pm.model.new_int_var(0, count, f"lost_{i}_{instructor_id}"))
         pm.model.add(lost + teaching >= count * pm.taken(i))
         parts.append(lost)
     return sum(parts)

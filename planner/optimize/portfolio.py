@@ -200,38 +200,16 @@ def _settled(highs: mip.Search | None) -> bool:
 
 def _decide(pm, run: _Run, highs, keepable: _Plans, options) -> Found:
     """The stage's plan by the rule in this module's docstring."""
-    solver, status = run.solver, run.status
     info = run.parameters | {"reproducible": options.reproducible}
     info |= {"engines": "cp-sat, highs"} if highs else {}
-    cp_proven = status == cp_model.OPTIMAL
     if highs is not None and not highs.done():
-        # Unproven, CP-SAT ran out of time or ended sooner on its own (in deterministic batches it
-        # can stop well before its limit: national-2 at 18-24 s of 29); HiGHS then goes on to its
-        # own limit, which falls inside the stage's.
-        if status == cp_model.INFEASIBLE or (cp_proven and not options.reproducible):
-            highs.stop()  # the stage is settled and HiGHS's plan is not wanted
-        elif cp_proven:
-            value = round(solver.objective_value)
-            if keepable.at(value) is not None:
-                highs.stop()
-            else:
-                highs.first_at(value)
-        mip.wait(highs)
-    if status == cp_model.INFEASIBLE or (highs is not None and highs.infeasible):
+        _settle(run, highs, keepable, options)
+    if run.status == cp_model.INFEASIBLE or (highs is not None and highs.infeasible):
         return Found(None, None, None, False, True, "", info)
-    cp_plan = _cp_sat_found(solver, status, info)
-    proven_value = cp_plan.value if cp_proven else (highs.objective if highs is not None and highs.proven else None)
-    if proven_value is not None:
-        # --fast too keeps the plan the rule names when it is at hand, so that it seldom takes a
-        # different path through the next stages than the default.
-        claimed = keepable.at(proven_value)
-        if claimed is not None:
-            return Found(claimed, proven_value, proven_value, True, False, "CP-SAT", info)
-        reached = highs is not None and highs.values is not None and highs.objective == proven_value
-        if reached:
-            return Found(highs.values, proven_value, proven_value, True, False, "HiGHS", info)
-        if cp_proven:
-            return cp_plan  # HiGHS did not reach the optimum before the time limit
+    cp_plan = _cp_sat_found(run.solver, run.status, info)
+    proven = _proven_plan(cp_plan, highs, keepable, info)
+    if proven is not None:
+        return proven
     if highs is None or highs.values is None:
         return cp_plan
     bound = _tighter(highs.bound, cp_plan.bound if cp_plan.values is not None else None, pm)
@@ -239,6 +217,40 @@ def _decide(pm, run: _Run, highs, keepable: _Plans, options) -> Found:
         return Found(cp_plan.values, cp_plan.value, bound, False, False, "CP-SAT", info)
     bound = bound if bound is not None else highs.objective
     return Found(highs.values, highs.objective, bound, False, False, "HiGHS", info)
+
+
+def _settle(run: _Run, highs: mip.Search, keepable: _Plans, options: SolveOptions) -> None:
+    """Let HiGHS end as the rule needs, and wait for it.
+
+    Unproven, CP-SAT ran out of time or ended sooner on its own (in deterministic batches it can
+    stop well before its limit: national-2 at 18-24 s of 29); HiGHS then goes on to its own limit,
+    which falls inside the stage's."""
+    cp_proven = run.status == cp_model.OPTIMAL
+    if run.status == cp_model.INFEASIBLE or (cp_proven and not options.reproducible):
+        highs.stop()  # the stage is settled and HiGHS's plan is not wanted
+    elif cp_proven:
+        value = round(run.solver.objective_value)
+        if keepable.at(value) is not None:
+            highs.stop()
+        else:
+            highs.first_at(value)
+    mip.wait(highs)
+
+
+def _proven_plan(cp_plan: Found, highs, keepable: _Plans, info: dict[str, object]) -> Found | None:
+    """The plan the rule keeps once either engine proved the stage; None when neither did."""
+    cp_proven = cp_plan.proven
+    proven_value = cp_plan.value if cp_proven else (highs.objective if highs is not None and highs.proven else None)
+    if proven_value is None:
+        return None
+    # --fast too keeps the plan the rule names when it is at hand, so that it seldom takes a
+    # different path through the next stages than the default.
+    claimed = keepable.at(proven_value)
+    if claimed is not None:
+        return Found(claimed, proven_value, proven_value, True, False, "CP-SAT", info)
+    if highs is not None and highs.values is not None and highs.objective == proven_value:
+        return Found(highs.values, proven_value, proven_value, True, False, "HiGHS", info)
+    return cp_plan if cp_proven else None  # HiGHS did not reach CP-SAT's optimum before the time limit
 
 
 def _cp_sat_found(solver: cp_model.CpSolver, status: int, info: dict[str, object]) -> Found:

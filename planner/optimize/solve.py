@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import ortools
 from ortools.sat.python import cp_model
 
 from planner.errors import NoPlanFoundError
 from planner.i18n import _
-from planner.model import Problem, Training
+from planner.model import Problem
 from planner.optimize import explain, mip
 from planner.optimize.constraints import OBJECTIVE_TERMS, TRAINING_STAGE, PlanModel, build, training_spent
-from planner.optimize.portfolio import ReporterFactory, hint, race
+from planner.optimize.portfolio import Found, ReporterFactory, hint, race
 from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Progress, SolverInfo, Stage, Status
 
-DEFAULT_TIME_LIMIT = 60.0
 MIN_STAGE_SECONDS = 0.05
 
 
@@ -36,67 +36,86 @@ def solve(
     requirements) or NoPlanFoundError when the limit passes before any plan is found.
     """
     options = options or SolveOptions()
-    limit = options.time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
+    limit = options.effective_limit(problem.scenario)
     start = options.started if options.started is not None else time.monotonic()  # the run's clock
     pm = build(problem)
-    objective = (*stage_order(problem), *((TRAINING_STAGE,) if problem.offers else ()))
-    stages: list[Stage] = []
-    placements: tuple[Placement, ...] | None = None
-    values: list[int] | None = None  # the last stage's plan, one value per model variable
-    engines: list[str] = []
+    run = _Run(pm, (*stage_order(problem), *((TRAINING_STAGE,) if problem.offers else ())), limit, start)
     translation = mip.Later(pm.model) if options.highs else None
-    bought: tuple[Training, ...] = ()
-    parameters: dict[str, object] = {}
-    for number, name in enumerate(objective, start=1):
+    for number, name in enumerate(run.objective, start=1):
         remaining = limit - options.reserve - (time.monotonic() - start)
-        if placements is not None and remaining < MIN_STAGE_SECONDS:
+        if run.values is not None and remaining < MIN_STAGE_SECONDS:
             break
-        term, maximise, in_hours = OBJECTIVE_TERMS.get(name, (training_spent, False, False))
-        scale = pm.unit if in_hours else 1
-        expr = term(pm)
-        if maximise:
-            pm.model.maximize(expr)
-        else:
-            pm.model.minimize(expr)
-        reporter = _reporter(progress, name, number, len(objective), start, limit, scale)
+        expr, scale = _set_objective(pm, name)
+        reporter = _reporter(progress, name, number, len(run.objective), start, limit, scale)
         stage_start = time.monotonic()
-        found = race(pm, translation, remaining, options, reporter, values)
-        seconds = time.monotonic() - stage_start
-        parameters = found.parameters
-        if found.infeasible and values is None:
-            raise explain.infeasibility(problem, limit - (time.monotonic() - start))
+        found = race(pm, translation, remaining, options, reporter, run.values)
+        if not run.keep(name, found, scale, time.monotonic() - stage_start):
+            break
+        if number < len(run.objective):  # the next stage keeps this optimum and starts from this plan
+            assert run.values is not None
+            pm.model.add(expr == found.value)
+            hint(pm, run.values, pm.variables.decisions())  # this plan stays feasible there
+    return run.result()
+
+
+def _set_objective(pm: PlanModel, name: str) -> tuple[cp_model.LinearExprT, int]:
+    """Set stage `name`'s objective on the model; its expression, and the hours unit if counted in it."""
+    term, maximise, in_hours = OBJECTIVE_TERMS.get(name, (training_spent, False, False))
+    expr = term(pm)
+    if maximise:
+        pm.model.maximize(expr)
+    else:
+        pm.model.minimize(expr)
+    return expr, pm.unit if in_hours else 1
+
+
+@dataclass
+class _Run:
+    """What the stages settled so far: the last stage's plan (a value per model variable) and its figures."""
+
+    pm: PlanModel
+    objective: tuple[str, ...]
+    limit: float
+    start: float
+    stages: list[Stage] = field(default_factory=list)
+    values: list[int] | None = None
+    engines: list[str] = field(default_factory=list)
+    parameters: dict[str, object] = field(default_factory=dict)
+
+    def keep(self, name: str, found: Found, scale: int, seconds: float) -> bool:
+        """Record a stage's outcome; whether the next stage may run (this one was proven)."""
+        self.parameters = found.parameters
+        if found.infeasible and self.values is None:
+            raise explain.infeasibility(self.pm.problem, self.limit - (time.monotonic() - self.start))
         if found.values is None:
-            if values is None:
+            if self.values is None:
                 raise NoPlanFoundError(
                     _(
                         "No plan was found within the time limit of {limit} s; "
                         "raise --time-limit or time_limit_seconds, or relax the scenario's limits.",
-                        limit=f"{limit:g}",
+                        limit=f"{self.limit:g}",
                     )
                 )
-            break  # keep the plan of the previous stage
+            return False  # keep the plan of the previous stage
         assert found.value is not None and found.bound is not None
-        value, bound, proven = found.value, found.bound, found.proven
-        stages.append(Stage(name, value * scale, bound * scale, proven, round(seconds, 3)))
-        engines.append(f"{name}: {found.engine}")
-        values = found.values
-        placements = _placements(pm, values)
-        bought = tuple(o.training for o, b in zip(problem.offers, pm.buy, strict=True) if values[b.index])
-        if not proven:
-            break  # no time is left for the next stages
-        if number < len(objective):  # the next stage keeps this optimum and starts from this plan
-            pm.model.add(expr == value)
-            _hint(pm, values)
-    assert placements is not None
-    all_proven = len(stages) == len(objective) and all(s.proven for s in stages)
-    info = SolverInfo(
-        ortools_version=ortools.__version__,  # type: ignore[attr-defined]
-        parameters={k: str(v) for k, v in parameters.items() if k != "max_time_in_seconds"}
-        | {"time_limit_seconds": f"{limit:g}", "plan_found_by": "; ".join(engines)},
-        seconds=round(time.monotonic() - start, 3),
-    )
-    status = Status.OPTIMAL if all_proven else Status.FEASIBLE
-    return PlanResult(problem, status, placements, tuple(stages), info, training=bought)
+        self.stages.append(Stage(name, found.value * scale, found.bound * scale, found.proven, round(seconds, 3)))
+        self.engines.append(f"{name}: {found.engine}")
+        self.values = found.values
+        return found.proven  # else no time is left for the next stages
+
+    def result(self) -> PlanResult:
+        assert self.values is not None
+        pm, values = self.pm, self.values
+        bought = tuple(o.training for o, b in zip(pm.problem.offers, pm.buy, strict=True) if values[b.index])
+        all_proven = len(self.stages) == len(self.objective) and all(s.proven for s in self.stages)
+        info = SolverInfo(
+            ortools_version=ortools.__version__,  # type: ignore[attr-defined]
+            parameters={k: str(v) for k, v in self.parameters.items() if k != "max_time_in_seconds"}
+            | {"time_limit_seconds": f"{self.limit:g}", "plan_found_by": "; ".join(self.engines)},
+            seconds=round(time.monotonic() - self.start, 3),
+        )
+        status = Status.OPTIMAL if all_proven else Status.FEASIBLE
+        return PlanResult(pm.problem, status, _placements(pm, values), tuple(self.stages), info, training=bought)
 
 
 def stage_order(problem: Problem) -> tuple[str, ...]:
@@ -105,21 +124,6 @@ def stage_order(problem: Problem) -> tuple[str, ...]:
     if problem.review is not None and "changes" not in objective:
         return (*objective, "changes")
     return objective
-
-
-def _hint(pm: PlanModel, values: list[int]) -> None:
-    """Start the next stage from this stage's plan, which stays feasible there."""
-    variables: list[cp_model.IntVar] = [
-        *pm.place.values(),
-        *pm.teach.values(),
-        *pm.covered.values(),
-        *pm.uses,
-        *pm.active.values(),
-        *pm.buy,
-    ]
-    if pm.largest_term is not None:
-        variables.append(pm.largest_term)
-    hint(pm, values, variables)
 
 
 def _placements(pm: PlanModel, values: list[int]) -> tuple[Placement, ...]:
