@@ -521,20 +521,53 @@ def _build(catalog: Catalog, scenario: Scenario, review: Review | None = None) -
         (max(1, m.earliest_term or 1), min(scenario.terms, m.latest_term or scenario.terms)) for m in candidates
     )
     blocked: dict[int, Reason] = {}
-    prerequisites: list[tuple[int, int]] = []
+    prerequisites = _prerequisites(catalog, index, blocked)
+    offers = _offers(catalog, scenario, candidates, index)
+    instructors, qualified, named = _qualified(catalog, scenario, candidates, index, blocked, offers)
+    labs, module_labs = _labs(catalog, scenario, candidates, index, blocked)
+    _block_dependants(candidates, prerequisites, blocked)
+    goals = scenario.sectors
+    if goals is None:
+        goals = tuple(SectorGoal(s.sector_id) for s in catalog.sectors)
+    weights = tuple(g.weight if g.weight is not None else catalog.sector_by_id[g.sector_id].weight for g in goals)
+    return Problem(
+        catalog=catalog,
+        scenario=scenario,
+        candidates=tuple(candidates),
+        windows=windows,
+        blocked=blocked,
+        prerequisites=prerequisites,
+        sector_ids=tuple(g.sector_id for g in goals),
+        sector_weights=weights,
+        min_coverage=tuple(g.min_coverage for g in goals),
+        demand_rows=_demand_rows(catalog, index, tuple(g.sector_id for g in goals), weights),
+        instructors=instructors,
+        qualified=qualified,
+        labs=labs,
+        module_labs=module_labs,
+        review=review,
+        offers=offers,
+        named_qualified=named,
+    )
+
+
+def _prerequisites(catalog: Catalog, index: dict[str, int], blocked: dict[int, Reason]) -> tuple[tuple[int, int], ...]:
+    """(module, prerequisite) pairs among the candidates; blocks a module whose prerequisite is not one."""
+    pairs: list[tuple[int, int]] = []
     for p in catalog.prerequisites:
         if p.module_id not in index:
             continue
         if p.prerequisite_id in index:
-            prerequisites.append((index[p.module_id], index[p.prerequisite_id]))
+            pairs.append((index[p.module_id], index[p.prerequisite_id]))
         else:
             blocked[index[p.module_id]] = Reason("prerequisite_not_candidate", {"prerequisite": p.prerequisite_id})
+    return tuple(pairs)
 
-    offers = _offers(catalog, scenario, candidates, index)
-    instructors, qualified, named = _qualified(catalog, scenario, candidates, index, blocked, offers)
-    labs, module_labs = _labs(catalog, scenario, candidates, index, blocked)
 
-    # A module is also blocked when a prerequisite is blocked (transitively).
+def _block_dependants(
+    candidates: list[Module], prerequisites: tuple[tuple[int, int], ...], blocked: dict[int, Reason]
+) -> None:
+    """A module is also blocked when a prerequisite is blocked (transitively)."""
     changed = True
     while changed:
         changed = False
@@ -543,17 +576,17 @@ def _build(catalog: Catalog, scenario: Scenario, review: Review | None = None) -
                 blocked[module] = Reason("prerequisite_blocked", {"prerequisite": candidates[prerequisite].module_id})
                 changed = True
 
-    goals = scenario.sectors
-    if goals is None:
-        goals = tuple(SectorGoal(s.sector_id) for s in catalog.sectors)
-    sector_ids = tuple(g.sector_id for g in goals)
+
+def _demand_rows(
+    catalog: Catalog, index: dict[str, int], sector_ids: tuple[str, ...], weights: tuple[int, ...]
+) -> tuple[DemandRow, ...]:
+    """The scenario sectors' demands, each with its weight and the candidates that would cover it."""
     sector_index = {s: k for k, s in enumerate(sector_ids)}
-    weights = tuple(g.weight if g.weight is not None else catalog.sector_by_id[g.sector_id].weight for g in goals)
     teaches: dict[str, list[tuple[int, int]]] = {}
     for ms in catalog.module_skills:
         if ms.module_id in index:
             teaches.setdefault(ms.skill_id, []).append((index[ms.module_id], ms.level))
-    demand_rows = tuple(
+    return tuple(
         DemandRow(
             demand=d,
             sector=sector_index[d.sector_id],
@@ -562,25 +595,6 @@ def _build(catalog: Catalog, scenario: Scenario, review: Review | None = None) -
         )
         for d in catalog.demands
         if d.sector_id in sector_index
-    )
-    return Problem(
-        catalog=catalog,
-        scenario=scenario,
-        candidates=tuple(candidates),
-        windows=windows,
-        blocked=blocked,
-        prerequisites=tuple(prerequisites),
-        sector_ids=sector_ids,
-        sector_weights=weights,
-        min_coverage=tuple(g.min_coverage for g in goals),
-        demand_rows=demand_rows,
-        instructors=instructors,
-        qualified=qualified,
-        labs=labs,
-        module_labs=module_labs,
-        review=review,
-        offers=offers,
-        named_qualified=named,
     )
 
 

@@ -34,6 +34,7 @@ from typing import Any, TypeVar, cast
 from ortools.sat.python import cp_model
 
 from planner.errors import InfeasibleError
+from planner.gaps import as_data, teachers, uncoverable
 from planner.model import Catalog, DemandRow, Problem, Scenario, _build
 from planner.optimize.constraints import (
     PlanModel,
@@ -44,7 +45,6 @@ from planner.optimize.constraints import (
 )
 from planner.optimize.running import run_solver
 from planner.reasons import Reason
-from planner.result import as_data, teachers, uncoverable
 
 MAX_CONFLICTS = 5
 T = TypeVar("T")
