@@ -26,7 +26,8 @@ from planner.model import (
 from planner.optimize import solve
 from planner.options import SolveOptions
 from planner.reasons import Reason
-from planner.words.reasons import infeasibility, say
+from planner.words.conflicts import infeasibility
+from planner.words.reasons import say
 
 CATALOG = Catalog(
     sectors=(Sector("semi", "Semiconductores", 1),),

@@ -34,7 +34,8 @@ from planner.optimize import solve
 from planner.options import SolveOptions
 from planner.reasons import Reason
 from planner.result import Placement, PlanResult, Status
-from planner.words.reasons import infeasibility, say
+from planner.words.conflicts import infeasibility
+from planner.words.reasons import say
 
 TIME_LIMIT = 20  # seconds; every catalog here solves in a fraction of that
 

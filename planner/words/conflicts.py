@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from planner.errors import InfeasibleError
 from planner.i18n import _, ngettext
+from planner.words.reasons import say
 
 
-def say(reason: Any) -> str:
-    from planner.words.reasons import say as said  # reasons imports this module lazily too
-
-    return said(reason)
+def infeasibility(error: InfeasibleError) -> list[str]:
+    """The explanation of an infeasible scenario: each conflict, its requirements and its fix."""
+    return conflict_lines(getattr(error, "found", ()), getattr(error, "complete", False))
 
 
 def conflict_lines(found: tuple[Any, ...], complete: bool) -> list[str]:

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
-from planner.errors import InfeasibleError
 from planner.i18n import _, ngettext
 from planner.model import per_week
 from planner.reasons import Reason
@@ -66,13 +65,6 @@ def share(numerator: int, denominator: int) -> str:
     if percent.denominator == 1:
         return f"{percent.numerator}%"
     return f"{value.numerator}/{value.denominator} ({float(value):.2%})"
-
-
-def infeasibility(error: InfeasibleError) -> list[str]:
-    """The explanation of an infeasible scenario: each conflict, its requirements and its fix."""
-    from planner.words.conflicts import conflict_lines
-
-    return conflict_lines(getattr(error, "found", ()), getattr(error, "complete", False))
 
 
 # --- why a candidate module can never be taken (Problem.blocked) --------------------------------
