@@ -289,7 +289,6 @@ class PlanResult:
     def proven(self) -> bool:
         return self.status is Status.OPTIMAL
 
-    @cached_property
     # --- against a review (planner plan --review) ---------------------------------------------
 
     @cached_property
