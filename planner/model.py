@@ -449,6 +449,16 @@ class Problem:
             raise InputError(issues)
         return _build(catalog, scenario, review)
 
+    @classmethod
+    def for_explaining(
+        cls, catalog: Catalog, scenario: Scenario, review: Review | None = None, offers_within: int | None = None
+    ) -> Problem:
+        """The problem of inputs the explanation of an infeasible scenario tries (the scenario, or
+        one number of it or of the catalog changed), built without the scenario checks that the
+        inputs passed once. `offers_within` opens the training offers up to that cost, whatever the
+        scenario's budget (the budget itself is then a requirement of its own)."""
+        return _build(catalog, scenario, review, offers_within)
+
 
 def _scenario_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
     file = scenario.file_name
@@ -514,7 +524,9 @@ def _candidates(catalog: Catalog, scenario: Scenario, review: Review | None = No
     ]
 
 
-def _build(catalog: Catalog, scenario: Scenario, review: Review | None = None) -> Problem:
+def _build(
+    catalog: Catalog, scenario: Scenario, review: Review | None = None, offers_within: int | None = None
+) -> Problem:
     candidates = _candidates(catalog, scenario, review)
     index = {m.module_id: i for i, m in enumerate(candidates)}
     windows = tuple(
@@ -522,7 +534,8 @@ def _build(catalog: Catalog, scenario: Scenario, review: Review | None = None) -
     )
     blocked: dict[int, Reason] = {}
     prerequisites = _prerequisites(catalog, index, blocked)
-    offers = _offers(catalog, scenario, candidates, index)
+    budget = scenario.training_budget if offers_within is None else offers_within
+    offers = _offers(catalog, budget, candidates, index)
     instructors, qualified, named = _qualified(catalog, scenario, candidates, index, blocked, offers)
     labs, module_labs = _labs(catalog, scenario, candidates, index, blocked)
     _block_dependants(candidates, prerequisites, blocked)
@@ -598,20 +611,20 @@ def _demand_rows(
     )
 
 
-def _offers(catalog: Catalog, scenario: Scenario, candidates: list[Module], index: dict[str, int]) -> tuple[Offer, ...]:
+def _offers(catalog: Catalog, budget: int, candidates: list[Module], index: dict[str, int]) -> tuple[Offer, ...]:
     """The training offers this scenario may buy; none without a budget.
 
     An offer is left out when its instructor is not on the roster, is already qualified, could not
     teach the module's hours anyway, or when it alone costs more than the budget.
     """
-    if scenario.training_budget <= 0:
+    if budget <= 0:
         return ()
     inst_index = {i.instructor_id: k for k, i in enumerate(catalog.instructors)}
     known = {(q.instructor_id, q.module_id) for q in catalog.qualifications}
     offers = []
     for t in catalog.training:
         k, i = inst_index.get(t.instructor_id), index.get(t.module_id)
-        if k is None or i is None or (t.instructor_id, t.module_id) in known or t.cost > scenario.training_budget:
+        if k is None or i is None or (t.instructor_id, t.module_id) in known or t.cost > budget:
             continue
         if catalog.instructors[k].max_hours_per_term >= candidates[i].hours:
             offers.append(Offer(k, i, t.cost, t))

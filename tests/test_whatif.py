@@ -66,7 +66,7 @@ def feasible(catalog: Catalog, scenario: Scenario) -> bool:
 
 def test_two_planted_conflicts_are_both_reported_disjoint_with_enough_and_smallest_fixes():
     error = explained(TWO, TWO_SCENARIO)
-    found = error.found  # type: ignore[attr-defined]
+    found = error.found
     kinds = [{key.kind for key in c.requirements} for c in found]
     assert kinds == [{"min_coverage"}, {"required_module", "term_max"}]
     first, second = ({key for key in c.requirements} for c in found)
