@@ -86,7 +86,7 @@ def _lost_in_loading(expected: Instance, catalog, scenario) -> list[str]:
 # --- workers: one instance, one solver, in their own process -------------------------------------
 
 
-def planner_worker(scenario_path: Path, name: str, time_limit: float, reproducible: bool = True) -> dict:
+def planner_worker(scenario_path: Path, name: str, time_limit: float, batch_style: bool = False) -> dict:
     """The designer's path: load the files, build the problem, solve, write workbook and plan file."""
     clock = _Clock()
     from planner import i18n
@@ -101,7 +101,9 @@ def planner_worker(scenario_path: Path, name: str, time_limit: float, reproducib
     problem, inputs = load_problem(scenario_path, name)
     clock.lap("load")  # loading and Problem.build (build alone takes 0.01 s at national scale)
     try:
-        result = solve(problem, SolveOptions(time_limit, reproducible=reproducible))
+        # batch-style: as a rollout task with one core runs it (one CP-SAT worker, no HiGHS)
+        options = SolveOptions(time_limit, workers=1, highs=False) if batch_style else SolveOptions(time_limit)
+        result = solve(problem, options)
     except PlannerError as error:
         clock.lap("solve")
         status = {"InfeasibleError": "INFEASIBLE", "NoPlanFoundError": "NO PLAN"}.get(type(error).__name__, "ERROR")
@@ -219,7 +221,7 @@ def _worker_main(args: argparse.Namespace) -> None:
     if args.worker == "highs":
         report = highs_worker(scenario, args.instance, args.time_limit)
     else:
-        report = planner_worker(scenario, args.instance, args.time_limit, reproducible=args.worker == "planner")
+        report = planner_worker(scenario, args.instance, args.time_limit, batch_style=args.worker == "planner-fast")
     # ru_maxrss is in KiB on Linux: the peak resident memory of this process, i.e. this instance.
     report["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     Path(args.report).write_text(json.dumps(report))

@@ -129,8 +129,8 @@ def plan(
         bool,
         typer.Option(
             "--fast",
-            help="End each objective as soon as either engine (CP-SAT or HiGHS) proves it, without waiting "
-            "for the reproducible plan: among equally good plans the one written may differ from run to run.",
+            hidden=True,  # accepted so that existing scripts run on; every run now ends each stage at its first proof
+            help="No effect: kept for scripts written for earlier versions.",
         ),
     ] = False,
     debug: DebugOption = False,
@@ -146,7 +146,7 @@ def plan(
     def body() -> PlanResult:
         workbook, plan_file = output_paths(scenario, out_file, json_file, force)
         with _progress_line() as progress:
-            options = SolveOptions(time_limit, reproducible=not fast, started=started)
+            options = SolveOptions(time_limit, started=started)
             try:
                 result = make_plan(scenario, catalog, options, progress, review)
             except InfeasibleError as error:  # with --json: the conflicts as data, and no workbook
