@@ -10,7 +10,7 @@ lowered by 0 to 15 points (k varies them), so no two neighbouring campuses solve
 Each mode runs in its own process, so peak memory is measured per mode:
 
 - embedded: `planner batch` on the embedded LocalCluster sized to the machine;
-- sequential: the same campus task (`planner.batch.plan_campus`, CP-SAT with as many workers as
+- sequential: the same campus task (`planner.rollout.plan_campus`, CP-SAT with as many workers as
   cores) in a plain loop in one process, files written the same way.
 
 Not part of the test run (it takes minutes); results go to the "National rollout" section at the
@@ -88,8 +88,8 @@ def embedded(rollout: Path, out: Path) -> dict[str, object]:
 
 
 def sequential(rollout: Path, out: Path) -> dict[str, object]:
-    from planner.batch import OPTIONS, campus_paths, inputs_fingerprint, load_rollout, machine_cores, plan_campus
     from planner.export.national import write_campus_files
+    from planner.rollout import OPTIONS, campus_paths, inputs_fingerprint, load_rollout, machine_cores, plan_campus
 
     started = time.perf_counter()
     plan = load_rollout(rollout)

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import time
-import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.live import Live
 from rich.table import Table
-from rich.text import Text
 
 from planner import __version__, i18n
-from planner.errors import InfeasibleError, InputError, PlannerError
+from planner.console import err, out, progress_line, run_command, show_results, tolerate_unencodable
+from planner.errors import InfeasibleError
 from planner.i18n import _, ngettext
 from planner.options import SolveOptions
-from planner.result import PlanResult, Progress
-from planner.signals import Interrupted, raising_on_stop
-from planner.words.reasons import infeasibility, say
+from planner.result import PlanResult
+from planner.words.reasons import say
 
 app = typer.Typer(
     help="Plan a CONALEP curriculum that covers priority-sector skills within hour and staffing limits.",
@@ -29,10 +23,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-# soft_wrap: a message stays on one line in logs and pipes, where rich would wrap at 80 columns.
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-T = TypeVar("T")
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of unexpected errors.")]
 LangOption = Annotated[
     str | None,
@@ -58,56 +48,11 @@ def _use_language(option: str | None, scenario: Path | None = None) -> None:
     i18n.use(chosen or i18n.DEFAULT_LANGUAGE)
 
 
-def _run(action: Callable[[], T], debug: bool, written: Callable[[], str] = lambda: "") -> T:
-    """Run a command body; package errors become a message on stderr and their exit code.
-
-    Ctrl-C, SIGTERM and SIGHUP end it like an error (exit 128 + the signal's number), after the
-    temporary files are removed; `written` says which outputs were complete by then, if any.
-    """
-    try:
-        with raising_on_stop():
-            return action()
-    except PlannerError as error:
-        _report(error)
-        raise typer.Exit(error.exit_code) from None
-    except KeyboardInterrupt as error:
-        done = written()
-        if done:
-            err.print(_("Interrupted; {files} had been written.", files=done), markup=False)
-        else:
-            err.print(_("Interrupted; nothing was written."), markup=False)
-        raise typer.Exit(error.exit_code if isinstance(error, Interrupted) else 130) from None
-    except Exception as error:  # noqa: BLE001 - the CLI promises no traceback without --debug
-        if debug:
-            traceback.print_exc()
-        err.print(
-            _("Unexpected error: {error}. Nothing was written. Run again with --debug for details.", error=error),
-            markup=False,
-        )
-        raise typer.Exit(1) from None
-
-
-def _report(error: PlannerError) -> None:
-    if isinstance(error, InputError):
-        heading = ngettext(
-            "Invalid input ({count} problem); nothing was written:",
-            "Invalid input ({count} problems); nothing was written:",
-            len(error.issues),
-        )
-        err.print(heading, markup=False)
-        for issue in error.issues:
-            err.print(f"  {issue}", markup=False)
-    elif isinstance(error, InfeasibleError):
-        for line in infeasibility(error):
-            err.print(line, markup=False)
-    else:
-        err.print(f"{error}", markup=False)
-
-
 @app.callback(invoke_without_command=True)
 def main(
     version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
 ) -> None:
+    tolerate_unencodable()  # before any message, --lang's own included
     if version:
         out.print(f"planner {__version__}")
         raise typer.Exit(0)
@@ -139,13 +84,15 @@ def plan(
     """Solve SCENARIO and write the Excel workbook and the JSON plan file."""
     started = time.monotonic()  # --time-limit bounds the whole run, from here
     _use_language(lang, scenario)
-    from planner.planning import make_plan, output_paths
+    from planner.export.paths import plan_outputs
+    from planner.planning import make_plan, run_inputs
 
     written: list[Path] = []
 
     def body() -> PlanResult:
-        workbook, plan_file = output_paths(scenario, out_file, json_file, force)
-        with _progress_line() as progress:
+        inputs = run_inputs(scenario, catalog, review)
+        workbook, plan_file = plan_outputs(scenario, out_file, json_file, force, inputs)
+        with progress_line(objective_name) as progress:
             options = SolveOptions(time_limit, started=started)
             try:
                 result = make_plan(scenario, catalog, options, progress, review)
@@ -153,17 +100,15 @@ def plan(
                 if json_file is not None and hasattr(error, "found"):
                     from planner.export.conflicts_file import write_conflicts_file
 
-                    write_conflicts_file(plan_file, error.scenario, error.found, error.complete, force)  # type: ignore[attr-defined]
-                    written.append(plan_file)
+                    write_conflicts_file(plan_file, error.scenario, error.found, error.complete, force, inputs, written)  # type: ignore[attr-defined]
                 raise
         from planner.export import write_outputs
 
-        write_outputs(result, workbook, plan_file, force=force)
-        written.extend((workbook, plan_file))
-        _summary(result, workbook, plan_file)
+        write_outputs(result, workbook, plan_file, force, inputs, written)
+        show_results(lambda: _summary(result, workbook, plan_file), written)
         return result
 
-    _run(body, debug, lambda: _("{first} and {second}", first=written[0], second=written[1]) if written else "")
+    run_command(body, debug, lambda: written)
 
 
 @app.command()
@@ -218,50 +163,7 @@ def validate(
                 for i, why in sorted(problem.blocked.items()):
                     out.print(f"  {problem.candidates[i].module_id}: {say(why)}", markup=False)
 
-    _run(body, debug)
-
-
-class _ProgressLine:
-    """The live line's content; rendered on every refresh so the elapsed time keeps moving."""
-
-    def __init__(self) -> None:
-        self.latest: Progress | None = None
-        self.since = time.monotonic()
-
-    def update(self, progress: Progress) -> None:
-        self.latest = progress
-        self.since = time.monotonic() - progress.elapsed
-
-    def __rich__(self) -> Text:
-        p = self.latest
-        if p is None:
-            return Text(_("Solving..."))
-        best = "-" if p.best is None else str(p.best)
-        bound = "-" if p.bound is None else str(p.bound)
-        elapsed = time.monotonic() - self.since
-        return Text(
-            _(
-                "Solving {stage} ({number}/{stages})  best {best}  bound {bound}  {elapsed} s of {limit} s",
-                stage=objective_name(p.stage),
-                number=p.stage_number,
-                stages=p.stages,
-                best=best,
-                bound=bound,
-                elapsed=f"{elapsed:.1f}",
-                limit=f"{p.limit:g}",
-            )
-        )
-
-
-@contextmanager
-def _progress_line() -> Iterator[Callable[[Progress], None] | None]:
-    """A live line on a terminal (stage, best value, bound, elapsed of the limit); silent otherwise."""
-    if not err.is_terminal:
-        yield None
-        return
-    line = _ProgressLine()
-    with Live(line, console=err, transient=True, refresh_per_second=8):
-        yield line.update
+    run_command(body, debug)
 
 
 def objective_name(name: str) -> str:
@@ -319,13 +221,17 @@ def compare(
     from planner.compare import load_plans
     from planner.export.compare_workbook import write_compare_workbook
 
+    written: list[Path] = []
+
     def body() -> None:
-        from planner.planning import compare_output
+        from planner.export.paths import one_output
 
-        write_compare_workbook(load_plans(plans), compare_output(out_file, plans, force), force)
-        out.print(str(out_file), markup=False)
+        workbook = one_output("--out", out_file, force, plans)
+        write_compare_workbook(load_plans(plans), workbook, force)
+        written.append(workbook)
+        show_results(lambda: out.print(str(workbook), markup=False), written)
 
-    _run(body, debug)
+    run_command(body, debug, lambda: written)
 
 
 @app.command()
@@ -345,30 +251,34 @@ def explain(
     started = time.monotonic()
     _use_language(lang, scenario)
 
+    written: list[Path] = []
+
     def body() -> None:
         from planner.export.conflicts_file import write_bindings_file, write_conflicts_file
-        from planner.optimize.explain import bindings, infeasibility
-        from planner.optimize.solve import DEFAULT_TIME_LIMIT
-        from planner.planning import load_problem
+        from planner.export.paths import one_output
+        from planner.planning import explain as explained
+        from planner.planning import run_inputs
         from planner.words.conflicts import binding_lines
 
-        problem = load_problem(scenario, catalog)
-        limit = time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
-        found, complete = bindings(problem, limit - (time.monotonic() - started))
-        if found is None:  # infeasible: the conflicts
-            error = infeasibility(problem, limit - (time.monotonic() - started))
-            if json_file is not None:
-                write_conflicts_file(json_file, error.scenario, error.found, error.complete, force)
-            raise error  # reported on stderr with exit 3, as `plan` does
+        inputs = run_inputs(scenario, catalog)
+        if json_file is not None:  # checked before the analysis, which may take the whole limit
+            one_output("--json", json_file, force, inputs, workbook=False)
+        try:
+            found = explained(scenario, catalog, SolveOptions(time_limit, started=started))
+        except InfeasibleError as error:
+            if json_file is not None and hasattr(error, "found"):
+                write_conflicts_file(json_file, error.scenario, error.found, error.complete, force, inputs, written)  # type: ignore[attr-defined]
+            raise  # reported on stderr with exit 3, as `plan` does
         if json_file is not None:
-            write_bindings_file(json_file, problem.scenario.name, found, complete, force)
-        for line in binding_lines(found, complete):
-            out.print(line, markup=False)
+            write_bindings_file(json_file, found.scenario, found.bindings, found.complete, force, inputs, written)
+        show_results(lambda: _lines(binding_lines(found.bindings, found.complete)), written)
 
-    _run(body, debug)
+    run_command(body, debug, lambda: written)
 
 
-EXIT_SOME_CAMPUSES_NOT_PLANNED = 5
+def _lines(lines: list[str]) -> None:
+    for line in lines:
+        out.print(line, markup=False)
 
 
 @app.command()
@@ -385,18 +295,21 @@ def batch(
 ) -> None:
     """Plan every campus of a national rollout on Dask and write one national workbook."""
     _use_language(lang)
-    from planner.batch import RolloutRun, campus_paths, load_rollout, run_rollout
     from planner.cli_batch import campus_progress, rollout_summary, written_campuses
+    from planner.errors import SomeCampusesNotPlanned
+    from planner.export.paths import EXPORTS
+    from planner.rollout import RolloutRun, campus_paths, load_rollout, run_rollout
 
     run = RolloutRun()
 
     def body() -> None:
         rollout = load_rollout(rollout_file)
-        national = out_file or Path("exports") / f"{rollout_file.stem}.xlsx"
+        national = out_file or EXPORTS / f"{rollout_file.stem}.xlsx"
         with campus_progress(len(rollout.jobs)) as done:
             run_rollout(rollout, national, force, scheduler, i18n.current(), done, run)
-        rollout_summary(run, national, campus_paths(rollout, national)[0])
+        written = [w for w in (written_campuses(run), str(national)) if w]
+        show_results(lambda: rollout_summary(run, national, campus_paths(rollout, national)[0]), written)
+        if run.count("failed"):
+            raise SomeCampusesNotPlanned()  # each was named with its reason in the summary
 
-    _run(body, debug, lambda: written_campuses(run))
-    if run.count("failed"):
-        raise typer.Exit(EXIT_SOME_CAMPUSES_NOT_PLANNED)
+    run_command(body, debug, lambda: [w for w in (written_campuses(run),) if w])

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from planner.batch import RolloutRun
-from planner.cli import err, out
+from planner.console import err, out
 from planner.export.national import CampusRow
 from planner.i18n import _, ngettext
+from planner.rollout import RolloutRun
 from planner.words.batch import status_word
 
 

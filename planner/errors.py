@@ -70,3 +70,9 @@ class OutputError(PlannerError):
     """An output file could not be written (exists without --force, or the folder is not writable)."""
 
     exit_code = 2
+
+
+class SomeCampusesNotPlanned(PlannerError):
+    """`batch`: some campuses have no plan; each is named with its reason, the others were written."""
+
+    exit_code = 5

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.model import Scenario
+
+DEFAULT_TIME_LIMIT = 60.0  # seconds, when neither the option nor the scenario gives one
 
 
 @dataclass(frozen=True)
@@ -33,3 +39,7 @@ class SolveOptions:
             raise ValueError(f"reserve {self.reserve} must be a finite number of seconds >= 0.")
         if self.workers < 1:
             raise ValueError(f"workers {self.workers} must be at least 1.")
+
+    def effective_limit(self, scenario: Scenario) -> float:
+        """The run's time limit in seconds: this option's, else the scenario's, else 60."""
+        return self.time_limit or scenario.time_limit_seconds or DEFAULT_TIME_LIMIT

@@ -7,11 +7,13 @@ Every problem in the file is reported at once, in one InputError.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import math
 import os
 import stat
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -368,23 +370,44 @@ def language_named_in(path: Path) -> str | None:
 
 def catalog_named_in(path: Path) -> Path | None:
     """The catalog a scenario names, read leniently: its problems are reported with the scenario's."""
+    return _path_named_in(path, "catalog")
+
+
+def campus_named_in(path: Path) -> Path | None:
+    """The campus folder a scenario names, read leniently (its problems are the scenario's own)."""
+    return _path_named_in(path, "campus")
+
+
+def _path_named_in(path: Path, key: str) -> Path | None:
     try:
-        value = _parse(Path(path)).get("catalog")
+        value = _parse(Path(path)).get(key)
     except InputError:
         return None
     return (Path(path).parent / value).resolve() if isinstance(value, str) and value.strip() else None
 
 
-def load_scenario(path: Path) -> Scenario:
+def load_scenario(path: Path, overrides: Mapping[str, Any] | None = None, source: str | None = None) -> Scenario:
     """Read and check the scenario TOML file at `path`.
 
     Raises InputError listing every problem (unknown keys, wrong types, out-of-range values).
     `Scenario.catalog` is resolved against the scenario file's folder; `Scenario.path` is `path`.
     Ids are not checked against a catalog here; `Problem.build` does that.
+
+    `overrides` are merged over the file's keys before checking (a rollout's campus: `sectors`
+    merge sector by sector, any other key replaces the file's), and `source` names the file in
+    the problems reported (default: the file's name).
     """
     path = Path(path)
     data = _parse(path)
-    read = Reader(path.name, [])
+    if overrides:
+        data = _merged(data, overrides)
+    read = Reader(source or path.name, [])
+    if not overrides and _looks_like_rollout(data):
+        read.report(
+            "template" if "template" in data else "scenarios",
+            _("this is a rollout file, not a scenario: plan its campuses with `planner batch {path}`.", path=path),
+        )
+        raise InputError(read.issues)
     fields = _scenario(read, data, path)
     _plausible(read, fields)
     if read.issues:
@@ -392,4 +415,23 @@ def load_scenario(path: Path) -> Scenario:
     try:
         return Scenario(**fields, path=path)
     except ValueError as exc:  # a rule of Scenario's own that the checks above do not cover
-        raise InputError([Issue(path.name, str(exc))]) from None
+        raise InputError([Issue(read.file, str(exc))]) from None
+
+
+def _merged(data: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(data)
+    for key, value in overrides.items():
+        sectors = merged.get("sectors")
+        if key == "sectors" and isinstance(sectors, dict):
+            for sector_id, goal in value.items():
+                old = sectors.get(sector_id)
+                sectors[sector_id] = {**old, **goal} if isinstance(old, dict) else goal
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _looks_like_rollout(data: dict[str, Any]) -> bool:
+    """A rollout file's keys (`scenarios`, or `template` with [[campus]]) and none of a scenario's."""
+    rollout = "scenarios" in data or ("template" in data and isinstance(data.get("campus"), list))
+    return rollout and not any(key in data for key in ("terms", "catalog", "objective"))

@@ -10,9 +10,10 @@ import json
 import os
 import shutil
 import socket
+import socketserver
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +21,10 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner, Result
 
-from planner.batch import CampusJob, _scenario_with, inputs_fingerprint, load_rollout, solver_workers
 from planner.cli import app
 from planner.errors import InputError
+from planner.rollout import CampusJob, inputs_fingerprint, load_rollout, solver_workers
+from planner.scenario import load_scenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CATALOG = FIXTURES / "tiny_catalog"
@@ -77,37 +79,41 @@ def sheet_rows(path: Path, index: int) -> list[list[object]]:
 def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`dask scheduler` and one `dask worker` as processes; yields the scheduler's address."""
     folder = tmp_path_factory.mktemp("dask")
-    file = folder / "scheduler.json"
-    bin_dir = Path(sys.executable).parent
-    common = {"cwd": folder, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    dask = Path(sys.executable).parent / "dask"
     scheduler = subprocess.Popen(
-        [
-            bin_dir / "dask",
-            "scheduler",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--no-dashboard",
-            "--scheduler-file",
-            file,
-        ],
-        **common,  # type: ignore[call-overload]
+        [dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    worker = subprocess.Popen(
-        [bin_dir / "dask", "worker", "--scheduler-file", file, "--nthreads", "1", "--no-dashboard"],
-        **common,  # type: ignore[call-overload]
-    )
+    worker = None
     try:
-        deadline = time.monotonic() + 60
-        while not file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        yield json.loads(file.read_text())["address"]
+        address = announced_address(scheduler)
+        worker = subprocess.Popen(
+            [dask, "worker", address, "--nthreads", "1", "--no-dashboard"],
+            cwd=folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        yield address
     finally:
         for process in (worker, scheduler):
-            process.terminate()
+            if process is not None:
+                process.terminate()
         for process in (worker, scheduler):
-            process.wait(timeout=30)
+            if process is not None:
+                process.wait(timeout=30)
+
+
+def announced_address(scheduler: subprocess.Popen[str]) -> str:
+    """The address the scheduler logs once it listens (read as it comes; then its log is drained)."""
+    assert scheduler.stderr is not None
+    for line in scheduler.stderr:
+        if "Scheduler at:" in line:
+            threading.Thread(target=scheduler.stderr.read, daemon=True).start()
+            return line.split("Scheduler at:", 1)[1].strip()
+    raise AssertionError(f"the scheduler ended without listening (exit {scheduler.wait()})")
 
 
 def test_a_rollout_runs_on_a_real_scheduler_and_worker(tmp_path, scheduler):
@@ -153,6 +159,52 @@ def test_an_unreachable_scheduler_exits_2_and_writes_nothing(tmp_path):
     assert result.exit_code == 2
     assert f"--scheduler: the Dask scheduler at tcp://127.0.0.1:{port} cannot be reached" in result.stderr
     assert not (tmp_path / "n.xlsx").exists() and not (tmp_path / "rollout").exists()
+
+
+class Banner(socketserver.BaseRequestHandler):
+    """A server that speaks first, but not as Dask does (an SSH-like banner), then waits."""
+
+    def handle(self) -> None:
+        self.request.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+        self.request.recv(1)
+
+
+class Silent(socketserver.BaseRequestHandler):
+    """A server that accepts and never answers, as an HTTP server waiting for a request."""
+
+    def handle(self) -> None:
+        self.request.recv(1)
+
+
+@pytest.mark.parametrize(("handler", "reason"), [(Silent, "nothing answered within 0.5 s"), (Banner, "not a Dask")])
+def test_a_port_that_does_not_answer_as_a_scheduler_exits_2(tmp_path, monkeypatch, handler, reason):
+    import planner.rollout.cluster
+
+    monkeypatch.setattr(planner.rollout.cluster, "CONNECT_TIMEOUT", 0.5)
+    rollout = make_rollout(tmp_path)
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        address = f"tcp://127.0.0.1:{server.server_address[1]}"
+        result = run("batch", rollout, "--scheduler", address, "--out", tmp_path / "n.xlsx")
+        server.shutdown()
+
+    assert result.exit_code == 2
+    assert f"--scheduler: the Dask scheduler at {address} cannot be reached" in result.stderr
+    assert reason in result.stderr
+    assert not (tmp_path / "n.xlsx").exists() and not (tmp_path / "rollout").exists()
+
+
+def test_force_never_replaces_a_file_of_a_campus_folder(tmp_path):
+    rollout = make_rollout(tmp_path)
+    kept = tmp_path / "campuses" / "bc-tijuana" / "roster.xlsx"
+    kept.write_bytes(b"the campus's own workbook")
+
+    result = run("batch", rollout, "--out", kept, "--force")
+
+    assert result.exit_code == 2
+    assert "roster.xlsx" in result.stderr and "input folder" in " ".join(result.stderr.split())
+    assert kept.read_bytes() == b"the campus's own workbook"
 
 
 # --- the embedded cluster: a bad campus, resume, --force ---------------------------------------------
@@ -242,6 +294,11 @@ def test_another_file_where_the_national_workbook_goes_is_refused(tmp_path):
     assert (tmp_path / "n.xlsx").read_bytes() == b"someone else's" and not (tmp_path / "rollout").exists()
 
 
+def scenario_of(job: CampusJob):
+    """The campus's scenario as a worker reads it: the template with the campus's overrides."""
+    return load_scenario(job.scenario_path, overrides=job.overrides, source=f"{job.scenario_path.name} [{job.key}]")
+
+
 def test_a_template_with_campus_overrides(tmp_path):
     make_rollout(tmp_path)
     rollout = tmp_path / "t.toml"
@@ -252,7 +309,7 @@ def test_a_template_with_campus_overrides(tmp_path):
     )
     jobs = load_rollout(rollout).jobs
     assert [job.key for job in jobs] == ["bc-tijuana", "jal-zapopan"]
-    tijuana, zapopan = (_scenario_with(job) for job in jobs)
+    tijuana, zapopan = (scenario_of(job) for job in jobs)
     assert tijuana.sections == 2 and tijuana.campus == (tmp_path / "campuses" / "bc-tijuana").resolve()
     assert [(g.sector_id, g.weight, float(g.min_coverage)) for g in tijuana.sectors] == [("semi", 9, 0.4)]
     assert zapopan.name == "Zapopan" and zapopan.sections == 1
@@ -271,7 +328,7 @@ def test_a_template_override_the_scenario_loader_refuses_names_the_campus(tmp_pa
     make_rollout(tmp_path)
     job = CampusJob("bc-tijuana", tmp_path / "s" / "bc-tijuana.toml", {"sectors": {"semi": {"weight": 0}}})
     with pytest.raises(InputError) as caught:
-        _scenario_with(job)
+        scenario_of(job)
     assert str(caught.value.issues[0]).startswith("bc-tijuana.toml [bc-tijuana], sectors.semi.weight:")
 
 
@@ -285,7 +342,7 @@ def test_the_shipped_rollouts_are_valid():
     assert len(load_rollout(seeds / "rollouts" / "national_rollout.toml").jobs) == len(os.listdir(seeds / "campuses"))
     template = load_rollout(seeds / "rollouts" / "backend_template.toml")
     for job in template.jobs:
-        assert _scenario_with(job).campus == job.campus_folder
+        assert scenario_of(job).campus == job.campus_folder
 
 
 def test_a_rerun_in_another_language_does_not_take_the_campus_files_as_current(tmp_path):

@@ -4,6 +4,7 @@ This package is the only place that writes files; both writers refuse to overwri
 `force` and write atomically (see files.py).
 """
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from planner.export.files import write_together
@@ -14,8 +15,16 @@ from planner.result import PlanResult
 __all__ = ["write_outputs", "write_plan_file", "write_workbook"]
 
 
-def write_outputs(result: PlanResult, workbook: Path, plan_file: Path, force: bool = False) -> None:
-    """Write the workbook and the plan file together: both appear, or neither does."""
+def write_outputs(
+    result: PlanResult,
+    workbook: Path,
+    plan_file: Path,
+    force: bool = False,
+    protected: Sequence[Path] = (),
+    done: list[Path] | None = None,
+) -> None:
+    """Write the workbook and the plan file together: both appear, or neither does. `protected`
+    are the run's inputs (never replaced); the files are added to `done` once both are in place."""
     book = build_workbook(result)
     data = plan_bytes(result)
-    write_together([(workbook, book.save), (plan_file, lambda handle: handle.write(data))], force)
+    write_together([(workbook, book.save), (plan_file, lambda handle: handle.write(data))], force, protected, done)

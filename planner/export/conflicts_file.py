@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,30 @@ def conflicts_document(scenario: str, found: tuple[Any, ...], complete: bool) ->
     }
 
 
-def write_conflicts_file(path: Path, scenario: str, found: tuple[Any, ...], complete: bool, force: bool) -> None:
-    """Write the report as UTF-8 JSON, atomically; refuses to overwrite unless `force`."""
+def write_conflicts_file(
+    path: Path,
+    scenario: str,
+    found: tuple[Any, ...],
+    complete: bool,
+    force: bool,
+    protected: Sequence[Path] = (),
+    done: list[Path] | None = None,
+) -> None:
+    """Write the report as UTF-8 JSON, atomically; refuses to overwrite unless `force`, and an
+    input of the run (`protected`) always."""
     data = (json.dumps(conflicts_document(scenario, found, complete), ensure_ascii=False, indent=2) + "\n").encode()
-    write_atomically(Path(path), lambda handle: handle.write(data), force)
+    write_atomically(Path(path), lambda handle: handle.write(data), force, protected, done)
 
 
-def write_bindings_file(path: Path, scenario: str, found: list[Any], complete: bool, force: bool) -> None:
+def write_bindings_file(
+    path: Path,
+    scenario: str,
+    found: list[Any],
+    complete: bool,
+    force: bool,
+    protected: Sequence[Path] = (),
+    done: list[Path] | None = None,
+) -> None:
     """`planner explain` on a feasible scenario: the binding limits and the coverage one step buys."""
     document = {
         "scenario": scenario,
@@ -39,4 +57,4 @@ def write_bindings_file(path: Path, scenario: str, found: list[Any], complete: b
         "planner_version": planner.__version__,
     }
     data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
-    write_atomically(Path(path), lambda handle: handle.write(data), force)
+    write_atomically(Path(path), lambda handle: handle.write(data), force, protected, done)

@@ -1,18 +1,22 @@
 """Atomic, exclusive writing of the workbook and the plan file, together.
 
 An administrator may have yesterday's workbook open, two designers may run the same plan at once,
-a disk may fill up or a run may be stopped. What holds, as with git or rsync:
+a disk may fill up or a run may be stopped or killed. What holds, as with git or rsync:
 
 - Whole files only: each file is rendered in memory, written in full to a temporary file in its
   target's folder and flushed to disk, and only then given its name.
 - Never overwritten without `force`, even by a run that started at the same moment: a new name is
   made with a hard link, which fails if anything at all has that name (a dangling link too).
-- Both or neither: with `force`, each replaced file is kept under a backup link until every file
-  is in place, and put back if a later one fails. The renames run with stop signals held, so
-  Ctrl-C or SIGTERM cannot split them; earlier, they remove the temporary files.
-- kill -9 cannot be caught: the temporary files it strands are named `.planner-PID-XXXXXXXX.tmp`
-  (short, so any legal target name works) and the next run writing to that folder removes those
-  whose process is gone.
+- Never an input: the run's own input files (`protected`) are refused even with `force`.
+- Both or neither, whatever happens. The names are given under an exclusive lock on the targets'
+  folders (so two runs never interleave their pairs), with stop signals held, and after a journal
+  naming every target, its new file and a backup link to the file it replaces has been flushed
+  to disk. A failure puts the earlier files back; a run killed outright (kill -9, a power cut)
+  leaves its journal, and the next run writing to that folder finishes the replacement (every
+  new file was in place) or undoes it (puts the backups back) before anything else.
+- The temporary files a killed run strands are named `.planner-PID-XXXXXXXX.tmp` (short, so any
+  legal target name works); the next run writing to that folder removes those whose process is
+  gone, once no journal needs them.
 """
 
 from __future__ import annotations
@@ -20,38 +24,49 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
+import json
 import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from planner.errors import OutputError
 from planner.i18n import _
-from planner.signals import held
+from planner.signals import checkpoint, held, pause_point
 
 Writer = Callable[[BinaryIO], object]
 
-_OURS = re.compile(r"\.planner-(\d+)-[0-9a-f]{8}\.(?:tmp|bak)")
+_OURS = re.compile(r"\.planner-(\d+)-[0-9a-f]{8}\.(tmp|bak|journal)")
 # errno values of file systems without hard links (FAT and exFAT USB drives, some network shares).
 _NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS}
 
 
-def write_atomically(path: Path, write: Writer, force: bool = False) -> None:
+def write_atomically(
+    path: Path, write: Writer, force: bool = False, protected: Sequence[Path] = (), done: list[Path] | None = None
+) -> None:
     """Write a file through `write(handle)` into a temporary file beside `path`, then rename it."""
-    write_together([(Path(path), write)], force)
+    write_together([(Path(path), write)], force, protected, done)
 
 
-def write_together(files: list[tuple[Path, Writer]], force: bool = False) -> None:
+def write_together(
+    files: list[tuple[Path, Writer]],
+    force: bool = False,
+    protected: Sequence[Path] = (),
+    done: list[Path] | None = None,
+) -> None:
     """Write several files so that either all of them appear (or replace their targets) or none does.
 
-    Refuses to replace an existing file unless `force`. On any error or interruption the temporary
-    files are removed and the targets are left as they were. Raises OutputError with a sentence
-    for the user.
+    Refuses to replace an existing file unless `force`, and a `protected` file (an input of the
+    run) always. On any error or interruption the temporary files are removed and the targets are
+    left as they were. Raises OutputError with a sentence for the user. The targets are added to
+    `done` the moment they are all in place, so a signal delivered right after finds them there.
     """
     targets = [Path(path) for path, _ in files]
+    checkpoint()  # a signal kept since an import stops the run before anything is written
     if not force:
         for target in targets:
             if os.path.lexists(target):
@@ -62,10 +77,15 @@ def write_together(files: list[tuple[Path, Writer]], force: bool = False) -> Non
     try:
         for target, data in zip(targets, contents, strict=True):
             made += _make_parents(target.parent)
-            _remove_stale(target.parent)
             _stage(target, data, staged)
-        with held():
-            (_replace_all if force else _create_all)(list(zip(staged, targets, strict=True)))
+        folders = sorted({os.path.realpath(t.parent) for t in targets})
+        with _locked(folders), held():
+            for place in folders:
+                recover(Path(place))
+            _refuse_inputs(targets, protected)
+            _commit(list(zip(staged, targets, strict=True)), force)
+            if done is not None:
+                done.extend(targets)
             made.clear()
     finally:
         with held():
@@ -161,18 +181,55 @@ def _stage(target: Path, data: bytes, staged: list[Path]) -> None:
         raise _failed(target, error) from None
 
 
-def _create_all(pairs: list[tuple[Path, Path]]) -> None:
-    """Give each temporary file its target name, only where no file has that name (no --force)."""
-    created: list[Path] = []
+@dataclass(frozen=True)
+class _Entry:
+    """One file of a replacement: its target, the new file's temporary name and identity (device,
+    inode: what the target is once renamed), and the backup of the file it replaces, if any."""
+
+    target: str
+    temporary: str
+    new: tuple[int, int]
+    backup: str | None
+
+    def renamed(self) -> bool:
+        try:
+            info = os.stat(self.target, follow_symlinks=False)
+        except OSError:
+            return False
+        return (info.st_dev, info.st_ino) == tuple(self.new)
+
+
+def _commit(pairs: list[tuple[Path, Path]], force: bool) -> None:
+    """Give each temporary file its target's name, journalled so that a kill at any instant leaves
+    what the next run can finish or undo; on an error here, undo at once."""
+    entries: list[_Entry] = []
+    journals: list[Path] = []
     try:
         for temporary, target in pairs:
-            _create(temporary, target)
-            created.append(target)
+            info = os.stat(temporary)
+            backup = _backup(target) if force else None
+            kept = None if backup is None else str(backup)
+            entries.append(_Entry(str(target), str(temporary), (info.st_dev, info.st_ino), kept))
+        journals = _write_journals(entries)
+        pause_point("journal")
+        for n, (temporary, target) in enumerate(pairs, start=1):
+            (_replace if force else _create)(temporary, target)
+            pause_point(f"renamed-{n}")
         _sync_folders(target for _, target in pairs)
     except BaseException:
-        for target in created:
-            _remove(target)
+        _undo(entries)
+        _forget(entries, journals)
         raise
+    _forget(entries, journals)
+
+
+def _replace(temporary: Path, target: Path) -> None:
+    if os.path.isdir(target):
+        raise OutputError(_("Cannot write {target}: it is a folder; nothing was written.", target=target))
+    try:
+        os.replace(temporary, target)
+    except OSError as error:
+        raise _failed(target, error) from None
 
 
 def _create(temporary: Path, target: Path) -> None:
@@ -207,32 +264,124 @@ def _create_without_links(temporary: Path, target: Path) -> None:
         raise _failed(target, error) from None
 
 
-def _replace_all(pairs: list[tuple[Path, Path]]) -> None:
-    """Put each temporary file in place of its target (--force), undoing them all if one fails."""
-    backups: list[Path] = []
-    replaced: list[tuple[Path, Path | None]] = []
+def _write_journals(entries: list[_Entry]) -> list[Path]:
+    """The same journal in every folder the replacement touches, flushed to disk before any rename,
+    so the next run writing to any of them finds it."""
+    folders = sorted({os.path.dirname(e.target) for e in entries})
+    journals = [_temporary_name(Path(folder), "journal") for folder in folders]
+    text = json.dumps(
+        {"entries": [e.__dict__ for e in entries], "journals": [str(j) for j in journals]}, ensure_ascii=False
+    )
+    written: list[Path] = []
     try:
-        for temporary, target in pairs:
-            backup = _backup(target)
-            if backup is not None:
-                backups.append(backup)
-            try:
-                os.replace(temporary, target)
-            except OSError as error:
-                raise _failed(target, error) from None
-            replaced.append((target, backup))
-        _sync_folders(target for _, target in pairs)
-    except BaseException:
-        for target, backup in reversed(replaced):
-            if backup is None:
-                _remove(target)
-            else:
-                with contextlib.suppress(OSError):
-                    os.replace(backup, target)
-        raise
+        for journal in journals:
+            _write_whole(journal, text)
+            written.append(journal)
+        _sync_folders(journals)
+    except OSError as error:
+        for journal in written:
+            _remove(journal)
+        raise _failed(Path(entries[0].target), error) from None
+    return journals
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """A small file that is whole or absent: written aside, flushed, then renamed."""
+    draft = _temporary_name(path.parent, "tmp")
+    try:
+        with open(draft, "x", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.rename(draft, path)
     finally:
-        for backup in backups:
-            _remove(backup)
+        _remove(draft)
+
+
+def _undo(entries: list[_Entry]) -> None:
+    """Put back what each renamed target replaced (or remove it where there was nothing)."""
+    for entry in reversed(entries):
+        if not entry.renamed():
+            continue
+        with contextlib.suppress(OSError):
+            if entry.backup is not None and os.path.lexists(entry.backup):
+                os.replace(entry.backup, entry.target)
+            else:
+                os.unlink(entry.target)
+
+
+def _forget(entries: list[_Entry], journals: list[Path]) -> None:
+    """The replacement is settled: backups go first, the journal last, so a kill in between
+    leaves a journal that settles the same way."""
+    for entry in entries:
+        if entry.backup is not None:
+            _remove(Path(entry.backup))
+    _sync_folders(journals)
+    for journal in journals:
+        _remove(journal)
+
+
+def recover(folder: Path) -> None:
+    """Settle what a killed run left in `folder`: a replacement whose journal remains is finished
+    when every new file had its name, else undone; then its temporary files are removed."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return
+    for name in names:
+        match = _OURS.fullmatch(name)
+        if match and match.group(2) == "journal" and not _alive(int(match.group(1))):
+            _settle(folder / name)
+    _remove_stale(folder)
+
+
+def _settle(journal: Path) -> None:
+    try:
+        document = json.loads(journal.read_text(encoding="utf-8"))
+        entries = [_Entry(e["target"], e["temporary"], tuple(e["new"]), e["backup"]) for e in document["entries"]]
+        journals = [Path(j) for j in document["journals"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # not a journal this planner wrote: leave it, and the files it may name
+    if not all(entry.renamed() for entry in entries):
+        _undo(entries)
+    for entry in entries:
+        _remove(Path(entry.temporary))
+    _forget(entries, journals)
+
+
+@contextlib.contextmanager
+def _locked(folders: Sequence[str]) -> Iterator[None]:
+    """An exclusive lock on each folder (in one order, so runs cannot deadlock), for the renames:
+    two runs never interleave their pairs, and a journal in a locked folder is a dead run's."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no lock, the journal still makes the pair recoverable
+        yield
+        return
+    descriptors: list[int] = []
+    try:
+        for folder in folders:
+            try:
+                descriptor = os.open(folder, os.O_RDONLY)
+            except OSError:
+                continue
+            descriptors.append(descriptor)
+            with contextlib.suppress(OSError):  # a file system without locks: the journal remains
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        for descriptor in descriptors:
+            os.close(descriptor)
+
+
+def _refuse_inputs(targets: list[Path], protected: Sequence[Path]) -> None:
+    """Checked again under the lock: a link may have been made to an input since the run began."""
+    from planner.export.paths import input_replaced_by
+
+    for target in targets:
+        why = input_replaced_by(target, protected)
+        if why is not None:
+            raise OutputError(_("Cannot write {target}: {problem}; nothing was written.", target=target, problem=why))
 
 
 def _backup(target: Path) -> Path | None:
@@ -271,14 +420,15 @@ def _sync_folders(targets: Iterable[Path]) -> None:
 
 
 def _remove_stale(folder: Path) -> None:
-    """Remove temporary files that an earlier run, killed outright, left in this folder."""
+    """Remove temporary files that an earlier run, killed outright, left in this folder (a
+    journal's files are settled first, by `recover`)."""
     try:
         names = os.listdir(folder)
     except OSError:
         return
     for name in names:
         match = _OURS.fullmatch(name)
-        if match and not _alive(int(match.group(1))):
+        if match and match.group(2) != "journal" and not _alive(int(match.group(1))):
             _remove(folder / name)
 
 

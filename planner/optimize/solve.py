@@ -18,7 +18,6 @@ from planner.optimize.portfolio import Found, ReporterFactory, hint, race
 from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Progress, SolverInfo, Stage, Status
 
-DEFAULT_TIME_LIMIT = 60.0
 MIN_STAGE_SECONDS = 0.05
 
 
@@ -37,7 +36,7 @@ def solve(
     requirements) or NoPlanFoundError when the limit passes before any plan is found.
     """
     options = options or SolveOptions()
-    limit = options.time_limit or problem.scenario.time_limit_seconds or DEFAULT_TIME_LIMIT
+    limit = options.effective_limit(problem.scenario)
     start = options.started if options.started is not None else time.monotonic()  # the run's clock
     pm = build(problem)
     run = _Run(pm, (*stage_order(problem), *((TRAINING_STAGE,) if problem.offers else ())), limit, start)
