@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from planner.optimize import mip
 from planner.optimize.constraints import PlanModel
 from planner.optimize.running import run_solver
 
@@ -45,9 +46,10 @@ def settle(pm: PlanModel, seconds: float, seed: int) -> Settled:
     deadline = time.monotonic() + seconds
     values: list[int] | None = None
     pm.model.clear_hints()  # the race's plan must not steer the search
+    by_highs = not has_floors(pm)
     for order, choices in orders(pm):
         pm.model.minimize(order)
-        found = _search(pm, deadline, seed)
+        found = _highs_search(pm, deadline, seed) if by_highs else _search(pm, deadline, seed)
         if found is None:
             return Settled(values, False)
         values, finished = found
@@ -77,6 +79,29 @@ def orders(pm: PlanModel) -> Iterator[tuple[cp_model.LinearExprT, list[cp_model.
         )
     if pm.buy:
         yield cp_model.LinearExpr.weighted_sum(pm.buy, list(range(len(pm.buy)))), list(pm.buy)
+
+
+def has_floors(pm: PlanModel) -> bool:
+    """Whether instructors have contract floors: the staffed campuses, where CP-SAT settles the
+    tie-break in a fraction of a second. Elsewhere (selection, covering) finding an optimal plan at
+    all is an LP-bound search, which one CP-SAT worker without a hint does not finish (set covering:
+    no plan in 30 s), and HiGHS's sequential branch and bound, deterministic too, runs the
+    tie-break. Read from the inputs, so every run of them picks the same engine."""
+    return any(i.min_hours_per_term > 0 for i in pm.problem.instructors)
+
+
+def _highs_search(pm: PlanModel, deadline: float, seed: int) -> tuple[list[int], bool] | None:
+    """The tie-break searched by HiGHS alone (one thread, fixed seed, no start); it ends on its own
+    only with a proof. CP-SAT's search where HiGHS cannot take the model."""
+    translation = mip.translate(pm.model)
+    if translation is None:
+        return _search(pm, deadline, seed)
+    search = mip.Search(translation, deadline - time.monotonic())
+    search.begin()
+    mip.wait(search)
+    if search.values is None:
+        return None
+    return search.values, search.proven
 
 
 def _search(pm: PlanModel, deadline: float, seed: int) -> tuple[list[int], bool] | None:

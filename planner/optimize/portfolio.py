@@ -4,7 +4,7 @@ They are good at different things. HiGHS's LP-based branch and bound proves cove
 (set covering, coverage without staffing) in a fraction of CP-SAT's time; CP-SAT finds plans on
 small catalogs and on the staffing model quicker. On two cores each gets about one.
 
-Where instructors have contract floors (`_cp_sat_claims`), CP-SAT first searches alone on both
+Where instructors have contract floors (`canonical.has_floors`), CP-SAT first searches alone on both
 cores for CLAIM units of deterministic time (most stages of a campus's plan end there, proven).
 Then both engines search, CP-SAT hinted with the best plan at hand, and the first proof ends the
 stage. Which engine proves it does not change the plan written: a stage hands on only its value,
@@ -27,6 +27,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from planner.optimize import mip
+from planner.optimize.canonical import has_floors
 from planner.optimize.constraints import PlanModel
 from planner.optimize.mip import Outcome
 from planner.optimize.running import run_solver
@@ -131,20 +132,15 @@ def hint(pm: PlanModel, values: list[int], variables: Iterable[cp_model.IntVar])
             pm.model.add_hint(v, values[v.index])
 
 
-def _cp_sat_claims(pm: PlanModel) -> bool:
-    """Whether CP-SAT searches alone first: where instructors have contract floors (each teaches at
-    least the floor in a period or nothing), which its propagation handles best (the staffed seeds:
-    it proves in 1.2 s what takes HiGHS 4.6 s). Not for selection and covering, where HiGHS's LP
-    settles the stage sooner (set covering, the campus benchmark)."""
-    return any(i.min_hours_per_term > 0 for i in pm.problem.instructors)
-
-
 def _budget(pm: PlanModel, later: mip.Later | None) -> float | None:
-    """CP-SAT's claim in deterministic time: CLAIM where instructors have floors, 0 elsewhere (both
-    start at once); None when HiGHS cannot take the model (CP-SAT searches alone)."""
+    """CP-SAT's claim in deterministic time: CLAIM where instructors have contract floors (each
+    teaches at least the floor in a period or nothing), which its propagation handles best (the
+    staffed seeds: it proves in 1.2 s what takes HiGHS 4.6 s); 0 elsewhere, where HiGHS's LP settles
+    selection and covering sooner (both start at once); None when HiGHS cannot take the model
+    (CP-SAT searches alone)."""
     if later is None:
         return None
-    return CLAIM if _cp_sat_claims(pm) else 0.0
+    return CLAIM if has_floors(pm) else 0.0
 
 
 @dataclass
