@@ -2,11 +2,13 @@
 
 Equal optima are many (which of two equal modules, which of two equal teachers), and the one an
 objective stage ends with depends on which engine proved it, on how many workers ran and on thread
-timing. So once every objective is proven and fixed at its value, CP-SAT alone searches a tie-break
-order with one worker (a sequential search: no threads, no clock), a fixed seed, a deterministic
-time budget and no hint carried over from the race. Its plan is a function of the model, hence of
-the inputs, whatever the machine, its load or the batch task's cores (PLANNER-SPEC.md, "One plan,
-whatever runs it"). docs/PERFORMANCE.md says why this design and what it costs.
+timing. So once every objective is proven and fixed at its value, one deterministic engine alone searches
+a tie-break order, with no hint carried over from the race: where instructors have contract
+floors, CP-SAT with one worker (a sequential search: no threads, no clock), a fixed seed and a
+deterministic time budget; elsewhere HiGHS's sequential branch and bound (`has_floors`). Its plan
+is a function of the model, hence of the inputs, whatever the machine, its load or the batch
+task's cores (PLANNER-SPEC.md, "One plan, whatever runs it"). docs/PERFORMANCE.md says why this
+design and what it costs.
 
 The order reads as a person breaks ties, one search each, most significant first: the placements
 (modules in earlier terms, then modules earlier in the catalog), then the teachers (earlier on the
