@@ -40,6 +40,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
         "modules": [
             {
                 "module_id": p.module_id,
+                "name": catalog.module_by_id[p.module_id].name,
                 "term": p.term,
                 "hours": catalog.module_by_id[p.module_id].hours,
                 "sections": [{"section": s, "instructor_id": who} for s, who in enumerate(p.instructors, start=1)],
@@ -81,6 +82,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
         "instructor_loads": [
             {
                 "instructor_id": load.instructor_id,
+                "name": load.name,
                 "hours_per_period": list(load.hours_per_period),
                 "min_hours_per_term": load.floor,
                 "max_hours_per_term": load.capacity,
