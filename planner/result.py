@@ -34,6 +34,13 @@ class Placement:
     instructors: tuple[str | None, ...]
 
 
+class Engine(StrEnum):
+    """The engine whose plan ended an objective stage (the one that proved it, when proven)."""
+
+    CP_SAT = "CP-SAT"
+    HIGHS = "HiGHS"
+
+
 @dataclass(frozen=True)
 class Stage:
     """One lexicographic objective stage as the solver saw it."""
@@ -43,6 +50,7 @@ class Stage:
     bound: int
     proven: bool
     seconds: float
+    engine: Engine | None = None
 
 
 @dataclass(frozen=True)
