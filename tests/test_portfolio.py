@@ -64,6 +64,56 @@ def test_the_plan_does_not_depend_on_which_engine_finishes_first(seed_problem, m
     assert delayed.objectives == usual.objectives
 
 
+@pytest.fixture(scope="module")
+def bacp8(tmp_path_factory):
+    """The published BACP instance bacp8 (no instructors, so no floors), as the benchmark writes it."""
+    from benchmarks import published
+    from benchmarks.files import write_instance
+
+    return load_problem(write_instance(published.instance("bacp8"), tmp_path_factory.mktemp("bacp8")))
+
+
+@pytest.mark.parametrize("slow", ["highs", "cp-sat"])
+def test_without_floors_the_plan_is_the_same_whichever_engine_proves_the_last_stage(bacp8, monkeypatch, slow):
+    # Without contract floors HiGHS's proof of the last stage on a translation of its own is the
+    # canonical plan. When CP-SAT proves it first, HiGHS searches that translation again after the
+    # race; the plan must not change. BACP's balanced terms have many equal optima.
+    problem = bacp8
+    usual = solve(problem, SolveOptions(60))
+    if slow == "highs":
+        monkeypatch.setattr(mip.Search, "_run", late(mip.Search._run, 0.4))
+    else:
+        monkeypatch.setattr(portfolio, "run_solver", late(portfolio.run_solver, 0.4))
+
+    delayed = solve(problem, SolveOptions(60))
+
+    assert usual.status is delayed.status is Status.OPTIMAL
+    assert plan_of(delayed) == plan_of(usual)
+    assert delayed.objectives == usual.objectives
+
+
+def test_without_floors_highs_proving_the_last_stage_leaves_no_search_after_it(bacp8, monkeypatch):
+    # CP-SAT gives up as soon as HiGHS has ended: HiGHS proves the last stage, and no tie-break
+    # search follows (the plan is already the canonical one).
+    problem = bacp8
+
+    def after_highs(solver, model, *args, wake=None, **kwargs):
+        assert wake is not None and wake.wait(60)
+        return cp_model.UNKNOWN
+
+    monkeypatch.setattr(portfolio, "run_solver", after_highs)
+    searched = []
+    monkeypatch.setattr(canonical, "_search", lambda *args: searched.append("CP-SAT"))
+    monkeypatch.setattr(canonical, "_highs_plan", lambda *args: searched.append("HiGHS"))
+
+    result = solve(problem, SolveOptions(60))
+
+    assert result.status is Status.OPTIMAL
+    assert result.stages[-1].engine is Engine.HIGHS
+    assert searched == []
+    assert result.violations() == []
+
+
 def test_each_stage_says_which_engine_proved_it(seed_problem, monkeypatch):
     # No claim, and CP-SAT waits for HiGHS to end and gives up: HiGHS proves every stage, the
     # stages say so as data, and the plan is the one CP-SAT's proofs lead to.
@@ -225,7 +275,7 @@ def test_a_stage_that_finds_nothing_keeps_the_previous_stage_plan(seed_problem, 
 def test_a_tie_break_the_time_limit_cuts_leaves_the_run_feasible(seed_problem, monkeypatch):
     # Every objective proven, but no time left to pick the canonical plan among the optima: the
     # plan is optimal yet not the one every run would give, so it is not called OPTIMAL.
-    monkeypatch.setattr(canonical, "settle", lambda pm, seconds, seed: canonical.Settled(None, False))
+    monkeypatch.setattr(canonical, "settle", lambda *args: canonical.Settled(None, False))
     result = solve(seed_problem, SolveOptions(60))
 
     assert result.status is Status.FEASIBLE

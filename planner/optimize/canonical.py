@@ -43,15 +43,25 @@ class Settled:
     finished: bool
 
 
-def settle(pm: PlanModel, seconds: float, seed: int) -> Settled:
-    """The canonical plan of `pm.model`, whose objective stages are all fixed at their values."""
+def settle(
+    pm: PlanModel, objective: cp_model.LinearExprT, value: int, seconds: float, seed: int, known: list[int] | None
+) -> Settled:
+    """The canonical plan of `pm.model`, whose last objective stage, still set on it, was proven at
+    `value` (`objective`); `known`: HiGHS's plan of that stage from a translation of its own
+    (portfolio.race's `own`), which is the canonical plan where instructors have no floors."""
     deadline = time.monotonic() + seconds
+    if not has_floors(pm):
+        if known is not None:
+            return Settled(known, True)
+        translation = mip.translate(pm.model)
+        if translation is not None:
+            return _highs_plan(translation, value, deadline)
+    pm.model.add(objective == value)
     values: list[int] | None = None
     pm.model.clear_hints()  # the race's plan must not steer the search
-    by_highs = not has_floors(pm)
     for order, choices in orders(pm):
         pm.model.minimize(order)
-        found = _highs_search(pm, deadline, seed) if by_highs else _search(pm, deadline, seed)
+        found = _search(pm, deadline, seed)
         if found is None:
             return Settled(values, False)
         values, finished = found
@@ -92,18 +102,16 @@ def has_floors(pm: PlanModel) -> bool:
     return any(i.min_hours_per_term > 0 for i in pm.problem.instructors)
 
 
-def _highs_search(pm: PlanModel, deadline: float, seed: int) -> tuple[list[int], bool] | None:
-    """The tie-break searched by HiGHS alone (one thread, fixed seed, no start); it ends on its own
-    only with a proof. CP-SAT's search where HiGHS cannot take the model."""
-    translation = mip.translate(pm.model)
-    if translation is None:
-        return _search(pm, deadline, seed)
+def _highs_plan(translation: mip.Translation, value: int, deadline: float) -> Settled:
+    """HiGHS's optimal plan of the last stage (one thread, fixed seed, no start, nothing learnt
+    before): the same search the race's `own` translation ran, so the same plan. It must prove the
+    value CP-SAT proved, else the plan is no canonical one."""
     search = mip.Search(translation, deadline - time.monotonic())
     search.begin()
     mip.wait(search)
-    if search.values is None:
-        return None
-    return search.values, search.proven
+    if search.proven and search.objective == value:
+        return Settled(search.values, True)
+    return Settled(None, False)  # the race's plan stays, optimal but not the canonical one
 
 
 def _search(pm: PlanModel, deadline: float, seed: int) -> tuple[list[int], bool] | None:

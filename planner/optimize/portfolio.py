@@ -49,6 +49,9 @@ class Found:
     infeasible: bool
     engine: Engine | None
     parameters: dict[str, object]
+    # HiGHS's proven plan from a translation of the stage's model alone (`race(own=True)`): the
+    # canonical plan where instructors have no contract floors (canonical.py), no search needed.
+    canonical: list[int] | None = None
 
 
 def cp_sat_parameters(seconds: float, options: SolveOptions, racing: bool = True) -> dict[str, object]:
@@ -83,8 +86,11 @@ def race(
     options: SolveOptions,
     reporter: ReporterFactory,
     start: list[int] | None,
+    own: bool = False,
 ) -> Found:
-    """Search the stage whose objective is set on `pm.model`; `start` is the previous stage's plan."""
+    """Search the stage whose objective is set on `pm.model`; `start` is the previous stage's plan.
+    `own`: HiGHS searches a translation of this model of its own, with nothing learnt in earlier
+    stages, so that its plan is the one canonical.py would search for (the last stage)."""
     clock = time.monotonic()
     budget = _budget(pm, later)
     claim: _Run | None = None
@@ -93,7 +99,9 @@ def race(
         if claim.status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
             return choose(claim.outcome(), None, _maximising(pm), claim.parameters)
         start = claim.outcome().values or start  # the search goes on from CP-SAT's best plan
-    translation = later.get() if later is not None else None
+    translation = None
+    if later is not None:
+        translation = mip.translate(pm.model) if own else later.get()
     highs = None
     if translation is not None:
         wake = threading.Event()
@@ -115,7 +123,10 @@ def race(
     verdict = highs.outcome() if highs is not None else None
     if verdict is not None and verdict.infeasible and held:
         verdict = Outcome()
-    return choose(outcome, verdict, _maximising(pm), parameters)
+    found = choose(outcome, verdict, _maximising(pm), parameters)
+    if own and verdict is not None and verdict.proven and verdict.value == found.value:
+        return replace(found, canonical=verdict.values)
+    return found
 
 
 def hint(pm: PlanModel, values: list[int], variables: Iterable[cp_model.IntVar]) -> None:

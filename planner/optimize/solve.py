@@ -48,16 +48,18 @@ def solve(
         expr, scale = _set_objective(pm, name)
         reporter = _reporter(progress, name, number, len(run.objective), start, limit, scale)
         stage_start = time.monotonic()
-        found = race(pm, translation, remaining, options, reporter, run.values)
+        last = number == len(run.objective)
+        own = last and not canonical.has_floors(pm)  # HiGHS's proof of it is then the canonical plan
+        found = race(pm, translation, remaining, options, reporter, run.values, own)
         if not run.keep(name, found, scale, time.monotonic() - stage_start):
             break
-        if number < len(run.objective):  # the next stage keeps this optimum and starts from this plan
-            assert run.values is not None
+        assert run.values is not None and found.value is not None
+        if not last:  # the next stage keeps this optimum and starts from this plan
             pm.model.add(expr == found.value)
             hint(pm, run.values, pm.variables.decisions())  # this plan stays feasible there
         else:
-            pm.model.add(expr == found.value)
-            run.settle(limit - options.reserve - (time.monotonic() - start), options.seed)
+            seconds = limit - options.reserve - (time.monotonic() - start)
+            run.settle(expr, found.value, seconds, options.seed, found.canonical)
     return run.result()
 
 
@@ -106,11 +108,13 @@ class _Run:
         self.values = found.values
         return found.proven  # else no time is left for the next stages
 
-    def settle(self, seconds: float, seed: int) -> None:
+    def settle(
+        self, objective: cp_model.LinearExprT, value: int, seconds: float, seed: int, known: list[int] | None
+    ) -> None:
         """Every objective proven: replace the plan by the model's canonical one."""
-        if seconds < MIN_STAGE_SECONDS:
+        if seconds < MIN_STAGE_SECONDS and known is None:
             return
-        settled = canonical.settle(self.pm, seconds, seed)
+        settled = canonical.settle(self.pm, objective, value, seconds, seed, known)
         if settled.values is not None:
             self.values = settled.values
         self.canonical = settled.finished
