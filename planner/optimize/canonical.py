@@ -2,20 +2,25 @@
 
 Equal optima are many (which of two equal modules, which of two equal teachers), and the one an
 objective stage ends with depends on which engine proved it, on how many workers ran and on thread
-timing. So once every objective is proven and fixed at its value, one deterministic engine alone searches
-a tie-break order, with no hint carried over from the race: where instructors have contract
-floors, CP-SAT with one worker (a sequential search: no threads, no clock), a fixed seed and a
-deterministic time budget; elsewhere HiGHS's sequential branch and bound (`has_floors`). Its plan
-is a function of the model, hence of the inputs, whatever the machine, its load or the batch
-task's cores (PLANNER-SPEC.md, "One plan, whatever runs it"). docs/PERFORMANCE.md says why this
-design and what it costs.
+timing. So the plan written comes from one deterministic search alone, with no hint carried over
+from the race; its plan is a function of the model, hence of the inputs, whatever the machine, its
+load or the batch task's cores (PLANNER-SPEC.md, "One plan, whatever runs it"). docs/PERFORMANCE.md
+says why this design and what it costs.
 
-The order reads as a person breaks ties, one search each, most significant first: the placements
-(modules in earlier terms, then modules earlier in the catalog), then the teachers (earlier on the
-roster), then the training bought (earlier offers). Each search's choices are then fixed and its
-whole plan (itself a function of the model) hints the next, which keeps the later searches short.
-A search that spends its budget keeps its best plan, which the same search always reaches; one that
-finds nothing in it is run again with twice the budget.
+Where instructors have contract floors (`has_floors`), every objective is fixed at its value and
+CP-SAT with one worker (a sequential search: no threads, no clock), a fixed seed and a
+deterministic time budget searches a tie-break order as a person breaks ties, one search each, most
+significant first: the placements (modules in earlier terms, then modules earlier in the catalog),
+then the teachers (earlier on the roster), then the training bought (earlier offers). Each search's
+choices are then fixed and its whole plan (itself a function of the model) hints the next, which
+keeps the later searches short. A search that spends its budget keeps its best plan, which the same
+search always reaches; one that finds nothing in it is run again with twice the budget.
+
+Elsewhere (selection, covering) the canonical plan is HiGHS's optimal plan of the last objective
+stage, searched on a translation of its own (one thread, fixed seed, no start, nothing learnt in
+earlier stages): sequential branch and bound, deterministic by itself. The race gives HiGHS exactly
+that search on the last stage, so when HiGHS proves it there its plan is taken with no search after;
+when CP-SAT proves it first, the same HiGHS search runs after the race.
 """
 
 from __future__ import annotations
@@ -97,8 +102,8 @@ def has_floors(pm: PlanModel) -> bool:
     """Whether instructors have contract floors: the staffed campuses, where CP-SAT settles the
     tie-break in a fraction of a second. Elsewhere (selection, covering) finding an optimal plan at
     all is an LP-bound search, which one CP-SAT worker without a hint does not finish (set covering:
-    no plan in 30 s), and HiGHS's sequential branch and bound, deterministic too, runs the
-    tie-break. Read from the inputs, so every run of them picks the same engine."""
+    no plan in 30 s), and HiGHS's sequential branch and bound, deterministic too, names the plan.
+    Read from the inputs, so every run of them picks the same engine."""
     return any(i.min_hours_per_term > 0 for i in pm.problem.instructors)
 
 

@@ -8,7 +8,9 @@ Where instructors have contract floors (`canonical.has_floors`), CP-SAT first se
 cores for CLAIM units of deterministic time (most stages of a campus's plan end there, proven).
 Then both engines search, CP-SAT hinted with the best plan at hand, and the first proof ends the
 stage. Which engine proves it does not change the plan written: a stage hands on only its value,
-and the last stage (canonical.py) picks the plan among the optima by the model alone.
+and the last stage (canonical.py) picks the plan among the optima by the model alone. Without
+floors, HiGHS searches the last objective stage on a translation of its own (`own`), whose proof is
+that plan.
 
 `settle` ends the other engine and waits for it; `choose` is the pure rule that reads the two
 outcomes. HiGHS's "infeasible" counts only when CP-SAT confirms it or holds no plan: a MILP solver
