@@ -17,6 +17,7 @@ from typing import Any
 
 from planner.errors import InputError, Issue
 from planner.i18n import _
+from planner.loaders.campuses import campus_place
 from planner.loaders.checks import listed_without, prerequisite_cycles, table_entities
 from planner.loaders.folder import read_folder
 from planner.loaders.schema import CAMPUS_TABLES, COLUMNS
@@ -68,6 +69,7 @@ def load_catalog(path: Path, campus: Path | None = None) -> Catalog:
         raise InputError(issues)
     present = {lab.lab_id for lab in entities["labs"]}
     labs = (*entities["labs"], *(Lab(lab.lab_id, lab.name, 0) for lab in catalog_labs if lab.lab_id not in present))
+    place = campus_place(Path(campus) if campus is not None else None)
     return Catalog(
         sectors=tuple(entities["sectors"]),
         skills=tuple(entities["skills"]),
@@ -85,6 +87,8 @@ def load_catalog(path: Path, campus: Path | None = None) -> Catalog:
         source=str(path),
         fingerprint=fingerprint,
         campus=str(campus) if campus is not None else None,
+        campus_name=place["campus_name"],
+        campus_state=place["state"],
     )
 
 

@@ -287,6 +287,8 @@ class Catalog:
     source: str = "catalog"
     fingerprint: str = ""
     campus: str | None = None  # the campus folder whose roster and labs replaced the catalog's
+    campus_name: str = ""  # the campus (plantel) and its state, as campuses.csv beside it names them
+    campus_state: str = ""
 
     @cached_property
     def module_by_id(self) -> dict[str, Module]:

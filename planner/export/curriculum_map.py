@@ -95,8 +95,10 @@ def _heading(ws: Worksheet, result: PlanResult) -> int:
     scenario = result.problem.scenario
     catalog = result.problem.catalog
     careers = ", ".join(scenario.careers) if scenario.careers else _("all careers")
-    # The campus folder's name (bc-mexicali), never the designer's path: workbooks travel.
-    campus = Path(catalog.campus).name if catalog.campus else _("not named in the scenario")
+    # The campus's name as campuses.csv gives it, else its folder's (bc-mexicali), never the
+    # designer's path: workbooks travel.
+    campus = catalog.campus_name or (Path(catalog.campus).name if catalog.campus else _("not named in the scenario"))
+    state = catalog.campus_state or _("not recorded in the catalog")
     review = result.problem.review
     version = (
         _("reviewed (from {file})", file=review.file) if review is not None else _("first proposal of the planner")
@@ -106,7 +108,7 @@ def _heading(ws: Worksheet, result: PlanResult) -> int:
     row = write_line(
         ws,
         row,
-        _("Campus (plantel): {campus}. State: {state}.", campus=campus, state=_("not recorded in the catalog")),
+        _("Campus (plantel): {campus}. State: {state}.", campus=campus, state=state),
         styles.SENTENCE,
     )
     row = write_line(
