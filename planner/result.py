@@ -16,6 +16,7 @@ from functools import cached_property
 
 from planner.changes import Change, decision_violations, plan_changes
 from planner.model import Demand, DemandRow, Problem, Training, period_data
+from planner.paths import StudentPath, offered_tracks, path_violations, student_paths, track_violations
 from planner.reasons import Reason
 
 
@@ -175,7 +176,20 @@ class PlanResult:
     @cached_property
     def group_hours(self) -> int:
         """Hours x groups over the terms: the teaching the students receive, school and company."""
-        return sum(h * g for h, g in zip(self.term_hours, self.problem.scenario.groups, strict=True))
+        if not self.problem.has_tracks:
+            return sum(h * g for h, g in zip(self.term_hours, self.problem.scenario.groups, strict=True))
+        catalog = self.problem.catalog
+        return sum(catalog.module_by_id[p.module_id].hours * len(p.instructors) for p in self.placements)
+
+    @cached_property
+    def tracks(self) -> tuple[str, ...]:
+        """The tracks this plan offers (empty without [tracks])."""
+        return offered_tracks(self.problem, {p.module_id: p.term for p in self.placements})
+
+    @cached_property
+    def paths(self) -> tuple[StudentPath, ...]:
+        """Each offered student path (the core and one track); the whole plan without tracks."""
+        return student_paths(self.problem, {p.module_id: p.term for p in self.placements})
 
     @cached_property
     def term_module_counts(self) -> tuple[int, ...]:
@@ -230,10 +244,14 @@ class PlanResult:
         coverage = sum(
             row.weight for row, cov in zip(self.problem.demand_rows, self.demand_coverage, strict=True) if cov.covered
         )
+        balance = max(self.term_hours, default=0)
+        if self.problem.has_tracks:  # summed over the offered paths; the heaviest path's term
+            coverage = sum(path.coverage for path in self.paths)
+            balance = max((max(path.term_hours, default=0) for path in self.paths), default=0)
         return {
             "coverage": coverage,
             "hours": sum(self.term_hours),
-            "balance": max(self.term_hours, default=0),
+            "balance": balance,
             "cost": sum(load.cost for load in self.instructor_loads),
         } | ({"changes": len(self.changes)} if self._counts_changes else {})
 
@@ -251,11 +269,14 @@ class PlanResult:
         """The hours a section (from 1) needs of its instructor and labs: a dual section, one of the
         first dual.groups of its term, leaves the module's dual_hours to the partner company."""
         module = self.problem.catalog.module_by_id[p.module_id]
-        dual = self.problem.scenario.dual_groups is not None and 1 <= p.term <= self.problem.terms
-        return module.hours - (module.dual_hours if dual and section <= self.problem.dual_in(p.term) else 0)
+        dual = self.problem.scenario.dual_groups is not None and self.is_dual(p, section)
+        return module.hours - (module.dual_hours if dual else 0)
 
     def is_dual(self, p: Placement, section: int) -> bool:
-        return 1 <= p.term <= self.problem.terms and section <= self.problem.dual_in(p.term)
+        if not 1 <= p.term <= self.problem.terms:
+            return False
+        i = self.problem.index_of.get(p.module_id)
+        return section <= (self.problem.dual_in(p.term) if i is None else self.problem.dual_of(i, p.term))
 
     @cached_property
     def company_hours(self) -> tuple[int, ...]:
@@ -421,7 +442,7 @@ class PlanResult:
         """The instructor contracts, instructor limit or budget that adding the module would break."""
         problem, scenario = self.problem, self.problem.scenario
         name, hours = problem.candidates[module].module_id, problem.hours[module]
-        sections = min(problem.sections_in(t) for t in fits)
+        sections = min(problem.sections_of(module, t) for t in fits)
         qualified = {problem.instructors[k].instructor_id for k in problem.qualified[module]}
         loads = [load for load in self.instructor_loads if load.instructor_id in qualified]
         if not loads:  # only bought training could staff it, and none was bought for it
@@ -512,6 +533,9 @@ class PlanResult:
                 out.append(Reason("prerequisite_order", {"module": m, "prerequisite": q}))
         out.extend(self._limit_violations())
         out.extend(self.decision_violations())
+        if problem.has_tracks:  # rules 3 and 5 hold on every offered path
+            out.extend(track_violations(problem, {p.module_id: p.term for p in self.placements}))
+            return out + [reason for path in self.paths for reason in path_violations(problem, path)]
         for sector in self.sector_coverage:
             if not sector.met:
                 floor = sector.min_coverage
@@ -530,7 +554,7 @@ class PlanResult:
 
     def _section_violations(self, p: Placement, i: int) -> list[Reason]:
         problem = self.problem
-        needed = problem.sections_in(p.term) if 1 <= p.term <= problem.terms else len(p.instructors)
+        needed = problem.sections_of(i, p.term) if 1 <= p.term <= problem.terms else len(p.instructors)
         if len(p.instructors) != needed:
             return [Reason("wrong_sections", {"module": p.module_id, "count": len(p.instructors), "needed": needed})]
         if not problem.instructors:
@@ -548,6 +572,8 @@ class PlanResult:
         scenario = self.problem.scenario
         out = []
         for t, (hours, count) in enumerate(zip(self.term_hours, self.term_module_counts, strict=True), start=1):
+            if self.problem.has_tracks:
+                break  # per path, in violations()
             if hours < scenario.term_hours_min:
                 out.append(Reason("term_hours_low", {"term": t, "hours": hours, "limit": scenario.term_hours_min}))
             if scenario.term_hours_max is not None and hours > scenario.term_hours_max:
@@ -561,7 +587,7 @@ class PlanResult:
                     Reason("term_modules_high", {"term": t, "count": count, "limit": scenario.modules_per_term_max})
                 )
         total = sum(self.term_hours)
-        if scenario.total_hours_max is not None and total > scenario.total_hours_max:
+        if scenario.total_hours_max is not None and total > scenario.total_hours_max and not self.problem.has_tracks:
             out.append(Reason("total_hours_high", {"hours": total, "limit": scenario.total_hours_max}))
         if scenario.max_instructors_used is not None and self.instructors_used > scenario.max_instructors_used:
             out.append(

@@ -173,6 +173,8 @@ def _knob(key: RequirementKey, scenario: Scenario, catalog: Catalog, problem: Pr
         return _commitment_knob(fields["instructor_id"], fields["period"], scenario, catalog)
     if kind == "sections":
         return _groups_knob(fields["term"], scenario, catalog)
+    if kind == "tracks_offer" and scenario.tracks_offer is not None:
+        return count("tracks_offer", scenario.tracks_offer, False, 1, kind)  # fewer tracks to staff
     return None
 
 
@@ -374,6 +376,7 @@ def _facts(problem: Problem, key: RequirementKey) -> dict[str, Any]:
         "max_used": scenario.max_instructors_used,
         "max_cost": scenario.max_cost,
         "training_budget": scenario.training_budget,
+        "tracks_offer": scenario.tracks_offer,
     }
     if key.kind in limits:
         return {"limit": limits[key.kind]}

@@ -26,7 +26,20 @@ def say(reason: Reason | Mapping[str, Any]) -> str:
     wording = _WORDINGS.get(reason.code)
     if wording is None:
         raise KeyError(f"no wording for reason code '{reason.code}'")
+    if reason.params.get("track") and reason.code in _ON_A_PATH:
+        return _("{text} on the path of track {track}", text=wording(reason.params), track=reason.params["track"])
     return wording(reason.params)
+
+
+# Broken rules that hold per student path when the scenario offers tracks.
+_ON_A_PATH = {
+    "term_hours_low",
+    "term_hours_high",
+    "term_modules_low",
+    "term_modules_high",
+    "total_hours_high",
+    "sector_below_floor",
+}
 
 
 def listed(items: Iterable[object]) -> str:
@@ -87,6 +100,9 @@ def _blocked_words() -> dict[str, Callable[[Params], str]]:
             "its prerequisite {prerequisite} cannot be taken", prerequisite=p["prerequisite"]
         ),
         "no_qualified_instructor": lambda p: _("no qualified instructor"),
+        "track_not_candidate": lambda p: _(
+            "it belongs to track {track}, which is not of the scenario's careers", track=p["track"]
+        ),
         "too_few_qualified": lambda p: ngettext(
             "only {count} instructor of the roster can teach it; min_qualified is {needed}",
             "only {count} instructors of the roster can teach it; min_qualified is {needed}",
@@ -315,6 +331,18 @@ def _violation_words() -> dict[str, Callable[[Params], str]]:
             total=p["total"],
             floor=share(*p["floor"]),
         ),
+        "tracks_offered_wrong": lambda p: _(
+            "the plan offers {count} tracks ({tracks}), but tracks.offer is {offer}",
+            count=p["count"],
+            tracks=listed(p["tracks"]) or "-",
+            offer=p["offer"],
+        ),
+        "track_incomplete": lambda p: _(
+            "track {track} is offered without its modules {modules}", track=p["track"], modules=listed(p["modules"])
+        ),
+        "track_not_candidate_offered": lambda p: _(
+            "track {track} is offered, but it is not of the scenario's careers", track=p["track"]
+        ),
     }
 
 
@@ -394,6 +422,11 @@ def _requirement_words() -> dict[str, Callable[[Params], str]]:
             "sector {sector} needs min_coverage {floor} of its demand importance",
             sector=p["sector"],
             floor=share(*p["floor"]),
+        ),
+        "tracks_offer": lambda p: _(
+            "tracks.offer = {offer}: exactly this many of the tracks {tracks} are offered",
+            offer=p["offer"],
+            tracks=listed(p["tracks"]),
         ),
         "never_taken": lambda p: _("it can never be taken, since {why}", why=say(p["why"])),
         "coverage_unreachable": lambda p: _(
