@@ -262,8 +262,9 @@ class PlanResult:
 
     @cached_property
     def max_coverage(self) -> int:
-        """The coverage objective if every demand were covered."""
-        return sum(row.weight for row in self.problem.demand_rows)
+        """The coverage objective if every demand were covered (on every offered path, with tracks)."""
+        paths = self.problem.scenario.tracks_offer or 1
+        return paths * sum(row.weight for row in self.problem.demand_rows)
 
     def section_hours(self, p: Placement, section: int) -> int:
         """The hours a section (from 1) needs of its instructor and labs: a dual section, one of the

@@ -187,6 +187,7 @@ def test_highs_agrees_on_the_first_objective_with_tracks(problem: Problem) -> No
         return
     assert search.proven
     best = min(-r.objectives[first] if maximise else r.objectives[first] for r in feasible)
+    assert search.objective is not None
     value = search.objective * (pm.unit if in_units else 1)
     assert value == best
 
