@@ -97,7 +97,10 @@ def _staffing_needs(result: PlanResult) -> dict[str, list[dict[str, Any]]]:
     """Uncovered demands that training would open (no instructor of the campus is qualified for
     any module teaching them) and those short of staff (qualified instructors, no free hours)."""
     problem = result.problem
-    spare = {ld.instructor_id: ld.capacity - max(ld.hours_per_period, default=0) for ld in result.instructor_loads}
+    spare = {  # the least free hours over the periods: the cap less commitments and the plan's hours
+        ld.instructor_id: ld.capacity - max((ld.total_in(p) for p in range(len(ld.hours_per_period))), default=0)
+        for ld in result.instructor_loads
+    }
     training, shortage = [], []
     for row, cov in zip(problem.demand_rows, result.demand_coverage, strict=True):
         if cov.covered or not row.covering or not problem.instructors:
