@@ -494,7 +494,7 @@ class PlanResult:
 
     def decision_violations(self) -> list[Reason]:
         """Every decision of the review that this plan breaks (empty if all hold)."""
-        return decision_violations(self.problem.review, *self._plan_maps)
+        return decision_violations(self.problem.review, *self._plan_maps, self.problem.catalog.track_of)
 
     @property
     def _plan_maps(self) -> tuple[dict[str, int], dict[str, tuple[str | None, ...]]]:

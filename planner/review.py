@@ -15,7 +15,17 @@ from typing import Any
 from planner.errors import InputError, Issue
 from planner.i18n import _
 from planner.model import Catalog, Scenario
-from planner.review_plan import DECISION_WORDS, DROP, LOCK, MARKER, MARKER_SHEET, PLAN_HEADERS, Review, ReviewRow
+from planner.review_plan import (
+    DECISION_WORDS,
+    DROP,
+    LOCK,
+    MARKER,
+    MARKER_SHEET,
+    PLAN_HEADERS,
+    Review,
+    ReviewRow,
+    TrackDecision,
+)
 
 PLAN_SHEET = "Plan"
 
@@ -37,11 +47,13 @@ def load_review(path: Path, catalog: Catalog, scenario: Scenario) -> Review:
     columns = _columns(ws, where, issues)
     if issues:
         raise InputError(issues)
-    rows = _rows(ws, columns, where, catalog, scenario, issues)
+    tracks: list[TrackDecision] = []
+    rows = _rows(ws, columns, where, (catalog, scenario, tracks), issues)
     issues.extend(_contradictions(rows, columns, where))
+    issues.extend(_track_contradictions(tracks, columns, where))
     if issues:
         raise InputError(issues)
-    return Review(tuple(rows), file=path.name, sheet=PLAN_SHEET)
+    return Review(tuple(rows), file=path.name, sheet=PLAN_SHEET, tracks=tuple(tracks))
 
 
 def _open(path: Path) -> Any:
@@ -108,10 +120,12 @@ def _rows(
     ws: Any,
     columns: dict[str, tuple[int, str]],
     where: str,
-    catalog: Catalog,
-    scenario: Scenario,
+    inputs: tuple[Catalog, Scenario, list[TrackDecision]],
     issues: list[Issue],
 ) -> list[ReviewRow]:
+    """The module rows; rows naming a track go to `inputs`' list of track decisions."""
+    catalog, scenario, tracks = inputs
+    track_ids = {t.track_id for t in catalog.tracks} - set(catalog.module_by_id)
     rows = []
     for r in range(2, ws.max_row + 1):
         cells = {key: ws.cell(r, column).value for key, (column, _h) in columns.items()}
@@ -124,6 +138,9 @@ def _rows(
 
         before = len(issues)
         module_id, instructor_id = text["module_id"], text["instructor_id"] or None
+        if module_id in track_ids:
+            _track_row(r, module_id, text["decision"], tracks, lambda message: issue("decision", message))
+            continue
         if not module_id:
             issue("module_id", _("the module id is empty."))
         elif module_id not in catalog.module_by_id:
@@ -145,6 +162,37 @@ def _rows(
             assert term is not None
             rows.append(ReviewRow(r, module_id, term, instructor_id, decision))
     return rows
+
+
+def _track_row(row: int, track_id: str, written: str, tracks: list[TrackDecision], issue: Any) -> None:
+    """A row naming a track: its decision (fijar or quitar) is all it says; term and teacher are ignored."""
+    decision = DECISION_WORDS.get(written.casefold()) if written else None
+    if decision is None:
+        issue(
+            _(
+                "'{value}' is not a decision for track {track}: write fijar or quitar (lock or drop).",
+                value=written,
+                track=track_id,
+            )
+        )
+        return
+    tracks.append(TrackDecision(row, track_id, decision))
+
+
+def _track_contradictions(tracks: list[TrackDecision], columns: dict[str, tuple[int, str]], where: str) -> list[Issue]:
+    first: dict[str, TrackDecision] = {}
+    issues = []
+    for d in tracks:
+        earlier = first.setdefault(d.track_id, d)
+        if earlier.decision != d.decision:
+            text = _(
+                "track {track} is both locked and dropped (rows {first} and {second}).",
+                track=d.track_id,
+                first=earlier.row,
+                second=d.row,
+            )
+            issues.append(Issue(where, text, row=d.row, column=columns["decision"][1]))
+    return issues
 
 
 def _whole(value: Any) -> int | None:

@@ -748,7 +748,31 @@ def _teaching(pm: PlanModel) -> dict[tuple[int, str], list[cp_model.IntVar]]:
     return out
 
 
-REVIEW_RULES: tuple[Callable[[PlanModel], None], ...] = (dropped_modules_not_taken, locked_modules_taken)
+def decided_tracks(pm: PlanModel) -> None:
+    """A `lock` row naming a track takes every module of it (offers it, with [tracks]); a `drop`
+    row takes none. A module of a locked track outside the candidates makes the row impossible."""
+    review = pm.problem.review
+    if review is None:
+        return
+    problem = pm.problem
+    for d in review.tracks:
+        switch = _decision_switch(pm, d.row, {"decision": d.decision, "track": d.track_id})
+        for tm in problem.catalog.track_modules:
+            if tm.track_id != d.track_id:
+                continue
+            i = problem.index_of.get(tm.module_id)
+            if i is None:
+                if d.decision == "lock":
+                    pm.model.add_bool_or([]).only_enforce_if(switch)
+                continue
+            pm.model.add(pm.taken(i) == (1 if d.decision == "lock" else 0)).only_enforce_if(switch)
+
+
+REVIEW_RULES: tuple[Callable[[PlanModel], None], ...] = (
+    dropped_modules_not_taken,
+    locked_modules_taken,
+    decided_tracks,
+)
 
 
 def changes_from_review(pm: PlanModel) -> cp_model.LinearExprT:

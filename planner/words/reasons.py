@@ -444,6 +444,14 @@ def _decision_words() -> dict[str, Callable[[Params], str]]:
     from planner.words import review
 
     def requirement(p: Params) -> str:
+        if p.get("track"):
+            return _(
+                "decision on sheet {sheet} row {row}: {decision} track {track}",
+                sheet=p["sheet"],
+                row=p["row"],
+                decision=_("lock") if p["decision"] == "lock" else _("drop"),
+                track=p["track"],
+            )
         if p["decision"] == "drop":
             return _(
                 "decision on sheet {sheet} row {row}: drop {module}", sheet=p["sheet"], row=p["row"], module=p["module"]
@@ -469,7 +477,15 @@ def _decision_words() -> dict[str, Callable[[Params], str]]:
         code: (lambda p, code=code: review.decision_broken(Reason(code, dict(p))))
         for code in ("decision_drop_broken", "decision_lock_broken", "decision_instructor_broken")
     }
-    return {"decision": requirement, **broken}
+    tracks = {
+        "decision_track_lock_broken": lambda p: _(
+            "sheet {sheet} row {row} locks track {track_id}, but the plan does not take all its modules", **p
+        ),
+        "decision_track_drop_broken": lambda p: _(
+            "sheet {sheet} row {row} drops track {track_id}, but the plan takes one of its modules", **p
+        ),
+    }
+    return {"decision": requirement, **broken, **tracks}
 
 
 def _training_words() -> dict[str, Callable[[Params], str]]:
