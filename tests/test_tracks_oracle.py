@@ -250,3 +250,17 @@ def test_balance_is_the_heaviest_term_of_any_path(offer: int) -> None:
     result = solve(Problem.build(catalog, scenario), SolveOptions(time_limit=10))
     assert result.objectives["balance"] == (6 if offer == 1 else 10)
     assert result.objectives["hours"] == (6 if offer == 1 else 12)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(track_problems(with_instructors=True))
+def test_the_independent_milp_agrees_with_brute_force_on_tracks(problem: Problem) -> None:
+    milp = pytest.importorskip("benchmarks.milp")
+    feasible = feasible_plans(problem)
+    run = milp.solve(problem, time_limit=20)
+    if not feasible:
+        assert run.result is None and run.status == "INFEASIBLE"
+        return
+    assert run.result is not None and run.result.status is Status.OPTIMAL
+    assert run.result.violations() == []
+    assert score(run.result) == min(score(r) for r in feasible)
