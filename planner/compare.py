@@ -22,6 +22,7 @@ class PlanSummary:
     coverage: dict[str, float]  # sector -> share covered
     modules: dict[str, int]  # module -> term
     loads: dict[str, tuple[int, ...]]  # instructor -> hours per period
+    tracks: tuple[str, ...] = ()  # the trayectos técnicos the plan offers
 
 
 def load_plans(paths: list[Path]) -> list[PlanSummary]:
@@ -58,6 +59,7 @@ def _summary(path: Path) -> PlanSummary:
                 str(load["instructor_id"]): tuple(int(h) for h in load["hours_per_period"])
                 for load in document.get("instructor_loads", [])
             },
+            tracks=tuple(str(t) for t in document.get("tracks", [])),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise InputError(

@@ -1,0 +1,72 @@
+"""Tracks in the outputs: the plan file, the Plan sheet, compare and the national summary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+from typer.testing import CliRunner
+
+from planner.cli import app
+from planner.compare import load_plans
+from planner.export.compare_workbook import build_compare_workbook
+from planner.export.national import campus_summary
+from planner.export.plan_file import write_plan_file
+from planner.model import Catalog, Demand, Module, ModuleSkill, Problem, Scenario, Sector, Skill, Track, TrackModule
+from planner.optimize import solve
+from planner.options import SolveOptions
+
+CATALOG = Path(__file__).parent.parent / "catalog"
+
+
+def two_tracks() -> Problem:
+    # Core M0 (A); T1: M1 (B, importance 3); T2: M2 (C, importance 1). One track offered: T1.
+    catalog = Catalog(
+        sectors=(Sector("s", "s", 1),),
+        skills=tuple(Skill(s, s, "c") for s in "ABC"),
+        demands=(Demand("s", "A", 1, 2), Demand("s", "B", 1, 3), Demand("s", "C", 1, 1)),
+        modules=tuple(Module(f"M{i}", f"m{i}", "E", 2) for i in range(3)),
+        module_skills=(ModuleSkill("M0", "A", 1), ModuleSkill("M1", "B", 1), ModuleSkill("M2", "C", 1)),
+        tracks=(Track("T1", "t1", "E"), Track("T2", "t2", "E")),
+        track_modules=(TrackModule("T1", "M1"), TrackModule("T2", "M2")),
+    )
+    return Problem.build(catalog, Scenario("s", 2, sections=2, tracks_offer=1))
+
+
+def test_the_national_summary_and_compare_name_the_offered_tracks(tmp_path: Path) -> None:
+    result = solve(two_tracks(), SolveOptions(time_limit=10))
+    assert result.tracks == ("T1",)
+    assert campus_summary(result)["tracks"] == ["T1"]
+    write_plan_file(result, tmp_path / "a.json")
+    (plan,) = load_plans([tmp_path / "a.json"])
+    assert plan.tracks == ("T1",)
+    workbook = build_compare_workbook([plan])
+    values = [c.value for row in workbook.worksheets[0].iter_rows() for c in row]
+    assert "T1" in values
+
+
+def test_the_plan_file_and_plan_sheet_of_the_back_end_seed(tmp_path: Path) -> None:
+    out = tmp_path / "backend.xlsx"
+    seed = Path(__file__).parent.parent / "seeds" / "semiconductor_backend_baja.toml"
+    run = CliRunner().invoke(app, ["plan", str(seed), "--out", str(out), "--lang", "en"])
+    assert run.exit_code == 0, run.output
+    plan = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert plan["status"] == "OPTIMAL"
+    assert len(plan["tracks"]) == 2
+    by_track = {}
+    for m in plan["modules"]:
+        by_track.setdefault(m["track"], []).append(m)
+    assert set(by_track) == {None, *plan["tracks"]}
+    for track in plan["tracks"]:  # one group per track module, whatever the semester's groups
+        assert all(len(m["sections"]) == 1 for m in by_track[track])
+    assert [p["track"] for p in plan["paths"]] == plan["tracks"]
+    assert sum(p["coverage"] for p in plan["paths"]) == plan["objectives"]["coverage"]
+    assert max(max(p["term_hours"]) for p in plan["paths"]) == plan["objectives"]["balance"] <= 630
+    assert all(540 <= h <= 630 for p in plan["paths"] for h in p["term_hours"])
+    ws = openpyxl.load_workbook(out)["Plan"]
+    header = [c.value for c in ws[1]]
+    track_column = header.index("Track")
+    module_column = header.index("Module ID")
+    tracks = {row[module_column]: row[track_column] for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert {tracks[m["module_id"]] for m in plan["modules"]} == {None, *plan["tracks"]}
