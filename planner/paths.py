@@ -129,3 +129,13 @@ def track_violations(problem: Problem, taken: Mapping[str, int]) -> list[Reason]
         if missing:
             out.append(Reason("track_incomplete", {"track": track_id, "modules": missing}))
     return out
+
+
+def track_gap_reason(problem: Problem, module: int, offered: tuple[str, ...]) -> Reason | None:
+    """Why a candidate track module is not taken: its track is not among the offered ones."""
+    r = problem.track_of[module] if problem.has_tracks else None
+    if r is None or r < 0 or problem.tracks[r].track_id in offered:
+        return None  # the core, a track of another career (blocked), or an offered track
+    track = problem.tracks[r]
+    params = {"module": problem.candidates[module].module_id, "track": track.track_id}
+    return Reason("track_not_offered", params | {"offer": problem.scenario.tracks_offer, "offered": list(offered)})

@@ -16,7 +16,14 @@ from functools import cached_property
 
 from planner.changes import Change, decision_violations, plan_changes
 from planner.model import Demand, DemandRow, Problem, Training, period_data
-from planner.paths import StudentPath, offered_tracks, path_violations, student_paths, track_violations
+from planner.paths import (
+    StudentPath,
+    offered_tracks,
+    path_violations,
+    student_paths,
+    track_gap_reason,
+    track_violations,
+)
 from planner.reasons import Reason
 
 
@@ -376,7 +383,8 @@ class PlanResult:
         if why is not None:
             return why
         open_ = [i for i in row.covering if i not in problem.blocked]
-        return self._limit_reason(min(open_, key=lambda i: (problem.candidates[i].hours, i)))
+        cheapest = min(open_, key=lambda i: (problem.candidates[i].hours, i))
+        return track_gap_reason(problem, cheapest, self.tracks) or self._limit_reason(cheapest)
 
     def _limit_reason(self, module: int) -> Reason:
         """Which scenario limit taking this (cheapest covering) module would break."""

@@ -15,6 +15,7 @@ from planner.export.national import campus_summary
 from planner.export.plan_file import write_plan_file
 from planner.model import Catalog, Demand, Module, ModuleSkill, Problem, Scenario, Sector, Skill, Track, TrackModule
 from planner.optimize import solve
+from planner.optimize.explain import bindings
 from planner.options import SolveOptions
 
 CATALOG = Path(__file__).parent.parent / "catalog"
@@ -54,7 +55,7 @@ def test_the_plan_file_and_plan_sheet_of_the_back_end_seed(tmp_path: Path) -> No
     plan = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     assert plan["status"] == "OPTIMAL"
     assert len(plan["tracks"]) == 2
-    by_track = {}
+    by_track: dict[str | None, list[dict]] = {}
     for m in plan["modules"]:
         by_track.setdefault(m["track"], []).append(m)
     assert set(by_track) == {None, *plan["tracks"]}
@@ -70,3 +71,16 @@ def test_the_plan_file_and_plan_sheet_of_the_back_end_seed(tmp_path: Path) -> No
     module_column = header.index("Module ID")
     tracks = {row[module_column]: row[track_column] for row in ws.iter_rows(min_row=2, values_only=True)}
     assert {tracks[m["module_id"]] for m in plan["modules"]} == {None, *plan["tracks"]}
+
+
+def test_a_gap_names_the_track_not_offered_and_explain_finds_the_offer_binding() -> None:
+    problem = two_tracks()
+    result = solve(problem, SolveOptions(time_limit=10))
+    (gap,) = result.gaps  # C, taught only by T2's module
+    assert gap.reason.code == "track_not_offered"
+    assert dict(gap.reason.params) == {"module": "M2", "track": "T2", "offer": 1, "offered": ["T1"]}
+    found, complete = bindings(problem, 20)
+    assert complete and found is not None
+    offer = [b for b in found if b.limit["kind"] == "tracks_offer"]
+    # Offering T2 too adds its path: A and C (2 + 1) on top of T1's path (A and B, 5).
+    assert [(b.current, b.relaxed, b.gain) for b in offer] == [(1, 2, 3)]

@@ -548,7 +548,25 @@ def _limits(problem: Problem) -> list[tuple[dict[str, Any], Knob]]:
             if key.kind == "max_cost":
                 knob = _money_step(knob, problem)
             out.append((knob.key, knob))
-    return out
+    return out + _one_more_track(problem)
+
+
+def _one_more_track(problem: Problem) -> list[tuple[dict[str, Any], Knob]]:
+    """Offering one more track adds a path, whose coverage counts too (with [tracks] only)."""
+    offer, scenario = problem.scenario.tracks_offer, problem.scenario
+    if offer is None or offer >= len(problem.tracks):
+        return []
+    key = {"kind": "tracks_offer"}
+    knob = Knob(
+        key,
+        offer,
+        True,
+        offer,
+        len(problem.tracks),
+        lambda n: n,
+        lambda n: (_with(scenario, "tracks_offer", n), problem.catalog),
+    )
+    return [(key, knob)]
 
 
 def _money_step(knob: Knob, problem: Problem) -> Knob:

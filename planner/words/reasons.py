@@ -331,6 +331,13 @@ def _violation_words() -> dict[str, Callable[[Params], str]]:
             total=p["total"],
             floor=share(*p["floor"]),
         ),
+        "track_not_offered": lambda p: _(
+            "{module} belongs to track {track}, which the plan does not offer (tracks.offer = {offer}: {offered})",
+            module=p["module"],
+            track=p["track"],
+            offer=p["offer"],
+            offered=listed(p["offered"]),
+        ),
         "tracks_offered_wrong": lambda p: _(
             "the plan offers {count} tracks ({tracks}), but tracks.offer is {offer}",
             count=p["count"],
