@@ -6,6 +6,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,8 +14,9 @@ from typing import Any, TypeVar
 from planner.catalog import load_catalog
 from planner.errors import InputError, Issue, PlannerError
 from planner.i18n import _
+from planner.loaders.clock import Limit, scenario_limit, time_limited
 from planner.model import Catalog, Problem
-from planner.options import SolveOptions
+from planner.options import DEFAULT_TIME_LIMIT, SolveOptions
 from planner.result import PlanResult, Progress
 from planner.review import load_review
 from planner.scenario import campus_named_in, catalog_named_in, load_scenario
@@ -42,6 +44,7 @@ def load_problem(
     """
     issues: list[Issue] = []
     scenario = _collect(lambda: load_scenario(scenario_path, overrides, source), issues)
+    scenario_limit(scenario.time_limit_seconds if scenario is not None else None)
     path = catalog_path or (scenario.catalog if scenario is not None else catalog_named_in(scenario_path))
     if path is None and scenario is not None:
         issues.append(
@@ -85,7 +88,9 @@ def make_plan(
     """Solve a scenario (with a reviewed workbook's decisions, if given); the plan is checked
     against every rule before it is returned."""
     options = _clock_started(options)
-    return solve_checked(load_problem(scenario_path, catalog_path, review_path), options, progress)
+    with _reading_timed(options):
+        problem = load_problem(scenario_path, catalog_path, review_path)
+    return solve_checked(problem, options, progress)
 
 
 def solve_checked(
@@ -125,7 +130,8 @@ def explain(scenario_path: Path, catalog_path: Path | None = None, options: Solv
     requirements when it has no plan. The time limit bounds the whole analysis."""
     options = _clock_started(options)
     started = options.started if options.started is not None else time.monotonic()
-    problem = load_problem(scenario_path, catalog_path)
+    with _reading_timed(options):
+        problem = load_problem(scenario_path, catalog_path)
     analysis = _optimizer().explain
     checkpoint()
     limit = options.effective_limit(problem.scenario)
@@ -163,6 +169,12 @@ def _optimizer() -> Any:
 def _clock_started(options: SolveOptions | None) -> SolveOptions:
     options = options or SolveOptions()
     return options if options.started is not None else replace(options, started=time.monotonic())
+
+
+def _reading_timed(options: SolveOptions) -> AbstractContextManager[Limit]:
+    """The time limit bounds reading the inputs too: the option's, else the scenario's once read,
+    else the default (planner.loaders.clock stops the reading with exit 4)."""
+    return time_limited(options.started, options.time_limit, fallback=DEFAULT_TIME_LIMIT)
 
 
 def after_solve_reserve(problem: Problem, options: SolveOptions) -> float:

@@ -10,9 +10,6 @@ from __future__ import annotations
 import copy
 import difflib
 import math
-import os
-import stat
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -21,6 +18,7 @@ from typing import Any
 
 from planner.errors import InputError, Issue
 from planner.i18n import _, languages
+from planner.loaders.toml_file import read_toml
 from planner.model import DEFAULT_OBJECTIVE, INTAKES, OBJECTIVES, Scenario, SectorGoal
 
 LARGEST_NUMBER = 1_000_000  # beyond any real hour budget or weight
@@ -127,7 +125,8 @@ class Reader:
             return None
         if value > maximum:
             self.report(
-                prefix + key, _("{value} is too large; the most accepted is {maximum}.", value=value, maximum=maximum)
+                prefix + key,
+                _("{value} is more than {most}, the most this planner accepts.", value=value, most=maximum),
             )
             return None
         return value
@@ -246,7 +245,7 @@ def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
     read.known_keys(training, TRAINING_KEYS, "training.")
     fields = {
         "name": read.text(data, "name", required=True),
-        "terms": read.whole(data, "terms", 1, required=True),
+        "terms": read.whole(data, "terms", 1, required=True, maximum=MOST["terms"]),
         "sections": _sections(read, data),
         "catalog": _relative_path(read, data, "catalog", path),
         "campus": _relative_path(read, data, "campus", path),
@@ -285,7 +284,7 @@ def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
 
 
 def _whole_list(read: Reader, value: Any, key: str, minimum: int) -> tuple[int, ...] | None:
-    """A list of whole numbers, each at least `minimum` (per semester)."""
+    """A list of whole numbers, each at least `minimum` and at most MOST["sections"] (per semester)."""
     if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
         read.report(key, _("must be a list of whole numbers, one per semester, not {value}.", value=_shown(value)))
         return None
@@ -294,6 +293,10 @@ def _whole_list(read: Reader, value: Any, key: str, minimum: int) -> tuple[int, 
             key, _("every number must be at least {minimum}, not {value}.", minimum=minimum, value=_shown(value))
         )
         return None
+    most = MOST["sections"]
+    if any(v > most for v in value):
+        read.report(key, _("{value} is more than {most}, the most this planner accepts.", value=max(value), most=most))
+        return None
     return tuple(value)
 
 
@@ -301,7 +304,7 @@ def _sections(read: Reader, data: dict[str, Any]) -> int | tuple[int, ...] | Non
     """`sections`: the same groups every semester (a whole number) or a list, one per semester."""
     value = data.get("sections")
     if not isinstance(value, list):
-        return read.whole(data, "sections", 1)
+        return read.whole(data, "sections", 1, maximum=MOST["sections"])
     groups = _whole_list(read, value, "sections", 1)
     terms = data.get("terms")
     if groups is not None and isinstance(terms, int) and len(groups) != terms:
@@ -314,9 +317,7 @@ def _dual(read: Reader, data: dict[str, Any]) -> dict[str, Any]:
     """[dual]: the groups of each semester in dual training (at most its groups) and the company hours."""
     dual = read.table(data, "dual")
     read.known_keys(dual, DUAL_KEYS, "dual.")
-    fields: dict[str, Any] = {
-        "max_company_hours": read.whole(dual, "max_company_hours", 0, "dual."),
-    }
+    fields: dict[str, Any] = {"max_company_hours": read.whole(dual, "max_company_hours", 0, "dual.")}
     if "groups" not in dual:
         if dual:
             read.report("dual.groups", _("this required key is missing."))
@@ -371,60 +372,7 @@ def _lower_above_upper(read: Reader, fields: dict[str, Any], low: str, high: str
 
 
 def _parse(path: Path) -> dict[str, Any]:
-    try:
-        # utf-8-sig: Windows editors may start the file with a byte-order mark, which is not TOML.
-        return tomllib.loads(_read_bounded(path).decode("utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError([Issue(path.name, _("the scenario file {path} does not exist.", path=path))]) from None
-    except UnicodeDecodeError:
-        raise InputError([Issue(path.name, _("the file is not UTF-8 text; save it as UTF-8."))]) from None
-    except ValueError as exc:  # TOMLDecodeError, or a number too long for Python to convert
-        # tomllib's message ends with "(at line L, column C)", which is where the user must look.
-        raise InputError([Issue(path.name, _("this is not valid TOML: {exc}.", exc=_first_line(exc)))]) from None
-    except OSError as exc:
-        raise InputError(
-            [
-                Issue(
-                    path.name,
-                    _("the scenario file {path} cannot be read: {strerror}.", path=path, strerror=exc.strerror),
-                )
-            ]
-        ) from None
-
-
-def _read_bounded(path: Path) -> bytes:
-    """The file's bytes; a device or a runaway file (a link to /dev/zero) is refused, not read forever."""
-    with open(path, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-            raise InputError([Issue(path.name, _("{path} is a device, not a scenario file.", path=path))])
-        data = handle.read(MAX_SCENARIO_BYTES + 1)
-    if len(data) > MAX_SCENARIO_BYTES:
-        raise InputError(
-            [
-                Issue(
-                    path.name,
-                    _(
-                        "the file is larger than {value} MB; a scenario is a few lines.",
-                        value=MAX_SCENARIO_BYTES // 2**20,
-                    ),
-                )
-            ]
-        )
-    return data
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().split("\n", 1)[0].removesuffix(".")
-
-
-def _plausible(read: Reader, fields: dict[str, Any]) -> None:
-    for key, most in MOST.items():
-        value = fields.get(key, 0)
-        largest = max(value) if isinstance(value, tuple) else value
-        if largest > most:
-            read.report(key, _("{value} is more than {most}, the most this planner accepts.", value=largest, most=most))
-            fields.pop(key)
+    return read_toml(path, MAX_SCENARIO_BYTES, missing=_("the scenario file {path} does not exist.", path=path))
 
 
 def _language(read: Reader, data: dict[str, Any]) -> str | None:
@@ -488,7 +436,6 @@ def load_scenario(path: Path, overrides: Mapping[str, Any] | None = None, source
         )
         raise InputError(read.issues)
     fields = _scenario(read, data, path)
-    _plausible(read, fields)
     if read.issues:
         raise InputError(read.issues)
     try:

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from planner.errors import InfeasibleError
+from planner.export.teaching_load import load_rows
+from planner.export.workbook import build_workbook
 from planner.model import (
     Catalog,
     Commitment,
@@ -275,3 +277,38 @@ def test_bad_dual_hours_are_refused(tmp_path: Path, dual: str, column: str) -> N
     result = run("validate", cat)
     assert result.exit_code == 2
     assert f"modules.csv row 2, column {column}" in words(result.output)
+
+
+# --- the workbook ------------------------------------------------------------------------------
+
+
+def test_the_workbook_shows_commitments_and_dual_groups() -> None:
+    # A (cap 180, 36 h committed) teaches both groups of M; the first is dual (company 36 h of 90),
+    # so the plan gives A 54 + 90 = 144 h and, with its commitments, 180 h: exactly the cap.
+    cat = catalog(
+        [Module("M", "M", "c", 90, dual_hours=36)],
+        instructors=(Instructor("A", "Ana", 180, cost_per_hour=1),),
+        qualifications=(Qualification("A", "M"),),
+        commitments=(Commitment("A", 1, 36),),
+        labs=(Lab("L", "Lab", 200),),
+        module_labs=(ModuleLab("M", "L"),),
+        lab_commitments=(LabCommitment("L", 1, 50),),
+    )
+    scenario = Scenario(
+        "s", terms=1, sections=2, dual_groups=(1,), max_company_hours=40, required_modules=("M",), intake="single"
+    )
+    result = solve(Problem.build(cat, scenario), LIMIT)
+    book = build_workbook(result)
+    plan = list(book["Plan"].iter_rows(values_only=True))
+    dual = plan[0].index("Dual training")
+    assert [row[dual] for row in plan[1:]] == ["yes", "no"]
+    rows, totals = load_rows(result)
+    total = rows[totals[0] - 1]
+    weeks = scenario.weeks_per_term
+    assert total[5:8] == (144 / weeks, 36 / weeks, 180 / weeks)
+    assert total[9] == "within the contract"
+    assert "1 D, 2" in [row[4] for row in rows]
+    labs = list(book["Labs"].iter_rows(values_only=True))
+    assert labs[1][:5] == ("L", "Lab", 200, 144, 50)
+    summary = [row for row in book["Summary"].iter_rows(values_only=True) if row and row[0]]
+    assert any(row[0].startswith("Company hours") and row[1] == 36 for row in summary)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from planner.catalog import load_catalog
 from planner.errors import InputError
-from planner.loaders import files, xlsx
+from planner.loaders import files, workbooks
 from planner.model import Origin
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -274,7 +274,7 @@ def test_workbook_with_an_xml_entity_declaration_is_refused(tmp_path):
 
 def test_entities_are_refused_even_past_the_doctype_scan(tmp_path, monkeypatch):
     # The second line of defence: openpyxl parses with defusedxml (only when it is installed).
-    monkeypatch.setattr(xlsx, "_has_doctype", lambda archive, entry: False)
+    monkeypatch.setattr(workbooks, "_has_doctype", lambda archive, entry: False)
     evil = entity_workbook(tmp_path)
 
     (issue,) = issues_of(evil)
@@ -294,7 +294,7 @@ def test_zip_bomb_is_refused_before_unpacking(tmp_path):
 
 
 def test_workbook_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlsx, "MAX_UNZIPPED_BYTES", 1000)
+    monkeypatch.setattr(workbooks, "MAX_UNZIPPED_BYTES", 1000)
     path = workbook_from_folder(TINY, tmp_path / "catalog.xlsx")
 
     (issue,) = issues_of(path)

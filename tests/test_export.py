@@ -34,7 +34,18 @@ from planner.model import (
 from planner.result import Placement, PlanResult, SolverInfo, Stage, Status
 from planner.words.reasons import say
 
-SHEETS = ["Curriculum map", "Summary", "Plan", "Coverage", "Gaps", "Instructors", "Labs", "Scenario", "Training"]
+SHEETS = [
+    "Curriculum map",
+    "Summary",
+    "Plan",
+    "Coverage",
+    "Gaps",
+    "Instructors",
+    "Teaching load",
+    "Labs",
+    "Scenario",
+    "Training",
+]
 PINNED_PLAN_COLUMNS = {"Term", "Module ID", "Module", "Hours", "Section", "Instructor ID"}
 FORMULA_NAME = "=SUM(A1)"
 
@@ -167,7 +178,7 @@ def test_plan_has_the_pinned_columns_and_one_row_per_section(workbook):
         (3, "M4", 2),
     ]
     assert {r["Instructor ID"] for r in rows if r["Module ID"] == "M4"} == {"I2"}
-    assert next(r["Status"] for r in rows if r["Module ID"] == "M2") == "new"
+    assert next(r["Module status"] for r in rows if r["Module ID"] == "M2") == "new"
 
 
 def test_plan_reads_back_with_pandas(result, tmp_path):
@@ -212,8 +223,11 @@ def test_coverage_matrix_shows_taught_levels_and_uncovered_demands(workbook):
         for row in ws.iter_rows(min_row=2, values_only=True)
         if row[1] in {"S1", "S2", "S3", "S4", "S5", "S6"}
     }
-    m1, m2 = "Cleanroom basics (M1), term 1", f"{FORMULA_NAME} (M2), term 1"
+    m1, m2 = "M1, term 1", "M2, term 1"
     assert rows["S2"][m2] == 3 and rows["S2"][m1] is None
+    table = ws.tables["CoverageModules"].ref  # the key under the matrix names each module column
+    key = [tuple(cell.value for cell in row) for row in ws[table]][1:]
+    assert key[:2] == [("M1", "Cleanroom basics", 1), ("M2", FORMULA_NAME, 1)]
     assert rows["S2"]["Covered"] == "yes"
     assert rows["S6"]["Covered"] == "no"  # only M5 teaches metrology, and it is not taken
     assert rows["S4"]["Skill"] == "@x injected"
@@ -423,33 +437,98 @@ def with_catalog_columns(result: PlanResult) -> PlanResult:
     return PlanResult(problem, result.status, result.placements, result.stages, result.solver)
 
 
-def test_curriculum_map_has_a_column_per_term_and_prints_on_one_page(workbook):
-    ws = workbook.worksheets[0]
-    assert ws.title == "Curriculum map"
-    assert [ws.cell(row=3, column=t).value for t in (1, 2, 3)] == ["Term 1", "Term 2", "Term 3"]
-    term_1 = [ws.cell(row=r, column=1).value for r in (4, 5)]
-    assert term_1 == [
-        "M1 Cleanroom basics\n3.3 h/week, 60 h per term\nCareer: Electrónica Industrial",
-        f"M2 {FORMULA_NAME}\n4.4 h/week, 80 h per term\nCareer: Electrónica Industrial",
-    ]
-    assert ws.cell(row=4, column=3).value.startswith("M4 -Soldadura\n3.3 h/week, 60 h per term")
-    assert [ws.cell(row=6, column=t).value for t in (1, 2, 3)] == [
-        "2 modules, 140 h (7.8 h/week)",
-        "1 module, 40 h (2.2 h/week)",
-        "1 module, 60 h (3.3 h/week)",
-    ]
-    assert ws["A7"].value == "Whole programme: 4 modules, 240 h in 3 terms."
-    setup = ws.page_setup
-    assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 1)
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+def banded(result: PlanResult) -> PlanResult:
+    """The tiny plan with one basic module (M1), a proposed (M2) and an assumed (M3) one, and credits."""
+    from dataclasses import replace
+
+    extra = {
+        "M1": {"nucleo": "básica", "credits": "6", "status": "verified"},
+        "M2": {"nucleo": "", "credits": "8", "status": "proposed"},
+        "M3": {"credits": "4", "status": "assumed"},
+        "M4": {"nucleo": "profesional", "credits": "6", "status": "assumed"},
+    }
+    catalog = result.problem.catalog
+    modules = tuple(replace(m, extra={**m.extra, **extra.get(m.module_id, {})}) for m in catalog.modules)
+    problem = Problem.build(replace(catalog, modules=modules), result.problem.scenario)
+    return PlanResult(problem, result.status, result.placements, result.stages, result.solver)
 
 
-def test_curriculum_map_shows_the_nucleo_where_the_catalog_has_one(result):
+def map_cells(ws) -> dict[str, str]:
+    return {cell.coordinate: cell.value for row in ws.iter_rows() for cell in row if isinstance(cell.value, str)}
+
+
+def test_curriculum_map_is_banded_as_conalep_prints_it(result):
     from planner.export.workbook import build_workbook
 
-    ws = build_workbook(with_catalog_columns(result))["Curriculum map"]
-    assert ws["A4"].value.endswith("\nCore: Profesional")
-    assert ws["B4"].value.endswith("\nCareer: Electrónica Industrial")  # M3 has no nucleo
+    ws = build_workbook(banded(result))["Curriculum map"]
+    cells = map_cells(ws)
+    assert cells["A1"] == "Curriculum map: Técnico en semiconductores"
+    assert any(text.startswith("Plan version: first proposal of the planner. Date: ") for text in cells.values())
+    header = next(row for row in range(1, 10) if ws.cell(row=row, column=2).value == "Term 1")
+    assert [ws.cell(row=header, column=t + 1).value for t in (1, 2, 3)] == ["Term 1", "Term 2", "Term 3"]
+    # Bands named at the left, basic first: M1 alone in the basic band, then M2 (blank nucleo:
+    # professional), M3 and M4 in the professional band.
+    assert ws.cell(row=header + 1, column=1).value == "Basic training core"
+    assert ws.cell(row=header + 1, column=2).value == "M1\nCleanroom basics\n3.3 h/week, 6 credits"
+    assert ws.cell(row=header + 2, column=1).value == "Professional training core"
+    assert ws.cell(row=header + 2, column=2).value == f"M2 (P)\n{FORMULA_NAME}\n4.4 h/week, 8 credits"
+    assert ws.cell(row=header + 2, column=3).value == "M3 *\nStatistical process control\n2.2 h/week, 4 credits"
+    assert ws.cell(row=header + 2, column=4).value == "M4 *\n-Soldadura\n3.3 h/week, 6 credits"
+    # Totals per term (weekly hours and credits): term 1 = 60/18 + 80/18 = 7.8 h, 6 + 8 credits.
+    totals = [ws.cell(row=header + 3, column=t + 1).value for t in (1, 2, 3)]
+    assert totals == ["7.8 h/week, 14 credits", "2.2 h/week, 4 credits", "3.3 h/week, 6 credits"]
+    assert ws.cell(row=header + 4, column=1).value == (
+        "Plan totals: 4 modules, 240 hours (13.3 h/week over 3 terms), 24 credits."
+    )
+    assert ws.cell(row=header + 6, column=1).value.startswith("(P) proposed module (shaded)")
+    assert ws.cell(row=header + 2, column=2).fill.fgColor.rgb.endswith("FFF2CC")  # proposed: shaded
+    setup = ws.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 1, 0)
+    assert ws.print_title_rows == f"${header}:${header}"
+
+
+def test_curriculum_map_without_nucleo_or_credits_is_one_professional_band(workbook):
+    ws = workbook["Curriculum map"]
+    header = next(row for row in range(1, 10) if ws.cell(row=row, column=2).value == "Term 1")
+    assert ws.cell(row=header + 1, column=1).value == "Professional training core"
+    assert ws.cell(row=header + 1, column=2).value == "M1\nCleanroom basics\n3.3 h/week"
+    assert ws.cell(row=header + 3, column=2).value == "7.8 h/week, 0 credits"
+
+
+def test_teaching_load_lists_each_teachers_modules_and_groups_per_period(workbook):
+    ws = workbook["Teaching load"]
+    ref = ws.tables["TeachingLoad"].ref
+    rows = [tuple(cell.value for cell in row) for row in ws[ref]]
+    headers = rows[0]
+    assert headers == (
+        "Instructor",
+        "Period",
+        "Term",
+        "Module",
+        "Groups",
+        "Plan h/week",
+        "Committed h/week",
+        "Total h/week",
+        "Contract h/week",
+        "Contract",
+        "Cost",
+    )
+    i1 = [dict(zip(headers, row, strict=True)) for row in rows[1:] if row[0] == "I1 Ana López"]
+    # I1 teaches both groups of M1 (60 h, term 1: autumn) and of M3 (40 h, term 2: spring).
+    assert [(r["Period"], r["Module"], r["Groups"]) for r in i1] == [
+        ("Autumn (1, 3)", "M1 Cleanroom basics", "1, 2"),
+        ("Autumn (1, 3)", "Total for the period", None),
+        ("Spring (2)", "M3 Statistical process control", "1, 2"),
+        ("Spring (2)", "Total for the period", None),
+    ]
+    autumn = i1[1]
+    # 120 h over 18 weeks = 6.7 h/week; floor 80 h = 4.4, cap 200 h = 11.1; 120 h x 200 pesos.
+    assert autumn["Plan h/week"] == pytest.approx(120 / 18)
+    assert autumn["Committed h/week"] == 0  # no commitments in the catalog: the column reads 0
+    assert autumn["Contract h/week"] == "4.4 to 11.1"
+    assert (autumn["Contract"], autumn["Cost"]) == ("within the contract", 24000)
+    total_row = ws[ref][2][0].row  # I1's first total row
+    assert ws.cell(row=total_row, column=11).number_format == '"$"#,##0'
 
 
 def test_plan_has_hours_per_week_and_group_hours(workbook):
@@ -484,16 +563,17 @@ def test_plan_shows_the_catalogs_nucleo_and_credits(result, tmp_path):
 
 
 def test_summary_starts_with_plain_sentences(workbook):
-    lines = [workbook["Summary"].cell(row=r, column=1).value for r in range(1, 8)]
+    lines = [workbook["Summary"].cell(row=r, column=1).value for r in range(1, 9)]
     assert lines[:6] == [
         "Curriculum plan: Técnico en semiconductores",
         "Optimal: proven to be the best plan possible",
+        "Training or hiring: 1 open need has no teacher qualified for a module that covers it.",
         "100% of what the Semiconductores sector needs is covered; no need remains open.",
         # S6 (importance 2 of 5) is open: only M5 teaches it and no instructor can teach M5.
         "60% of what the Dispositivos médicos sector needs is covered; 1 need remains open.",
         "1 because no instructor can teach the module.",
-        "Rule check: the plan keeps every planning rule of the scenario.",
     ]
+    assert "Rule check: the plan keeps every planning rule of the scenario." in lines
     figures = workbook["Summary"].tables["KeyFigures"].ref
     names = [row[0].value for row in workbook["Summary"][figures]]
     assert "Coverage score" in names  # the raw score lives in the details table
@@ -526,3 +606,34 @@ def test_coverage_prints_one_sector_per_page(workbook):
     assert ws.print_title_rows == "$1:$1"
     assert (ws.page_setup.orientation, ws.page_setup.fitToWidth) == ("landscape", 1)
     assert ws.tables["CoverageMatrix"].autoFilter is not None
+
+
+def test_the_map_names_the_campus_by_its_folder_never_by_the_designers_path(result):
+    from dataclasses import replace
+
+    from planner.export.workbook import build_workbook
+
+    catalog = replace(result.problem.catalog, campus="/home/designer/catalog/campuses/bc-mexicali")
+    problem = Problem.build(catalog, result.problem.scenario)
+    ws = build_workbook(PlanResult(problem, result.status, result.placements))["Curriculum map"]
+    assert ws["A3"].value == "Campus (plantel): bc-mexicali. State: not recorded in the catalog."
+
+
+def test_solver_settings_and_limits_are_named_in_words_not_keys(workbook):
+    ws = workbook["Scenario"]
+    ref = ws.tables["SolverFacts"].ref
+    facts = {row[0].value: row[1].value for row in ws[ref][1:]}
+    assert facts["parallel searches"] == "2"  # the solver's num_workers
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [t for t in texts if "num_workers" in t or "hours.total_max" in t]
+    figures = workbook["Summary"].tables["KeyFigures"].ref
+    notes = {row[0].value: row[2].value for row in workbook["Summary"][figures][1:]}
+    assert notes["Total hours"] == "limit 400 (maximum total hours)"
+
+
+def test_a_very_long_header_stays_within_excels_255_characters():
+    from planner.export.cells import unique_headers
+
+    long = "x" * 300
+    headers = unique_headers([long, long])
+    assert all(len(h) <= 255 for h in headers) and headers[0] != headers[1]

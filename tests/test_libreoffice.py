@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 from collections import Counter
+from html import unescape
 from pathlib import Path
 
 import openpyxl
@@ -91,3 +93,164 @@ def test_libreoffice_opens_the_workbook_and_its_plan_sheet_equals_the_plan_file(
     assert in_sheet == in_file
     assert any(section == 2 for _t, _m, section, _i in in_file)  # two groups really are there
     assert len(rows) == sum(in_file.values())  # nothing but the plan table on the sheet
+
+
+# --- the printed documents ----------------------------------------------------------------------
+# Every workbook kind is printed to PDF once (one LibreOffice run for the four) and its pages are
+# measured with poppler's pdftotext: word boxes give the printed text size; the page text must hold
+# every cell's text (nothing cut off); no English label may print in a Spanish document.
+
+PDFTOTEXT = shutil.which("pdftotext")
+# A word's box is about 1.3 times its font size (measured: 11-point text at 100 % is 14.3 points tall).
+BOX_PER_POINT = 1.3
+SMALLEST_POINTS = 8
+KINDS = ("plan", "reviewed", "compare", "national")
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    """The four workbook kinds in Spanish, each with its PDF: {kind: (workbook, pdf)}."""
+    if PDFTOTEXT is None:
+        pytest.skip("poppler's pdftotext is not installed (apt-get install poppler-utils)")
+    if not _calibri_is_carlito():
+        pytest.skip("no font with Calibri's metrics (apt-get install fonts-crosextra-carlito): sizes would differ")
+    from planner import i18n
+    from planner.export.national import CampusRow, build_national, campus_summary
+
+    folder = tmp_path_factory.mktemp("printed")
+    scenario = folder / "dos_grupos.toml"
+    scenario.write_text(
+        f'name = "Dos grupos"\ncatalog = "{CATALOG.as_posix()}"\nterms = 3\nsections = 2\n', encoding="utf-8"
+    )
+    plan = folder / "plan.xlsx"
+    assert CliRunner().invoke(app, ["plan", str(scenario), "--out", str(plan), "--lang", "es"]).exit_code == 0
+    reviewed = folder / "revisado.xlsx"
+    book = openpyxl.load_workbook(plan)
+    sheet = book["Plan"]
+    decision = [c.column for c in sheet[1] if c.value == "Decisión"][0]
+    sheet.cell(row=2, column=decision, value="quitar")  # drop the first module: the plan must change
+    book.save(folder / "sent_back.xlsx")
+    result = CliRunner().invoke(
+        app, ["plan", str(scenario), "--review", str(folder / "sent_back.xlsx"), "--out", str(reviewed), "--lang", "es"]
+    )
+    assert result.exit_code == 0, result.output
+    compare = folder / "compare.xlsx"
+    result = CliRunner().invoke(
+        app,
+        ["compare", str(plan.with_suffix(".json")), str(reviewed.with_suffix(".json")), "--out", str(compare)]
+        + ["--lang", "es"],
+    )
+    assert result.exit_code == 0, result.output
+    national = folder / "national.xlsx"
+    i18n.use("es")
+    try:
+        from test_export import tiny_result
+
+        summary = campus_summary(tiny_result())
+        rows = [
+            CampusRow("bc-mexicali", "bc-mexicali", "CONALEP Mexicali", "Baja California", "planned", "", summary),
+            CampusRow("nl-apodaca", "nl-apodaca", "CONALEP Apodaca", "Nuevo León", "failed", "entrada no válida"),
+        ]
+        build_national("Despliegue nacional", rows).save(national)
+    finally:
+        i18n.use(i18n.DEFAULT_LANGUAGE)
+    books = {"plan": plan, "reviewed": reviewed, "compare": compare, "national": national}
+    outdir = folder / "pdf"
+    command = [
+        str(SOFFICE),
+        f"-env:UserInstallation={(folder / 'profile').resolve().as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(outdir),
+        *map(str, books.values()),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    assert done.returncode == 0, f"LibreOffice failed ({done.returncode}): {done.stdout}{done.stderr}"
+    return {kind: (path, outdir / f"{path.stem}.pdf") for kind, path in books.items()}
+
+
+def _calibri_is_carlito() -> bool:
+    """The workbook's font is Calibri; LibreOffice prints it with Carlito, its metric twin."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return True  # no fontconfig: the platform's own fonts (Windows, macOS) have Calibri's metrics
+    found = subprocess.run([fc_match, "Calibri"], capture_output=True, text=True, timeout=60, check=False).stdout
+    return "Carlito" in found or "Calibri" in found
+
+
+def words_on_pages(pdf: Path) -> list[list[tuple[float, str]]]:
+    """Each page's words with their printed height (the smaller side of the box: upright text too)."""
+    html = subprocess.run(
+        [str(PDFTOTEXT), "-bbox", str(pdf), "-"], capture_output=True, text=True, timeout=TIMEOUT, check=True
+    ).stdout
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+    pages = []
+    for page in html.split("<page ")[1:]:
+        found = word.findall(page)
+        pages.append([(min(float(c) - float(a), float(d) - float(b)), unescape(w)) for a, b, c, d, w in found])
+    return pages
+
+
+def cell_texts(workbook: Path) -> list[str]:
+    """Every text the workbook's visible sheets show in a cell."""
+    book = openpyxl.load_workbook(workbook)
+    return [
+        cell.value
+        for ws in book.worksheets
+        if ws.sheet_state == "visible"
+        for row in ws.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.strip()
+    ]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_printed_word_is_8_points_or_more(printed, kind):
+    _workbook, pdf = printed[kind]
+    pages = words_on_pages(pdf)
+    assert pages, "the PDF has pages"
+    # Words of three letters or more: a lone digit's box is narrower than its height.
+    small = {
+        (n, text, round(height / BOX_PER_POINT, 1))
+        for n, page in enumerate(pages, start=1)
+        for height, text in page
+        if len(text) >= 3 and height < SMALLEST_POINTS * BOX_PER_POINT
+    }
+    assert small == set()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_cell_text_is_cut_off_in_print(printed, kind):
+    workbook, pdf = printed[kind]
+    raw = subprocess.run(
+        [str(PDFTOTEXT), "-raw", str(pdf), "-"], capture_output=True, text=True, timeout=TIMEOUT, check=True
+    ).stdout
+    printed_text = "".join(raw.split())
+    missing = [text for text in cell_texts(workbook) if "".join(text.split()) not in printed_text]
+    assert missing == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_spanish_document_prints_no_english_label(printed, kind):
+    from test_workbook_language import vocabularies
+
+    _workbook, pdf = printed[kind]
+    english_only, _spanish_only = vocabularies()
+    english_only |= {"optimal", "feasible", "proposed", "assumed", "verified", "true", "false", "period", "changes"}
+    catalog_text = " ".join(csv_file.read_text(encoding="utf-8") for csv_file in CATALOG.glob("*.csv"))
+    catalog_words = {w.casefold() for w in re.findall(r"[^\W\d_]{2,}", f"{catalog_text} {CATALOG.as_posix()}")}
+    found = {
+        w.casefold() for page in words_on_pages(pdf) for _h, text in page for w in re.findall(r"[^\W\d_]{2,}", text)
+    }
+    assert (found & english_only) - catalog_words == set()
+    files = (".toml", ".xlsx", ".json")  # file names are shown as they are; keys are not
+    texts = {text.rstrip(".,;:") for page in words_on_pages(pdf) for _h, text in page}
+    keys = {
+        text
+        for text in texts
+        if re.fullmatch(r"[a-z]+[._][a-z_.]+", text) and not text.endswith(files) and text not in CATALOG.parts
+    }
+    assert keys == set(), "file keys such as hours.term_max are named in words"

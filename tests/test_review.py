@@ -5,13 +5,22 @@ cannot all hold exit 3 naming the decision rows."""
 from __future__ import annotations
 
 import json
+import os
+import tempfile
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from planner.cli import app
+from planner.compare import load_plans
+from planner.errors import InputError
+from planner.planning import load_problem
+from planner.review import load_review
 
 TESTS = Path(__file__).parent
 TINY_SCENARIO = TESTS / "fixtures" / "tiny.toml"
@@ -147,6 +156,9 @@ def _other_catalog(wb, ws, column, rows):
             "sheet Plan row {row}, column Instructor ID: instructor 'DOC-99' is not",
         ),
         (_set("CEPR-01", "term", 4), "sheet Plan row {row}, column Term: term 4 is outside 1..3."),
+        # Digits to str.isdigit, not to int: Arabic-Indic three, fullwidth two.
+        (_set("CEPR-01", "term", "\u0663"), "sheet Plan row {row}, column Term: '\u0663' is not a term number."),
+        (_set("CEPR-01", "term", "\uff12"), "sheet Plan row {row}, column Term: '\uff12' is not a term number."),
         (_other_catalog, "sheet planner_export row 2, column B: this workbook was made for another catalog"),
     ],
 )
@@ -200,8 +212,10 @@ def test_compare_puts_plans_side_by_side_and_says_when_scenarios_differ(exported
     assert any("different scenarios" in t for t in texts)
     modules = workbook["Modules"]
     rows = {r[0]: r for r in modules.iter_rows(min_row=2, values_only=True)}
-    assert rows["SEPR-01"][1:3] == (3, None) and rows["SEPR-01"][4] == "removed"
-    assert rows["MASE-02"][4] == "added"
+    # Module id, its name, its term in each plan, then what each later plan did with it.
+    assert rows["SEPR-01"][1] == "Prueba eléctrica de semiconductores"
+    assert rows["SEPR-01"][2:4] == (3, None) and rows["SEPR-01"][5] == "removed"
+    assert rows["MASE-02"][5] == "added"
     assert workbook["Coverage by sector"]._charts
     assert run("compare", exported.with_suffix(".json"), "--out", out)[0] == 2  # exists, no --force
 
@@ -216,3 +230,140 @@ def test_compare_refuses_an_output_it_cannot_write_before_reading_the_plans(expo
     code, output = run("compare", tmp_path / "absent.json", "--out", tmp_path / "a.xlsx")
     assert code == 2
     assert plan.read_bytes() == before
+
+
+# --- hostile reviewed workbooks and plan files: exit 2 naming the file, never a traceback or a hang ---
+
+
+@pytest.fixture(scope="module")
+def tiny_problem():
+    return load_problem(TINY_SCENARIO)
+
+
+def _far_right(wb, ws, column, rows):
+    # 150 rows padded by openpyxl's reader to column XFD: 2.4 million cells, in a file of a few KB.
+    for row in range(50, 200):
+        ws.cell(row, 16_384).value = "x"
+
+
+def test_a_reviewed_workbook_padded_past_the_cell_bound_is_refused(exported, tmp_path):
+    reviewed = edit(exported, tmp_path / "reviewed.xlsx", _far_right)
+
+    code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+
+    assert code == 2
+    assert "reviewed.xlsx: the workbook holds more than 2,000,000 cells" in output
+
+
+def _wide_coverage(wb, ws, column, rows):
+    # The same 2.4 million padded cells on a sheet the review does not read: it costs nothing.
+    sheet = wb["Coverage"]
+    for row in range(50, 200):
+        sheet.cell(row, 16_384).value = "x"
+
+
+def test_cells_on_sheets_the_review_does_not_read_are_not_counted(exported, tiny_problem, tmp_path):
+    reviewed = edit(exported, tmp_path / "reviewed.xlsx", _wide_coverage)
+
+    review = load_review(reviewed, tiny_problem.catalog, tiny_problem.scenario)
+
+    assert {row.module_id for row in review.rows} == set(plan_rows(exported))
+
+
+def test_a_reviewed_workbook_that_inflates_far_beyond_its_size_is_refused(exported, tmp_path):
+    # One 9 MB run of spaces in a part compresses about 1,000 times.
+    reviewed = tmp_path / "reviewed.xlsx"
+    with zipfile.ZipFile(exported) as source, zipfile.ZipFile(reviewed, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            target.writestr(entry, source.read(entry))
+        target.writestr("xl/media/padding.xml", b" " * (9 * 2**20))
+
+    code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+
+    assert code == 2
+    assert "reviewed.xlsx: the workbook part xl/media/padding.xml is compressed" in output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_as_the_review_or_a_plan_file_is_refused(exported, tmp_path):
+    pipe = tmp_path / "pipe.xlsx"
+    os.mkfifo(pipe)
+
+    code, output = run("plan", TINY_SCENARIO, "--review", pipe, "--out", tmp_path / "new.xlsx")
+    assert code == 2 and "pipe.xlsx: this is not a regular file but a pipe (FIFO)" in output
+
+    code, output = run("compare", exported.with_suffix(".json"), pipe, "--out", tmp_path / "c.xlsx")
+    assert code == 2 and "pipe.xlsx: this is not a regular file but a pipe (FIFO)" in output
+
+
+def _deep(text: str) -> str:
+    return text.replace('"scenario": ', '"scenario": ' + '{"a": ' * 50_000 + "1" + "}" * 50_000 + ', "x": ', 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (_deep, "this is not a plan file (JSON): its values are nested too deeply."),
+        (lambda t: t.replace('"term": ', '"term": -1e400, "t": ', 1), "the number -1e400 is too large."),
+        (lambda t: t.replace('"term": ', '"term": NaN, "t": ', 1), "NaN is not a number a plan file holds."),
+        (lambda t: t.replace('"term": ', '"term": ' + "7" * 30 + ', "t": ', 1), "a number of 30 digits is too large."),
+        (
+            lambda t: t.replace('"objectives": ', '"objectives": "coverage", "o": ', 1),
+            "objectives must be an object, not text.",
+        ),
+        (lambda t: t.replace('"modules": ', '"modules": {}, "m": ', 1), "modules must be a list, not an object."),
+        (
+            lambda t: t.replace('"term": ', '"term": "2", "t": ', 1),
+            "modules[].term must be a whole number, not text.",
+        ),
+        (lambda t: "[" + t + "]", "the document must be an object, not a list."),
+    ],
+)
+def test_compare_refuses_a_broken_plan_file_naming_it(exported, tmp_path, change, expected):
+    broken = tmp_path / "broken.json"
+    broken.write_text(change(exported.with_suffix(".json").read_text(encoding="utf-8")), encoding="utf-8")
+
+    code, output = run("compare", exported.with_suffix(".json"), broken, "--out", tmp_path / "c.xlsx")
+
+    assert code == 2
+    assert "broken.json: this is not a plan file" in output and expected in output
+    assert not (tmp_path / "c.xlsx").exists()
+
+
+def _corrupted(data: bytes, edits: list[tuple[int, int]], cut: int | None) -> bytes:
+    damaged = bytearray(data)
+    for position, value in edits:
+        damaged[position % len(damaged)] = value
+    return bytes(damaged[:cut] if cut is not None else damaged)
+
+
+CORRUPTION = {
+    "edits": st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), min_size=1, max_size=6),
+    "cut": st.none() | st.integers(0, 10**6),
+}
+
+
+@settings(max_examples=40, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(**CORRUPTION)
+def test_a_randomly_corrupted_reviewed_workbook_is_read_or_refused_naming_it(exported, tiny_problem, edits, cut):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "reviewed.xlsx"
+        path.write_bytes(_corrupted(exported.read_bytes(), edits, cut))
+        try:
+            load_review(path, tiny_problem.catalog, tiny_problem.scenario)
+        except InputError as error:  # exit 2
+            assert error.exit_code == 2
+            assert error.issues and all(issue.file.startswith("reviewed.xlsx") for issue in error.issues)
+
+
+@settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(**CORRUPTION)
+def test_a_randomly_corrupted_plan_file_is_read_or_refused_naming_it(exported, edits, cut):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.json"
+        path.write_bytes(_corrupted(exported.with_suffix(".json").read_bytes(), edits, cut))
+        try:
+            load_plans([path])
+        except InputError as error:  # exit 2
+            assert error.exit_code == 2
+            assert error.issues and all(issue.file == "plan.json" for issue in error.issues)

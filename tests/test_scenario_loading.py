@@ -255,7 +255,30 @@ def test_a_file_that_is_not_utf8_is_an_input_error(tmp_path):
 
 def test_numbers_too_large_for_any_plan_are_refused(tmp_path):
     assert issues_of(write(tmp_path, 'name = "x"\nterms = 2000000\n')) == [
-        "backend.toml, terms: 2000000 is too large; the most accepted is 1000000."
+        "backend.toml, terms: 2000000 is more than 24, the most this planner accepts."
     ]
     (issue,) = issues_of(write(tmp_path, 'name = "x"\nterms = ' + "9" * 5000 + "\n"))
     assert issue.startswith("backend.toml: this is not valid TOML: ")
+
+
+def test_a_campus_scenario_nested_too_deeply_is_that_campus_input_error(tmp_path):
+    # A rollout reads each campus through load_scenario with its overrides: the error is the campus's.
+    path = write(tmp_path, 'name = "x"\nterms = 3\nnotes = ' + "[" * 30_000 + "]" * 30_000 + "\n")
+
+    with pytest.raises(InputError) as caught:
+        load_scenario(path, overrides={"sections": 2}, source="backend.toml [bc-tijuana]")
+
+    assert [str(issue) for issue in caught.value.issues] == [
+        "backend.toml: this is not valid TOML: its values are nested too deeply."
+    ]
+
+
+def test_an_override_above_the_real_limit_names_that_limit(tmp_path):
+    path = write(tmp_path, 'name = "x"\nterms = 3\n')
+
+    with pytest.raises(InputError) as caught:
+        load_scenario(path, overrides={"terms": 30}, source="backend.toml [bc-tijuana]")
+
+    assert [str(issue) for issue in caught.value.issues] == [
+        "backend.toml [bc-tijuana], terms: 30 is more than 24, the most this planner accepts."
+    ]

@@ -276,7 +276,8 @@ def test_training_is_ranked_by_coverage_added_and_the_next_offers_are_listed():
     assert [(gain, t.module_id) for gain, t in beyond_budget(result)] == [(2, "P")]
     sheet = build_workbook(result)["Training"]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert ["I0", "M", 300, 3] in values and ["I0", "P", 450, 2] in values
+    # Instructor id and name, module id and name, cost, coverage.
+    assert ["I0", "i0", "M", "M", 300, 3] in values and ["I0", "i0", "P", "P", 450, 2] in values
 
 
 def test_without_a_budget_nothing_is_bought_and_the_plan_is_unchanged():

@@ -25,7 +25,7 @@ from planner.result import PlanResult
 
 PO = Path(i18n.__file__).parent / "locale" / "es" / "LC_MESSAGES" / "workbook.po"
 WORD = re.compile(r"[^\W\d_]{2,}")
-PLACEHOLDER = re.compile(r"\{\w+\}")
+PLACEHOLDER = re.compile(r"\{\w+(?::[^}]*)?\}")  # {hours} and {hours:,}
 IDENTIFIER = re.compile(r"[\w-]*[_.][\w.-]*")  # scenario keys and solver parameters: budget.max_cost
 
 
@@ -74,10 +74,9 @@ def label_texts(book: openpyxl.Workbook, result: PlanResult) -> Iterator[tuple[s
         if ws.sheet_state == "veryHidden":
             continue  # the export marker: keys for the planner's own review reader, never shown
         yield ws.title, ws.title
-        keys = _scenario_key_cells(ws)
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and cell.coordinate not in keys:
+                if isinstance(cell.value, str):
                     text = cell.value
                     for catalog_text in skip:
                         text = text.replace(catalog_text, " ")
@@ -87,13 +86,6 @@ def label_texts(book: openpyxl.Workbook, result: PlanResult) -> Iterator[tuple[s
             yield f"{ws.title} chart", title
         if ws.oddFooter.center.text:
             yield f"{ws.title} footer", ws.oddFooter.center.text
-
-
-def _scenario_key_cells(ws) -> set[str]:
-    """The Scenario sheet's key column holds the scenario file's own keys, which are not translated."""
-    if "ScenarioSettings" not in ws.tables:
-        return set()
-    return {row[2].coordinate for row in ws[ws.tables["ScenarioSettings"].ref][1:]}
 
 
 def foreign_words(language: str, result: PlanResult) -> dict[str, set[str]]:
@@ -156,6 +148,7 @@ def test_spanish_sheet_names_and_pinned_plan_headers(spanish):
         "Cobertura",
         "Brechas",
         "Docentes",
+        "Carga horaria",
         "Laboratorios",
         "Escenario",
         "Capacitación",
@@ -171,10 +164,19 @@ def test_spanish_sheet_names_and_pinned_plan_headers(spanish):
 def test_spanish_map_summary_and_yes_no(spanish):
     book = openpyxl.load_workbook(spanish)
     ws = book["Mapa curricular"]
-    assert [ws.cell(row=3, column=t).value for t in (1, 2, 3)] == ["Semestre 1", "Semestre 2", "Semestre 3"]
-    assert ws["A4"].value == "M1 Cleanroom basics\n3.3 h/semana, 60 h/semestre\nNúcleo: Profesional"
-    assert ws["A6"].value == "2 módulos, 140 h (7.8 h/semana)"
-    summary = [book["Resumen"].cell(row=r, column=1).value for r in range(3, 6)]
+    assert [ws.cell(row=6, column=t + 1).value for t in (1, 2, 3)] == ["Semestre 1", "Semestre 2", "Semestre 3"]
+    # M2's núcleo "Básico" puts it in the basic band, first; M1 ("Profesional") below it.
+    assert (ws["A7"].value, ws["B7"].value) == (
+        "Núcleo de formación básica",
+        f"M2\n{FORMULA_NAME}\n4.4 h/semana, 7.5 créditos",
+    )
+    assert (ws["A8"].value, ws["B8"].value) == (
+        "Núcleo de formación profesional",
+        "M1\nCleanroom basics\n3.3 h/semana, 9 créditos",
+    )
+    assert ws["B9"].value == "7.8 h/semana, 16.5 créditos"
+    assert ws["A3"].value == "Plantel: no indicado en el escenario. Estado (entidad): no registrado en el catálogo."
+    summary = [book["Resumen"].cell(row=r, column=1).value for r in range(4, 7)]
     assert summary == [
         "Se cubre el 100 % de lo que necesita el sector Semiconductores; no queda ninguna necesidad abierta.",
         "Se cubre el 60 % de lo que necesita el sector Dispositivos médicos; queda 1 necesidad abierta.",

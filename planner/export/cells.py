@@ -5,11 +5,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -19,6 +22,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.export import styles
+from planner.i18n import _
 
 
 def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | None = None) -> None:
@@ -29,8 +33,14 @@ def put(ws: Worksheet, row: int, column: int, value: Any, number_format: str | N
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
         # A catalog name such as "=SUM(A1)" or "@x" must read as typed, not run as a formula.
         cell.data_type = "s"
+    elif number_format == styles.PER_WEEK and isinstance(value, float) and value.is_integer():
+        cell.value = int(value)  # whole hours print as 4, not 4.0
+        number_format = styles.HOURS
     else:
         cell.value = value
+    if number_format == styles.PERCENT:
+        # TRANSLATORS: the number format of a whole percentage ("86%"; Spanish writes "86 %").
+        number_format = _("0%")
     if number_format is not None:
         cell.number_format = number_format
 
@@ -68,10 +78,12 @@ def write_table(
     headers = unique_headers(headers)
     formats = formats or {}
     align = align or {}
-    widths = [len(header) + styles.FILTER_BUTTON for header in headers]
+    widths = [_header_length(header) + styles.FILTER_BUTTON for header in headers]
     for offset, header in enumerate(headers):
         put(ws, top, left + offset, header)
-        ws.cell(row=top, column=left + offset).font = styles.HEADER
+        cell = ws.cell(row=top, column=left + offset)
+        cell.font = styles.HEADER
+        cell.alignment = _header_alignment([row[offset] for row in rows], align.get(header))
     for r, values in enumerate(rows, start=top + 1):
         for offset, (header, value) in enumerate(zip(headers, values, strict=True)):
             if value is None and header not in align:
@@ -79,7 +91,7 @@ def write_table(
             put(ws, r, left + offset, value, formats.get(header))
             if header in align:
                 ws.cell(row=r, column=left + offset).alignment = align[header]
-            widths[offset] = max(widths[offset], _display_length(value))
+            widths[offset] = max(widths[offset], _display_length(value, formats.get(header)))
     for offset, width in enumerate(widths):  # once per column: the widest cell sets its width
         _widen(ws, left + offset, width)
     if not rows:
@@ -91,12 +103,35 @@ def write_table(
     return top + len(rows) + 1
 
 
+def _header_alignment(values: Sequence[Any], own: Alignment | None) -> Alignment:
+    """A header sits over its numbers: right over a column of numbers, centred over centred values."""
+    if own is not None and own.horizontal == "center":
+        return styles.CENTER_WRAP
+    if own is not None and own.horizontal == "left":
+        return styles.HEADER_WRAP
+    numbers = [v for v in values if v is not None]
+    if numbers and all(isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
+        return styles.RIGHT
+    return styles.HEADER_WRAP
+
+
+def _header_length(header: str) -> int:
+    """Headers wrap between words: a long one needs only its longest word, or a short line."""
+    longest = max((len(word) for word in header.split()), default=0)
+    return min(len(header), max(longest, 8))
+
+
+# Excel refuses table column names longer than this (a file with one needs repairing).
+LONGEST_HEADER = 255
+
+
 def unique_headers(headers: Sequence[str]) -> list[str]:
-    """Table column names must be unique (ignoring case) and on one line, or Excel repairs the file."""
+    """Table column names must be unique (ignoring case), on one line and at most 255 characters,
+    or Excel repairs the file."""
     seen: set[str] = set()
     out = []
     for header in headers:
-        base = " ".join(str(header).split()) or "Column"
+        base = " ".join(str(header).split())[: LONGEST_HEADER - 6] or "Column"  # room for " (99)"
         candidate, n = base, 1
         while candidate.casefold() in seen:
             n += 1
@@ -166,13 +201,14 @@ def add_bar_chart(
     axis_title: str,
     percent: bool = False,
     horizontal: bool = False,
-) -> None:
-    """A clustered bar chart of table columns (series named by their headers) per category row.
+) -> int:
+    """A clustered bar chart of table columns (series named by their headers) per category row;
+    returns how many rows it covers below its anchor (0 when there is nothing to chart).
 
     Horizontal bars suit long category names, which vertical columns would tilt and crop.
     """
     if last_row <= header_row:
-        return
+        return 0
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"
     chart.grouping = "clustered"
@@ -181,7 +217,7 @@ def add_bar_chart(
     # Many categories need a longer axis, or the bars and their labels crowd together.
     length = min(styles.CHART_MAX_CM, styles.CHART_CM_PER_CATEGORY * (last_row - header_row))
     if horizontal:
-        chart.width, chart.height = styles.CHART_WIDTH_CM, max(styles.CHART_HEIGHT_CM, length)
+        chart.width, chart.height = styles.CHART_WIDTH_CM, max(styles.CHART_HEIGHT_CM, min(length, 17))
     else:
         chart.width, chart.height = max(styles.CHART_WIDTH_CM, length), styles.CHART_HEIGHT_CM
     for column in value_columns:
@@ -197,15 +233,18 @@ def add_bar_chart(
     # openpyxl marks axes as deleted by default; recent Excel then hides the labels.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    # Labels large enough to stay readable when the sheet is scaled to the page width.
+    chart.x_axis.txPr = _text_of_size(styles.CHART_TEXT_SIZE)
+    chart.y_axis.txPr = _text_of_size(styles.CHART_TEXT_SIZE)
+    if chart.legend is not None:
+        chart.legend.txPr = _text_of_size(styles.CHART_TEXT_SIZE)
     ws.add_chart(chart, anchor)
+    return math.ceil(chart.height / styles.CM_PER_ROW) + 1
 
 
-def fit_to_page_width(ws: Worksheet) -> None:
-    """Print landscape, one page wide, so a printed plan is not split across pages by columns."""
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+def _text_of_size(points: int) -> RichText:
+    size = CharacterProperties(sz=points * 100)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)])
 
 
 def stand_upright(ws: Worksheet, row: int, first: int, last: int) -> None:
@@ -234,9 +273,12 @@ def _widen(ws: Worksheet, column: int, length: int) -> None:
     ws.column_dimensions[letter].width = max(current or 0, width)
 
 
-def _display_length(value: Any) -> int:
+def _display_length(value: Any, number_format: str | None = None) -> int:
     if value is None:
         return 0
+    if isinstance(value, int | float) and not isinstance(value, bool) and number_format and "," in number_format:
+        # "$706,860": separators and the sign take room too, and totals print in bold
+        return len(f"{value:,.0f}") + ("$" in number_format) + 1
     if isinstance(value, float):
         return 8  # percentages and seconds are shown short
     return max((len(line) for line in str(value).splitlines()), default=0)

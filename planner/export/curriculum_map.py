@@ -1,111 +1,221 @@
-"""The curriculum map: the programme as CONALEP publishes it, one column per semester.
+"""The Mapa curricular as CONALEP prints its maps: one column per semester, rows in bands.
 
-Each cell is one module (code, name, hours per week and per term, núcleo or career); a totals row
-per semester and a line for the whole programme follow. It prints on one landscape page.
+Bands are named at the left: núcleo de formación básica, núcleo de formación profesional (and the
+propedéutico where the catalog has one); trayectos técnicos will add one band each (issue 24),
+after these. Each cell holds a module's code, name, hours per week and credits; proposed and
+assumed modules are marked and explained in a legend. Per semester, the totals of weekly hours
+and credits; then the plan's totals. The band of a module is the catalog's `nucleo` column
+(`básica`, `profesional`, `propedéutica`); a blank or missing `nucleo` counts as profesional.
 """
 
 from __future__ import annotations
 
-import math
+from datetime import date
+from pathlib import Path
 
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.export import styles
 from planner.export.cells import put, write_line
-from planner.i18n import _, ngettext
+from planner.export.printing import line_count, set_up_page, wrap_lines
+from planner.i18n import _
 from planner.model import Module, per_week
 from planner.result import PlanResult
 
-HEADER_ROW = 3  # below the title and the note on hours
-COLUMN_WIDTH = 30  # characters: room for a module name on two or three lines
+COLUMN_WIDTH = 21  # characters (11-point units): six semesters and the band names fit letter width at 100 %
+BAND_WIDTH = 6
+CELL_FONT = Font(size=9)
+CELL_POINTS = 12  # one line of 9-point text
+CHARS_PER_LINE = 24  # 9-point characters in a COLUMN_WIDTH column
+BAND_NAME = Alignment(text_rotation=90, wrap_text=True, horizontal="center", vertical="center")
+PROPOSED_FILL = PatternFill(fill_type="solid", start_color="FFF2CC", end_color="FFF2CC")
+BAND_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
+BANDS = ("básica", "profesional", "propedéutica")
+PROPOSED_MARK = "(P)"
+ASSUMED_MARK = "*"
+
+
+def band_of(module: Module) -> str:
+    """The núcleo de formación of a module, one of BANDS (blank or unknown: profesional)."""
+    nucleo = (module.extra.get("nucleo") or "").strip().casefold()
+    plain = nucleo.replace("á", "a").replace("é", "e")
+    for band in BANDS:
+        if plain.startswith(band.replace("á", "a").replace("é", "e")[:5]):
+            return band
+    return "profesional"
+
+
+def band_name(band: str) -> str:
+    names = {
+        "básica": _("Basic training core"),
+        "profesional": _("Professional training core"),
+        "propedéutica": _("University preparation core"),
+    }
+    return names[band]
 
 
 def curriculum_map_sheet(ws: Worksheet, result: PlanResult) -> None:
     ws.title = _("Curriculum map")
     scenario = result.problem.scenario
-    weeks = scenario.weeks_per_term
-    write_line(ws, 1, _("Curriculum map: {name}", name=scenario.name), styles.TITLE)
-    write_line(ws, 2, _("Hours per week = hours per term / {weeks} weeks.", weeks=weeks))
-    per_term = modules_per_term(result)
+    row = _heading(ws, result)
+    header_row = row
+    put(ws, header_row, 1, None)
     for term in range(1, scenario.terms + 1):
-        put(ws, HEADER_ROW, term, _("Term {term}", term=term))
-        header = ws.cell(row=HEADER_ROW, column=term)
-        header.font, header.fill, header.alignment = styles.HEADER_LIGHT, styles.MAP_HEADER_FILL, styles.CENTER
-        header.border = styles.MAP_BORDER
-        ws.column_dimensions[header.column_letter].width = COLUMN_WIDTH
-    depth = max((len(modules) for modules in per_term.values()), default=0)
-    for term, modules in per_term.items():
-        for offset, module in enumerate(modules, start=1):
-            _module_cell(ws, HEADER_ROW + offset, term, module, weeks)
-    for offset in range(1, depth + 1):
-        lines = max(_lines(ws.cell(row=HEADER_ROW + offset, column=t).value) for t in per_term)
-        ws.row_dimensions[HEADER_ROW + offset].height = styles.LINE_POINTS * max(lines, 1) + 4
-    totals_row = HEADER_ROW + depth + 1
-    for term, modules in per_term.items():
-        hours = sum(m.hours for m in modules)
-        text = ngettext(
-            "{count} module, {hours} h ({per_week} h/week)",
-            "{count} modules, {hours} h ({per_week} h/week)",
-            len(modules),
-            hours=hours,
-            per_week=per_week(hours, weeks),
-        )
-        put(ws, totals_row, term, text)
-        cell = ws.cell(row=totals_row, column=term)
-        cell.font, cell.border, cell.alignment = styles.TOTAL, styles.MAP_BORDER, styles.WRAP_TOP
-    ws.row_dimensions[totals_row].height = styles.LINE_POINTS * 2 + 4
-    total_hours = sum(m.hours for modules in per_term.values() for m in modules)
-    count = sum(len(modules) for modules in per_term.values())
-    programme = ngettext(
-        "Whole programme: {count} module, {hours} h in {terms} terms.",
-        "Whole programme: {count} modules, {hours} h in {terms} terms.",
-        count,
-        hours=total_hours,
-        terms=scenario.terms,
-    )
-    write_line(ws, totals_row + 1, programme, styles.TOTAL)
-    _print_on_one_page(ws, scenario.terms, totals_row + 1)
+        put(ws, header_row, term + 1, _("Term {term}", term=term))
+        cell = ws.cell(row=header_row, column=term + 1)
+        cell.font, cell.fill, cell.alignment, cell.border = styles.HEADER, BAND_FILL, styles.CENTER, styles.MAP_BORDER
+        ws.column_dimensions[cell.column_letter].width = COLUMN_WIDTH
+    ws.column_dimensions["A"].width = BAND_WIDTH
+    grid = modules_by_band(result)
+    row = header_row + 1
+    for band, per_term in grid.items():
+        row = _band(ws, row, band, per_term, result)
+    row = _totals(ws, row, grid, result)
+    _legend(ws, row + 1, result)
+    wrap_lines(ws, scenario.terms + 1)  # the heading and legend span the map, so nothing prints beside it
+    set_up_page(ws, f"{header_row}:{header_row}")
+    ws.page_margins.top = ws.page_margins.bottom = 0.4  # a map is one sheet of paper where it can be
+    ws.page_margins.header = ws.page_margins.footer = 0.2
+    ws.freeze_panes = f"B{header_row + 1}"
 
 
-def modules_per_term(result: PlanResult) -> dict[int, list[Module]]:
-    """Taken modules by term, in module-id order; every term is present, even an empty one."""
+def modules_by_band(result: PlanResult) -> dict[str, dict[int, list[Module]]]:
+    """Taken modules by band and term, in module-id order; only bands the plan uses."""
     catalog = result.problem.catalog
-    out: dict[int, list[Module]] = {t: [] for t in range(1, result.problem.scenario.terms + 1)}
+    terms = result.problem.scenario.terms
+    grid: dict[str, dict[int, list[Module]]] = {}
     for p in sorted(result.placements, key=lambda p: (p.term, p.module_id)):
-        out.setdefault(p.term, []).append(catalog.module_by_id[p.module_id])
-    return out
+        module = catalog.module_by_id[p.module_id]
+        grid.setdefault(band_of(module), {t: [] for t in range(1, terms + 1)})[p.term].append(module)
+    return {band: grid[band] for band in BANDS if band in grid}
 
 
-def track(module: Module) -> str:
-    """The núcleo de formación where the catalog gives one, else the career."""
-    nucleo = (module.extra.get("nucleo") or "").strip()
-    return _("Core: {nucleo}", nucleo=nucleo) if nucleo else _("Career: {career}", career=module.career)
-
-
-def _module_cell(ws: Worksheet, row: int, column: int, module: Module, weeks: int) -> None:
-    text = _(
-        "{code} {name}\n{per_week} h/week, {hours} h per term\n{track}",
-        code=module.module_id,
-        name=module.name,
-        per_week=per_week(module.hours, weeks),
-        hours=module.hours,
-        track=track(module),
+def _heading(ws: Worksheet, result: PlanResult) -> int:
+    scenario = result.problem.scenario
+    catalog = result.problem.catalog
+    careers = ", ".join(scenario.careers) if scenario.careers else _("all careers")
+    # The campus folder's name (bc-mexicali), never the designer's path: workbooks travel.
+    campus = Path(catalog.campus).name if catalog.campus else _("not named in the scenario")
+    review = result.problem.review
+    version = (
+        _("reviewed (from {file})", file=review.file) if review is not None else _("first proposal of the planner")
     )
-    put(ws, row, column, text)
-    cell = ws.cell(row=row, column=column)
-    cell.alignment, cell.border = styles.WRAP_TOP, styles.MAP_BORDER
+    row = write_line(ws, 1, _("Curriculum map: {name}", name=scenario.name), styles.TITLE)
+    row = write_line(ws, row, _("Careers: {careers}", careers=careers), styles.SENTENCE)
+    row = write_line(
+        ws,
+        row,
+        _("Campus (plantel): {campus}. State: {state}.", campus=campus, state=_("not recorded in the catalog")),
+        styles.SENTENCE,
+    )
+    row = write_line(
+        ws, row, _("Plan version: {version}. Date: {date}.", version=version, date=long_date(date.today()))
+    )
+    return row + 1
+
+
+def long_date(day: date) -> str:
+    months = _("January February March April May June July August September October November December").split()
+    return _("{day} {month} {year}", day=day.day, month=months[day.month - 1], year=day.year)
+
+
+def _band(ws: Worksheet, top: int, band: str, per_term: dict[int, list[Module]], result: PlanResult) -> int:
+    depth = max(len(modules) for modules in per_term.values())
+    for term, modules in per_term.items():
+        for offset, module in enumerate(modules):
+            put(ws, top + offset, term + 1, module_text(module, result))
+            cell = ws.cell(row=top + offset, column=term + 1)
+            cell.font, cell.alignment, cell.border = CELL_FONT, styles.WRAP_TOP, styles.MAP_BORDER
+            if _status(module) == "proposed":
+                cell.fill = PROPOSED_FILL
+        for offset in range(len(modules), depth):
+            ws.cell(row=top + offset, column=term + 1).border = styles.MAP_BORDER
+    for offset in range(depth):
+        lines = max(_lines(ws.cell(row=top + offset, column=t + 1).value) for t in per_term)
+        ws.row_dimensions[top + offset].height = CELL_POINTS * max(lines, 1) + 2
+    put(ws, top, 1, band_name(band))
+    name = ws.cell(row=top, column=1)
+    name.font, name.alignment, name.fill = Font(bold=True, size=9), BAND_NAME, BAND_FILL
+    ws.merge_cells(start_row=top, start_column=1, end_row=top + depth - 1, end_column=1)
+    return top + depth
+
+
+def module_text(module: Module, result: PlanResult) -> str:
+    weekly = module.extra.get("hours_per_week") or per_week(module.hours, result.problem.scenario.weeks_per_term)
+    credits = (module.extra.get("credits") or "").strip()
+    mark = {"proposed": f" {PROPOSED_MARK}", "assumed": f" {ASSUMED_MARK}"}.get(_status(module), "")
+    figures = (
+        _("{weekly} h/week, {credits} credits", weekly=weekly, credits=credits)
+        if credits
+        else _("{weekly} h/week", weekly=weekly)
+    )
+    return f"{module.module_id}{mark}\n{module.name}\n{figures}"
+
+
+def _totals(ws: Worksheet, row: int, grid: dict[str, dict[int, list[Module]]], result: PlanResult) -> int:
+    terms = result.problem.scenario.terms
+    put(ws, row, 1, None)
+    total_weekly, total_credits = 0.0, 0.0
+    for term in range(1, terms + 1):
+        modules = [m for per_term in grid.values() for m in per_term[term]]
+        weekly = sum(_weekly(m, result) for m in modules)
+        credits = sum(_credits(m) for m in modules)
+        total_weekly, total_credits = total_weekly + weekly, total_credits + credits
+        put(ws, row, term + 1, _("{weekly} h/week, {credits} credits", weekly=_num(weekly), credits=_num(credits)))
+        cell = ws.cell(row=row, column=term + 1)
+        cell.font, cell.border, cell.alignment, cell.fill = styles.TOTAL, styles.MAP_BORDER, styles.WRAP_TOP, BAND_FILL
+    ws.row_dimensions[row].height = 2 * 15 + 4
+    count = len(result.placements)
+    hours = result.objectives["hours"]
+    text = _(
+        "Plan totals: {count} modules, {hours:,} hours ({weekly} h/week over {terms} terms), {credits} credits.",
+        count=count,
+        hours=hours,
+        weekly=_num(total_weekly),
+        terms=terms,
+        credits=_num(total_credits),
+    )
+    return write_line(ws, row + 1, text, styles.TOTAL)
+
+
+def _legend(ws: Worksheet, row: int, result: PlanResult) -> None:
+    row = write_line(
+        ws,
+        row,
+        _(
+            "{proposed} proposed module (shaded): it does not exist at CONALEP yet and must be developed. "
+            "{assumed} assumed module: its code, name or hours are not all confirmed on an official programme.",
+            proposed=PROPOSED_MARK,
+            assumed=ASSUMED_MARK,
+        ),
+    )
+    weeks = result.problem.scenario.weeks_per_term
+    write_line(ws, row, _("Hours per week = hours per term / {weeks} weeks.", weeks=weeks))
+
+
+def _status(module: Module) -> str:
+    return (module.extra.get("status") or "").strip().lower()
+
+
+def _weekly(module: Module, result: PlanResult) -> float:
+    given = (module.extra.get("hours_per_week") or "").strip()
+    try:
+        return float(given) if given else module.hours / result.problem.scenario.weeks_per_term
+    except ValueError:
+        return module.hours / result.problem.scenario.weeks_per_term
+
+
+def _credits(module: Module) -> float:
+    try:
+        return float((module.extra.get("credits") or "0").strip() or 0)
+    except ValueError:
+        return 0.0
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
 def _lines(value: object) -> int:
-    if not isinstance(value, str):
-        return 0
-    return sum(max(1, math.ceil(len(line) / (COLUMN_WIDTH - 2))) for line in value.splitlines())
-
-
-def _print_on_one_page(ws: Worksheet, terms: int, last_row: int) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1
-    ws.print_area = f"A1:{ws.cell(row=last_row, column=max(terms, 1)).column_letter}{last_row}"
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    return line_count(value, CHARS_PER_LINE) if isinstance(value, str) else 0

@@ -21,9 +21,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import planner
 from planner.export import styles
-from planner.export.cells import add_bar_chart, fit_to_page_width, write_line, write_table
+from planner.export.cells import add_bar_chart, write_line, write_table
 from planner.export.files import write_together
+from planner.export.labels import status_name
 from planner.export.plan_file import plan_document
+from planner.export.printing import chart_page, print_ready
 from planner.export.workbook import build_workbook
 from planner.i18n import _
 from planner.result import PlanResult
@@ -140,7 +142,7 @@ def build_national(title: str, rows: Sequence[CampusRow]) -> Workbook:
     for sheet in (_campuses_sheet, _states_sheet, _modules_sheet, _needs_sheet):
         ws = book.create_sheet()
         sheet(ws, title, rows)
-        fit_to_page_width(ws)
+        print_ready(ws)
     book.properties.creator = f"planner {planner.__version__}"
     book.properties.keywords = NATIONAL_MARKER
     book.properties.title = title
@@ -167,13 +169,14 @@ def _campuses_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> Non
     top = write_line(ws, 1, title, styles.TITLE)
     planned = sum(1 for r in rows if r.status != "failed")
     top = write_line(ws, top, _("{planned} of {total} campuses have a plan.", planned=planned, total=len(rows)))
-    headers = [_("Campus"), _("Name"), _("State"), _("Status"), _("Solver status"), _("Staffing cost")]
+    headers = [_("Campus"), _("Name"), _("State (of Mexico)"), _("Planning"), _("Plan status"), _("Staffing cost")]
     headers += [_("Coverage {sector}", sector=s) for s in sectors] + [_("Tracks offered"), _("Reason")]
     table = []
     for r in rows:
         by_sector = {s["sector_id"]: s["coverage"] for s in r.summary.get("sectors", ())}
         table.append(
-            [r.key, r.campus_name, r.state, _status_word(r.status), r.summary.get("status"), r.summary.get("cost")]
+            [r.key, r.campus_name, r.state, _status_word(r.status)]
+            + [status_name(r.summary.get("status")), r.summary.get("cost")]
             + [by_sector.get(s) for s in sectors]
             + [", ".join(r.summary.get("tracks", ())) or None, r.reason or None]
         )
@@ -205,7 +208,7 @@ def _states_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> None:
             "summed over the planned campuses of each state."
         ),
     )
-    headers = [_("State")] + sectors + [_("All sectors")]
+    headers = [_("State (of Mexico)")] + sectors + [_("All sectors")]
     table = []
     for state in sorted(states):
         cells = [covered[state, s] / total[state, s] if total[state, s] else None for s in sectors]
@@ -216,6 +219,7 @@ def _states_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> None:
     end = write_table(
         ws, header_row, 1, headers, table, "StateCoverage", formats, none_text=_("No campus was planned.")
     )
+    chart_page(ws, end + 2)
     add_bar_chart(
         ws,
         title=_("Coverage by state"),
@@ -239,12 +243,13 @@ def _modules_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> None
             campuses[m["module_id"]].append(r.key)
             names[m["module_id"]] = m["name"]
     top = write_line(ws, 1, _("Proposed modules to develop"), styles.TITLE)
-    top = write_line(ws, top, _("Modules whose catalog status is proposed, taken by the plan of at least one campus."))
+    note = _("Modules the catalog marks as proposed (not yet at CONALEP), taken by the plan of at least one campus.")
+    top = write_line(ws, top, note)
     table = [
         [m, names[m], len(keys), ", ".join(keys)]
         for m, keys in sorted(campuses.items(), key=lambda x: (-len(x[1]), x[0]))
     ]
-    headers = [_("Module"), _("Name"), _("Campuses"), _("Which campuses")]
+    headers = [_("Module ID"), _("Module"), _("Campuses"), _("Which campuses")]
     write_table(ws, top + 1, 1, headers, table, "ModulesToDevelop", none_text=_("No plan takes a proposed module."))
 
 
@@ -279,5 +284,5 @@ def _needs_table(ws: Worksheet, top: int, rows: Sequence[CampusRow], key: str, n
         [m, len(campuses[m]), demands[m], importance[m], ", ".join(sorted(skills[m])), ", ".join(sorted(campuses[m]))]
         for m in sorted(campuses, key=lambda m: (-importance[m], m))
     ]
-    headers = [_("Module"), _("Campuses"), _("Uncovered demands"), _("Importance"), _("Skills"), _("Which campuses")]
+    headers = [_("Module ID"), _("Campuses"), _("Uncovered demands"), _("Importance"), _("Skills"), _("Which campuses")]
     return write_table(ws, top, 1, headers, table, name, none_text=none_text)

@@ -41,6 +41,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
         "modules": [
             {
                 "module_id": p.module_id,
+                "name": catalog.module_by_id[p.module_id].name,
                 "term": p.term,
                 "hours": catalog.module_by_id[p.module_id].hours,
                 "track": catalog.track_of.get(p.module_id) if problem.has_tracks else None,
@@ -95,6 +96,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
         "instructor_loads": [
             {
                 "instructor_id": load.instructor_id,
+                "name": load.name,
                 "hours_per_period": list(load.hours_per_period),
                 "committed_per_period": [load.committed_in(p) for p in range(len(load.hours_per_period))],
                 "min_hours_per_term": load.floor,

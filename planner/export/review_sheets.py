@@ -14,7 +14,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import planner
 from planner.export import styles
-from planner.export.cells import fit_to_page_width, put, write_line, write_table
+from planner.export.cells import put, write_line, write_table
+from planner.model import Catalog
 from planner.result import PlanResult
 from planner.review_plan import MARKER, MARKER_SHEET, PLAN_HEADERS
 from planner.words import review as words
@@ -34,7 +35,6 @@ def add_review_parts(workbook: Workbook, result: PlanResult) -> None:
             index=workbook.sheetnames.index("Plan") + 1 if "Plan" in workbook.sheetnames else None
         )
         changes_sheet(ws, result)
-        fit_to_page_width(ws)
     mark_export(workbook, result)
 
 
@@ -132,11 +132,20 @@ def changes_sheet(ws: Worksheet, result: PlanResult) -> None:
             catalog.module_by_id[c.module_id].name if c.module_id in catalog.module_by_id else None,
             c.term_before,
             c.term_now,
-            c.instructor_before,
-            c.instructor_now,
+            _named(catalog, c.instructor_before),
+            _named(catalog, c.instructor_now),
             words.change_reason(c.reason),
         )
         for c in result.changes
     ]
-    write_table(ws, row + 1, 1, headers, rows, "Changes", none_text=words.no_changes())
+    centred = {header: styles.CENTER for header in headers[3:5]}
+    write_table(ws, row + 1, 1, headers, rows, "Changes", none_text=words.no_changes(), align=centred)
     ws.freeze_panes = f"A{row + 2}"
+
+
+def _named(catalog: Catalog, instructor_id: str | None) -> str | None:
+    """A teacher as a person reads it: the id and the name."""
+    if instructor_id is None:
+        return None
+    instructor = catalog.instructor_by_id.get(instructor_id)
+    return f"{instructor_id} {instructor.name}" if instructor else instructor_id

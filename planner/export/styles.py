@@ -18,9 +18,9 @@ INDENTED = Alignment(indent=2)
 # Multi-line cells (the curriculum map, the summary's sentences) wrap and start at the top.
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 # Module columns of the coverage matrix: names turned upright keep 50 columns printable.
-UPRIGHT = Alignment(text_rotation=90, wrap_text=True, vertical="bottom", horizontal="center")
-UPRIGHT_WIDTH = 6
-UPRIGHT_HEIGHT = 150  # points: room for a module name read sideways
+UPRIGHT = Alignment(text_rotation=90, wrap_text=False, vertical="bottom", horizontal="center")
+UPRIGHT_WIDTH = 4  # a level, 1 to 3
+UPRIGHT_HEIGHT = 95  # points: room for a module code and its term read sideways
 
 # The curriculum map: a grid of boxed modules under shaded semester headings.
 HEADER_LIGHT = Font(bold=True, size=12)
@@ -38,19 +38,30 @@ LEVEL_COLOURS = ("FFF2CC", "A9D08E", "548235")
 
 TABLE_STYLE = "TableStyleMedium2"
 
-HOURS = "0"
-PERCENT = "0.0%"
+HOURS = "#,##0"  # whole hours, thousands separated: 1,260
+COUNT = "#,##0"  # large whole numbers (a coverage score of 1,127)
+# One percentage style in every sheet: whole percents, as the Summary's sentences say them
+# (cells_percent() gives the language's spacing: "86 %" in Spanish, "86%" in English).
+PERCENT = "0%"
 SECONDS = "0.00"
-PER_WEEK = "0.0"
-MONEY = "#,##0"
+PER_WEEK = "0.0"  # a fraction of an hour per week; whole values are written as integers (cells.put)
+MONEY = '"$"#,##0'  # pesos with thousands separators: $706,860
 
 # Column widths in characters: fitted to the content, within these bounds.
 MIN_WIDTH = 6
 MAX_WIDTH = 50
 # Room for the filter drop-down button next to a table header.
-FILTER_BUTTON = 3
+FILTER_BUTTON = 1  # headers wrap, and the button is not printed: a little room is enough
+
+# Right-aligned headers over numbers, so each number prints under its own header.
+RIGHT = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
+HEADER_WRAP = Alignment(wrap_text=True, vertical="bottom")
+CENTER_WRAP = Alignment(horizontal="center", vertical="bottom", wrap_text=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 CHART_WIDTH_CM = 16
+CHART_TEXT_SIZE = 12  # points, before the page's scale
 CHART_HEIGHT_CM = 8
 CHART_CM_PER_CATEGORY = 1.5
-CHART_MAX_CM = 40
+CHART_MAX_CM = 22  # a chart fits the printable width (and height) of a letter page
+CM_PER_ROW = 0.53  # a default row (15 points), to place what follows below a chart

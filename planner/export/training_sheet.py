@@ -27,12 +27,13 @@ def training_sheet(ws: Worksheet, result: PlanResult) -> None:
     spent = sum(t.cost for t in result.training)
     row = write_line(ws, 1, _("Training that buys coverage"), styles.TITLE)
     ws.freeze_panes = "A2"
-    row = write_line(ws, row, _("Budget {budget}; spent {spent}.", budget=budget, spent=spent))
+    row = write_line(ws, row, _("Budget ${budget:,}; spent ${spent:,}.", budget=budget, spent=spent))
     row = write_line(ws, row, _("Bought, ranked by the coverage score the plan loses without it:"))
     bought = sorted(((coverage_added(result, t), t) for t in result.training), key=lambda x: (-x[0], x[1].cost))
-    headers = [_("instructor_id"), _("module_id"), _("cost"), _("coverage added")]
-    rows = [[t.instructor_id, t.module_id, t.cost, gain] for gain, t in bought]
-    row = write_table(ws, row, 1, headers, rows, "TrainingBought", none_text=_("None bought.")) + 1
+    headers = [*_offer_headers(), _("Coverage added")]
+    rows = [[*_offer_row(result, t), gain] for gain, t in bought]
+    formats = {_("Cost"): styles.MONEY, _("Coverage added"): styles.COUNT}
+    row = write_table(ws, row, 1, headers, rows, "TrainingBought", formats, _("None bought.")) + 1
     row = write_line(
         ws,
         row,
@@ -42,11 +43,29 @@ def training_sheet(ws: Worksheet, result: PlanResult) -> None:
         ),
     )
     beyond = beyond_budget(result)
-    headers = [_("instructor_id"), _("module_id"), _("cost"), _("coverage it could add")]
-    rows = [[t.instructor_id, t.module_id, t.cost, gain] for gain, t in beyond]
-    write_table(
-        ws, row, 1, headers, rows, "TrainingBeyond", none_text=_("No offer beyond the budget would add coverage.")
-    )
+    headers = [*_offer_headers(), _("Coverage it could add")]
+    rows = [[*_offer_row(result, t), gain] for gain, t in beyond]
+    formats = {_("Cost"): styles.MONEY, _("Coverage it could add"): styles.COUNT}
+    none_text = _("No offer beyond the budget would add coverage.")
+    write_table(ws, row, 1, headers, rows, "TrainingBeyond", formats, none_text)
+
+
+def _offer_headers() -> list[str]:
+    return [_("Instructor ID"), _("Instructor"), _("Module ID"), _("Module"), _("Cost")]
+
+
+def _offer_row(result: PlanResult, offer: Training) -> list[object]:
+    """An offer with the teacher's and the module's names beside their ids."""
+    catalog = result.problem.catalog
+    instructor = catalog.instructor_by_id.get(offer.instructor_id)
+    module = catalog.module_by_id.get(offer.module_id)
+    return [
+        offer.instructor_id,
+        instructor.name if instructor else None,
+        offer.module_id,
+        module.name if module else None,
+        offer.cost,
+    ]
 
 
 def coverage_added(result: PlanResult, bought: Training) -> int:
@@ -65,7 +84,7 @@ def coverage_added(result: PlanResult, bought: Training) -> int:
             if qid in lost and mid in result.taken and mid not in lost:
                 lost.add(mid)
                 changed = True
-    return result.objectives["coverage"] - _score(result, set(result.taken) - lost)
+    return result.objectives["coverage"] - score_of(result, set(result.taken) - lost)
 
 
 def beyond_budget(result: PlanResult, shown: int = 10) -> list[tuple[int, Training]]:
@@ -77,7 +96,7 @@ def beyond_budget(result: PlanResult, shown: int = 10) -> list[tuple[int, Traini
     taken = set(result.taken)
     base = result.objectives["coverage"]
     ranked = [
-        (_score(result, taken | {t.module_id}) - base, t)
+        (score_of(result, taken | {t.module_id}) - base, t)
         for t in problem.catalog.training
         if t.cost > left
         and t not in result.training
@@ -90,7 +109,7 @@ def beyond_budget(result: PlanResult, shown: int = 10) -> list[tuple[int, Traini
     return ranked[:shown]
 
 
-def _score(result: PlanResult, modules: set[str]) -> int:
+def score_of(result: PlanResult, modules: set[str]) -> int:
     """The coverage score (weight x importance of covered demands) of a set of modules."""
     index = result.problem.index_of
     taken = {index[m] for m in modules if m in index}

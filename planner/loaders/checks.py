@@ -7,6 +7,7 @@ from typing import Any
 
 from planner.errors import Issue
 from planner.i18n import _
+from planner.loaders.clock import ROWS_BETWEEN_CHECKS, check_time
 from planner.loaders.rows import READERS, RowReader
 from planner.loaders.schema import COLUMNS, KEYS, REFERENCES
 from planner.loaders.tables import Table
@@ -137,10 +138,12 @@ def table_entities(table: Table, referenced: dict[str, Table], issues: list[Issu
     """The rows of a table as entities, with every problem of its rows and references recorded."""
     missing_columns(table, issues)
     entities = []
-    for row in table.rows:
+    for count, row in enumerate(table.rows, start=1):
         entity = READERS[table.name](RowReader(table, row, issues))
         if entity is not None:
             entities.append(entity)
+        if count % ROWS_BETWEEN_CHECKS == 0:
+            check_time(table.label)
     duplicates(table, issues)
     unknown_references(table, referenced, issues)
     return entities

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from planner.errors import InputError, Issue
 from planner.i18n import _
-from planner.loaders.files import read_bytes
+from planner.loaders.files import read_input
 from planner.loaders.schema import OPTIONAL_TABLES, REQUIRED_TABLES
 from planner.loaders.tables import Table, make_table
 from planner.loaders.text import csv_lines, decode, near
@@ -30,12 +30,9 @@ def read_folder(
             continue
         label = prefix + file_name
         try:
-            data = read_bytes(present[file_name], label)
+            data = read_input(present[file_name], label)
         except InputError as error:
             issues.extend(error.issues)
-            continue
-        except OSError as exc:
-            issues.append(Issue(label, _("the file cannot be read: {value}.", value=exc.strerror or exc)))
             continue
         digest.update(data)
         text = decode(data, label, issues)

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from planner.errors import Issue
 from planner.i18n import _
-from planner.loaders.text import clip
+from planner.loaders.clock import ROWS_BETWEEN_CHECKS, check_time
+from planner.loaders.text import MAX_CELL_CHARACTERS, clip
 
 # --- tables: what both formats are turned into -----------------------------------------------
 
@@ -50,8 +51,31 @@ def make_table(name: str, label: str, lines: list[list[str]], issues: list[Issue
         position[column] = index
     table = Table(name, label, list(position))
     for number, cells in enumerate(lines[1:], start=2):
+        if number % ROWS_BETWEEN_CHECKS == 0:
+            check_time(label)
         if all(cell.strip() == "" for cell in cells):
             continue  # a blank row holds no entity; later rows keep their spreadsheet numbers
         padded = cells + [""] * (len(header) - len(cells))
-        table.rows.append(Row(number, {column: padded[index] for column, index in position.items()}))
+        row = Row(number, {column: padded[index] for column, index in position.items()})
+        _overlong_cells(row, label, issues)
+        table.rows.append(row)
     return table
+
+
+def _overlong_cells(row: Row, label: str, issues: list[Issue]) -> None:
+    """A cell longer than a spreadsheet cell can hold is a mistake, and the export could not show it."""
+    for column, value in row.cells.items():
+        if len(value) > MAX_CELL_CHARACTERS:
+            issues.append(
+                Issue(
+                    label,
+                    _(
+                        "the cell holds {count:,} characters; a cell holds at most {most:,} (Excel's limit).",
+                        count=len(value),
+                        most=MAX_CELL_CHARACTERS,
+                    ),
+                    row=row.number,
+                    column=column,
+                )
+            )
+            row.cells[column] = value[:MAX_CELL_CHARACTERS]  # reported; kept short so later messages stay short

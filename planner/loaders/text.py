@@ -10,6 +10,12 @@ from collections.abc import Iterable
 
 from planner.errors import Issue
 from planner.i18n import _
+from planner.loaders.clock import ROWS_BETWEEN_CHECKS, check_time
+
+MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for one cell
+# The csv module refuses cells above 131,072 characters with its own words; files are already
+# bounded by their size, and a cell longer than a spreadsheet cell is named with its row and column.
+csv.field_size_limit(max(csv.field_size_limit(), 64 * 2**20))
 
 
 def csv_lines(text: str, label: str, issues: list[Issue]) -> list[list[str]] | None:
@@ -24,6 +30,8 @@ def csv_lines(text: str, label: str, issues: list[Issue]) -> list[list[str]] | N
     try:
         for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
             lines.append(cells)
+            if len(lines) % ROWS_BETWEEN_CHECKS == 0:
+                check_time(label)
     except csv.Error as exc:
         # The record being read is the one at fault: for a quote never closed, the row it opens in.
         issues.append(
@@ -70,6 +78,9 @@ def decode(data: bytes, label: str, issues: list[Issue]) -> str | None:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         issues.append(Issue(label, _("the file is UTF-16 text (Excel's 'Unicode Text'); save it as 'CSV UTF-8'.")))
         return None
+    if _looks_utf16(data):
+        issues.append(Issue(label, _("the file is UTF-16 text without a byte-order mark; save it as 'CSV UTF-8'.")))
+        return None
     try:
         # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark that is not part of the header
         return data.decode("utf-8-sig")
@@ -90,6 +101,17 @@ def decode(data: bytes, label: str, issues: list[Issue]) -> str | None:
             )
         )
         return None
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: mostly Latin text, so every other byte is a NUL (which
+    UTF-8 would accept as text and garble the column names with)."""
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 2:
+        return False
+    nuls = sorted((sample[0::2].count(0), sample[1::2].count(0)))
+    return nuls[1] > half * 0.4 and nuls[0] < half * 0.1
 
 
 def _position(data: bytes, offset: int) -> tuple[int, str | None]:

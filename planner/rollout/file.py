@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, Issue
 from planner.i18n import _
+from planner.loaders.files import read_input
 from planner.scenario import campus_named_in, catalog_named_in
 
 ROLLOUT_KEYS = ("name", "scenarios", "template", "campus", "time_limit_seconds")
@@ -71,24 +73,9 @@ def load_rollout(path: Path) -> Rollout:
 
 
 def _parse(path: Path) -> dict[str, Any]:
-    import tomllib
+    from planner.loaders.toml_file import read_toml
 
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_ROLLOUT_BYTES + 1)
-    except OSError as exc:
-        raise InputError(
-            [Issue(path.name, _("the rollout file {path} cannot be read: {why}.", path=path, why=exc.strerror))]
-        ) from None
-    if len(raw) > MAX_ROLLOUT_BYTES:
-        raise InputError([Issue(path.name, _("the rollout file is larger than 4 MB."))])
-    try:
-        return tomllib.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError([Issue(path.name, _("the file is not UTF-8 text; save it as UTF-8."))]) from None
-    except ValueError as exc:
-        first = str(exc).strip().split("\n", 1)[0].removesuffix(".")
-        raise InputError([Issue(path.name, _("this is not valid TOML: {why}.", why=first))]) from None
+    return read_toml(path, MAX_ROLLOUT_BYTES)
 
 
 def _known(table: dict[str, Any], allowed: tuple[str, ...], prefix: str, report: Any) -> None:
@@ -206,11 +193,12 @@ def campus_place(folder: Path | None) -> dict[str, str]:
         return {"campus_id": "", "campus_name": "", "state": ""}
     place = {"campus_id": folder.name, "campus_name": "", "state": ""}
     try:
-        with open(folder.parent / "campuses.csv", encoding="utf-8-sig", newline="") as handle:
+        text = read_input(folder.parent / "campuses.csv", "campuses.csv").decode("utf-8-sig")
+        with io.StringIO(text, newline="") as handle:
             for row in csv.DictReader(handle):
                 if row.get("campus_id") == folder.name:
                     place.update(campus_name=row.get("name") or "", state=row.get("state") or "")
-    except (OSError, UnicodeDecodeError, csv.Error):
+    except (InputError, UnicodeDecodeError, csv.Error):
         pass  # the state is a label of the national workbook, not an input of the plan
     return place
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from planner.errors import InputError, Issue, OutputError
 from planner.i18n import _
+from planner.loaders.files import read_input
+from planner.loaders.json_file import read_json
 from planner.rollout.file import CampusJob, Rollout
 from planner.scenario import catalog_named_in
 
@@ -48,16 +50,16 @@ def _tree_print(path: Path) -> str:
 
 def _file_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_input(path, path.name)
+    except InputError:
         return b"\0missing"
 
 
 def recorded_plan(plan_file: Path) -> dict[str, Any] | None:
     """The plan file a batch run wrote earlier (its fingerprint, options and summary), or None."""
     try:
-        data = json.loads(plan_file.read_bytes())
-    except (OSError, ValueError):
+        data = read_json(plan_file)
+    except InputError:
         return None
     return data if isinstance(data, dict) and "inputs_fingerprint" in data else None
 

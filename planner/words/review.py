@@ -134,7 +134,7 @@ def different_catalogs() -> str:
 
 
 def plans_headers() -> tuple[str, ...]:
-    return (_("Plan file"), _("Scenario"), _("Status"), _("Catalog fingerprint"))
+    return (_("Plan file"), _("Scenario"), _("Plan status"), _("Catalog fingerprint"))
 
 
 def objective_header() -> str:
@@ -169,6 +169,14 @@ def modules_title() -> str:
 
 def module_header() -> str:
     return _("Module ID")
+
+
+def module_name_header() -> str:
+    return _("Module")
+
+
+def instructor_name_header() -> str:
+    return _("Instructor")
 
 
 def against_first(name: str) -> str:

@@ -1,0 +1,217 @@
+"""How every sheet of every workbook prints: one place for page setup, column widths and wrapping.
+
+Sheets print on letter paper, landscape, one page wide and as many pages tall as they need, with
+the header rows repeated and the page number in the footer. Body text is 11 pt; fitting a sheet to
+the page width scales it down, so the columns are kept narrow enough (long text wraps instead)
+that the scale stays at MIN_SCALE or above. A sheet that cannot be that narrow (the Plan's
+16 columns, the coverage matrix) prints across pages at ACROSS_SCALE instead, its key columns
+repeated on every page.
+"""
+
+from __future__ import annotations
+
+import math
+
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+# Letter landscape: 11 in less two 0.5 in margins, in Excel's pixels (96 per inch) at 100 %.
+PRINTABLE_PX = 10 * 96
+MIN_SCALE = 0.8  # 11-point text prints at 8.8 pt or more
+# LibreOffice draws a column about 15 % wider than Excel's 7 pixels a character (measured with
+# Carlito, Calibri's metric twin), so the budget leaves room for it.
+SPREADSHEET_SLACK = 1.15
+BUDGET_PX = int(PRINTABLE_PX / MIN_SCALE / SPREADSHEET_SLACK)
+ACROSS_SCALE = 90
+ACROSS_WIDTH = 30  # characters: the widest a text column gets on a sheet printed across pages
+DEFAULT_WIDTH = 8.43  # Excel's width of a column never sized
+NARROWEST_WRAPPED = 12  # characters: a wrapped text column is never squeezed below this
+POINTS_PER_LINE = 15  # one line of 11-point text
+
+
+def set_up_page(ws: Worksheet, title_rows: str | None = None, pages_wide: int = 1) -> None:
+    """Letter landscape, `pages_wide` pages wide and as tall as needed, margins, repeated header rows."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = pages_wide
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.right.text = "&P / &N"
+    ws.oddHeader.left.text = "&A"  # the sheet's name, so a loose page says where it belongs
+
+
+def width_of(ws: Worksheet, column: int) -> float:
+    letter = get_column_letter(column)
+    width = ws.column_dimensions[letter].width if letter in ws.column_dimensions else None
+    return width or DEFAULT_WIDTH
+
+
+def pixels(width: float) -> int:
+    """A column width in characters as Excel draws it (7 pixels a character plus padding)."""
+    return int(width * 7 + 5)
+
+
+def fit_columns(ws: Worksheet, budget: int = BUDGET_PX) -> bool:
+    """Cap the widest columns at one width (their text wraps) so the sheet fits `budget` pixels,
+    never below NARROWEST_WRAPPED characters; False when even that is too wide (then the widest
+    are capped at ACROSS_WIDTH, for printing across pages)."""
+    widths = {c: width_of(ws, c) for c in range(1, ws.max_column + 1)}
+
+    def total(cap: float) -> int:
+        return sum(pixels(min(w, cap)) for w in widths.values())
+
+    cap = max(widths.values(), default=0)
+    while cap > NARROWEST_WRAPPED and total(cap) > budget:
+        cap -= 1
+    fits = total(cap) <= budget
+    if not fits:
+        cap = ACROSS_WIDTH
+    for column, width in widths.items():
+        if width > cap:
+            ws.column_dimensions[get_column_letter(column)].width = cap
+            for (cell,) in ws.iter_rows(min_col=column, max_col=column):
+                if isinstance(cell.value, str):
+                    cell.alignment = _wrapped(cell.alignment)
+    return fits
+
+
+def wrap_overflowing(ws: Worksheet) -> None:
+    """Text longer than its column wraps, rather than being cut by the next cell in print."""
+    merged = {r.min_row for r in ws.merged_cells.ranges}
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or cell.row in merged or cell.alignment.text_rotation:
+                continue
+            if cell.alignment.wrap_text:
+                continue
+            size = cell.font.sz or 11
+            bold = 1.1 if cell.font.b else 1.0  # bold letters are wider
+            if len(cell.value) * bold * size / 11 > width_of(ws, cell.column) - 1:
+                cell.alignment = _wrapped(cell.alignment)
+
+
+def fit_row_heights(ws: Worksheet) -> None:
+    """Rows whose wrapped text needs more than one line get the height for it (spreadsheet
+    programs do not all grow rows on opening a file)."""
+    merged = {r.min_row for r in ws.merged_cells.ranges}
+    for row in ws.iter_rows():
+        lines = 1.0
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text or cell.row in merged:
+                continue
+            if cell.alignment.text_rotation:
+                continue
+            size = cell.font.sz or 11
+            bold = 1.15 if cell.font.b else 1.0  # bold letters are wider
+            per_line = max(1, int((width_of(ws, cell.column) - 2) * 11 / size / bold))
+            lines = max(lines, line_count(cell.value, per_line) * size / 11)
+        height = ws.row_dimensions[row[0].row].height if row else None
+        if lines > 1 and row and (height is None or height < lines * POINTS_PER_LINE):
+            ws.row_dimensions[row[0].row].height = math.ceil(lines * POINTS_PER_LINE) + 1
+            for cell in row:  # every cell of a tall row starts at the top, level with the wrapped text
+                if cell.value is not None and not cell.alignment.text_rotation:
+                    cell.alignment = replace_alignment(cell.alignment, vertical="top")
+
+
+def line_count(text: str, per_line: int) -> int:
+    """Lines a text wraps to, breaking between words as spreadsheet programs do."""
+    count = 0
+    for paragraph in text.splitlines() or [""]:
+        count += 1
+        used = 0
+        for word in paragraph.split():
+            length = len(word)
+            if used and used + 1 + length > per_line:
+                count += 1
+                used = 0
+            used = used + (1 if used else 0) + length
+            while used > per_line:  # a word longer than the line breaks inside it
+                count += 1
+                used -= per_line
+    return count
+
+
+def wrap_lines(ws: Worksheet, last_column: int | None = None) -> None:
+    """Titles, notes and sentences written alone in column A span the printed width and wrap,
+    so no sentence runs past the last column and is cut off in print."""
+    last_column = max(last_column or ws.max_column, 1)
+    merged = {r.min_row for r in ws.merged_cells.ranges}
+    span = sum(width_of(ws, c) for c in range(1, last_column + 1))
+    for row in range(1, ws.max_row + 1):
+        cell = ws.cell(row=row, column=1)
+        if not isinstance(cell.value, str) or row in merged or _has_neighbours(ws, row, last_column):
+            continue
+        size = cell.font.sz or 11
+        bold = 1.15 if cell.font.b else 1.0  # bold letters are wider
+        # Letters run wider than the digits column widths are counted in: estimate lines generously.
+        chars_per_line = max(1, int(span * 0.85 * 11 / size / bold) - 2)
+        lines = line_count(cell.value, chars_per_line)
+        if last_column > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
+        cell.alignment = _wrapped(cell.alignment)
+        if lines > 1:
+            ws.row_dimensions[row].height = lines * POINTS_PER_LINE * size / 11 + 2
+
+
+def chart_page(ws: Worksheet, row: int) -> None:
+    """Charts start a new printed page, so none is cut across two."""
+    if row > 1:
+        ws.row_breaks.append(Break(id=row - 1))
+
+
+def print_ready(ws: Worksheet, key_columns: str | None = None) -> None:
+    """Page setup, columns narrowed to print at 8 pt or more, and free-standing lines wrapped.
+
+    A sheet still too wide prints across pages at ACROSS_SCALE, left to right then down,
+    repeating its `key_columns` ("A:C": the ids a reader follows a row by) on each page.
+    """
+    set_up_page(ws)
+    fits = fit_columns(ws)
+    wrap_lines(ws, None if fits else _first_page_columns(ws))
+    wrap_overflowing(ws)
+    fit_row_heights(ws)
+    if not fits:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = ACROSS_SCALE
+        ws.page_setup.pageOrder = "overThenDown"
+        if key_columns:
+            ws.print_title_cols = key_columns
+
+
+def _first_page_columns(ws: Worksheet) -> int:
+    """How many columns print on the first page of a sheet printed across pages."""
+    room = PRINTABLE_PX * 100 / ACROSS_SCALE / SPREADSHEET_SLACK
+    used, count = 0, 0
+    for column in range(1, ws.max_column + 1):
+        used += pixels(width_of(ws, column))
+        if used > room:
+            break
+        count = column
+    return max(count, 1)
+
+
+def _has_neighbours(ws: Worksheet, row: int, last_column: int) -> bool:
+    return any(ws.cell(row=row, column=c).value is not None for c in range(2, last_column + 1))
+
+
+def _wrapped(alignment: Alignment) -> Alignment:
+    return replace_alignment(alignment, wrap_text=True, vertical=alignment.vertical or "top")
+
+
+def replace_alignment(alignment: Alignment, **changes: object) -> Alignment:
+    values = {
+        "horizontal": alignment.horizontal,
+        "vertical": alignment.vertical,
+        "wrap_text": alignment.wrap_text,
+        "text_rotation": alignment.text_rotation,
+        "indent": alignment.indent,
+        "shrink_to_fit": alignment.shrink_to_fit,
+    }
+    values.update(changes)
+    return Alignment(**values)  # type: ignore[arg-type]
