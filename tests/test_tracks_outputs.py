@@ -71,6 +71,16 @@ def test_the_plan_file_and_plan_sheet_of_the_back_end_seed(tmp_path: Path) -> No
     module_column = header.index("Module ID")
     tracks = {row[module_column]: row[track_column] for row in ws.iter_rows(min_row=2, values_only=True)}
     assert {tracks[m["module_id"]] for m in plan["modules"]} == {None, *plan["tracks"]}
+    workbook = openpyxl.load_workbook(out)
+    names = {t: n for t, n in (("TT-SEM-ENS", "Ensamble y empaque"), ("TT-SEM-PRU", "Prueba y confiabilidad"))}
+    # One band per offered track, named (merged cells down column A), after the núcleos.
+    bands = [c.value for c in workbook["Curriculum map"]["A"] if isinstance(c.value, str) and "track" in c.value]
+    assert bands == [f"Technical track: {names[t]}" for t in plan["tracks"]]
+    summary = workbook["Summary"]
+    (table,) = [t for t in summary.tables.values() if t.name == "PathCoverage"]
+    rows = list(summary[table.ref])[1:]
+    assert {row[0].value for row in rows} == set(plan["tracks"])
+    assert len(rows) == len(plan["tracks"]) * len(plan["sector_coverage"])
 
 
 def test_a_gap_names_the_track_not_offered_and_explain_finds_the_offer_binding() -> None:
