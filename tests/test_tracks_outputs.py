@@ -94,3 +94,21 @@ def test_a_gap_names_the_track_not_offered_and_explain_finds_the_offer_binding()
     offer = [b for b in found if b.limit["kind"] == "tracks_offer"]
     # Offering T2 too adds its path: A and C (2 + 1) on top of T1's path (A and B, 5).
     assert [(b.current, b.relaxed, b.gain) for b in offer] == [(1, 2, 3)]
+
+
+def test_offering_a_track_nobody_can_teach_is_a_conflict_naming_its_module(tmp_path: Path) -> None:
+    # The back-end seed asks for all three semiconductor tracks, but no teacher of the roster can
+    # teach VSLP-00, so the validation track can never be offered: exit 3, tracks.offer named,
+    # with the module that binds it, and lowering the offer to 2 as the verified fix.
+    seed = Path(__file__).parent.parent / "seeds" / "semiconductor_backend_baja.toml"
+    text = seed.read_text(encoding="utf-8").replace('catalog = "../catalog"', f'catalog = "{CATALOG.as_posix()}"')
+    scenario = tmp_path / "three.toml"
+    scenario.write_text(text.replace("offer = 2", "offer = 3"), encoding="utf-8")
+    out = tmp_path / "three.xlsx"
+    run = CliRunner().invoke(app, ["plan", str(scenario), "--out", str(out), "--lang", "en"])
+    said = " ".join(run.output.split())
+    assert run.exit_code == 3, said
+    assert "tracks.offer = 3" in said
+    assert "track TT-SEM-VAL can never be offered: its module VSLP-00 cannot be taken" in said
+    assert "lower tracks.offer from 3 to 2" in said
+    assert not out.exists()

@@ -617,7 +617,26 @@ def _detail(problem: Problem, key: RequirementKey) -> list[Reason]:
         return [Reason("never_taken", {"why": as_data(problem.blocked[i])})] if i in problem.blocked else []
     if key.kind == "min_coverage":
         return _unreachable_coverage(problem, problem.sector_ids.index(fields["sector_id"]))
+    if key.kind == "tracks_offer":
+        return _tracks_never_offered(problem)
     return []
+
+
+def _tracks_never_offered(problem: Problem) -> list[Reason]:
+    """Each candidate track that can never be offered, and the module of it that prevents it."""
+    out = []
+    for r, track in enumerate(problem.tracks):
+        missing = problem.closed_tracks.get(r, ())
+        if missing:
+            out.append(Reason("track_module_not_candidate", {"track": track.track_id, "module": missing[0]}))
+            continue
+        blocked = [i for i in problem.track_members[r] if i in problem.blocked]
+        if blocked:
+            i = blocked[0]
+            why = as_data(problem.blocked[i])
+            params = {"track": track.track_id, "module": problem.candidates[i].module_id, "why": why}
+            out.append(Reason("track_module_blocked", params))
+    return out
 
 
 def _unreachable_coverage(problem: Problem, sector: int) -> list[Reason]:

@@ -331,6 +331,17 @@ def _violation_words() -> dict[str, Callable[[Params], str]]:
             total=p["total"],
             floor=share(*p["floor"]),
         ),
+        "track_module_not_candidate": lambda p: _(
+            "track {track} can never be offered: its module {module} is not a candidate of the scenario",
+            track=p["track"],
+            module=p["module"],
+        ),
+        "track_module_blocked": lambda p: _(
+            "track {track} can never be offered: its module {module} cannot be taken, since {why}",
+            track=p["track"],
+            module=p["module"],
+            why=say(p["why"]),
+        ),
         "track_not_offered": lambda p: _(
             "{module} belongs to track {track}, which the plan does not offer (tracks.offer = {offer}: {offered})",
             module=p["module"],
