@@ -116,3 +116,16 @@ def test_the_data_science_tracks_are_offered_whole(tmp_path: Path) -> None:
     members = {tm.module_id for tm in problem.catalog.track_modules if tm.track_id == track}
     assert members <= {p.module_id for p in result.placements}
     assert result.violations() == []
+
+
+def test_a_benchmark_instance_with_tracks_reads_back_the_same(tmp_path: Path) -> None:
+    files = pytest.importorskip("benchmarks.files")
+    problem = scenario_problem(tmp_path / "a", "offer = 2\ngroups = 2")
+    instance = files.Instance("cdia", "synthetic", problem.catalog, problem.scenario)
+    path = files.write_instance(instance, tmp_path / "b")
+    scenario = load_scenario(path)
+    assert (scenario.tracks_offer, scenario.track_groups) == (2, 2)
+    assert scenario.catalog is not None
+    catalog = load_catalog(scenario.catalog)
+    assert catalog.tracks == problem.catalog.tracks
+    assert catalog.track_modules == problem.catalog.track_modules
