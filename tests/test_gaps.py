@@ -72,7 +72,7 @@ def test_each_gap_names_why():
     assert gaps["SPC"] == (
         "skill SPC at level 1 is taught by no candidate module (CEPR-01 not candidates in this scenario)"
     )
-    assert "total_max 108 h" in gaps["ESD"]
+    assert "the maximum total hours, 108 h" in gaps["ESD"]
     assert "TEST" not in gaps
 
 
@@ -117,7 +117,8 @@ def test_a_gap_blamed_on_the_budget():
     )
     gaps = reasons(catalog, replace(SCENARIO, total_hours_max=None, max_cost=2000))
     assert gaps["ESD"] == (
-        "adding ESDC-00 would cost at least 1080 more in staff, and the plan already costs 1800 of budget.max_cost 2000"
+        "adding ESDC-00 would cost at least 1080 more in staff, and the plan already costs 1800 of the staffing "
+        "budget, 2000"
     )
 
 
@@ -147,7 +148,7 @@ def test_gap_reasons_are_said_in_spanish():
     gaps = reason_data(CATALOG, SCENARIO)
     i18n.use("es")
     assert say(gaps["BOND"]) == "ningún módulo del catálogo imparte BOND en el nivel 3"
-    assert say(gaps["ESD"]) == ("agregar ESDC-00 (54 h) rebasaría hours.total_max de 108 h (el plan usa 90 h)")
+    assert say(gaps["ESD"]) == ("agregar ESDC-00 (54 h) rebasaría las horas totales máximas, 108 h (el plan usa 90 h)")
 
 
 def test_an_uncoverable_demand_reads_the_same_as_a_gap_and_in_the_infeasibility_explanation():

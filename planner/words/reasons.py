@@ -161,7 +161,7 @@ def _gap_words() -> dict[str, Callable[[Params], str]]:
         ),
         "uncoverable": _uncoverable,
         "total_hours_full": lambda p: _(
-            "adding {module} ({hours} h) would exceed total_max {limit} h (plan uses {used} h)",
+            "adding {module} ({hours} h) would exceed the maximum total hours, {limit} h (the plan uses {used} h)",
             module=p["module"],
             hours=p["hours"],
             limit=p["limit"],
@@ -199,11 +199,13 @@ def _gap_words() -> dict[str, Callable[[Params], str]]:
             allowed=per_week(p["capacity"], p["weeks"]),
         ),
         "instructor_limit_reached": lambda p: _(
-            "adding {module} would need more than max_used {limit} instructors", module=p["module"], limit=p["limit"]
+            "adding {module} would need more instructors than the maximum used, {limit}",
+            module=p["module"],
+            limit=p["limit"],
         ),
         "budget_reached": lambda p: _(
             "adding {module} would cost at least {extra} more in staff, and the plan already costs {cost} of "
-            "budget.max_cost {budget}",
+            "the staffing budget, {budget}",
             module=p["module"],
             extra=p["extra"],
             cost=p["cost"],
@@ -271,31 +273,39 @@ def _violation_words() -> dict[str, Callable[[Params], str]]:
             prerequisite=p["prerequisite"],
         ),
         "term_hours_low": lambda p: _(
-            "term {term} has {hours} h, below term_min {limit}", term=p["term"], hours=p["hours"], limit=p["limit"]
+            "term {term} has {hours} h, below the minimum hours per term, {limit}",
+            term=p["term"],
+            hours=p["hours"],
+            limit=p["limit"],
         ),
         "term_hours_high": lambda p: _(
-            "term {term} has {hours} h, above term_max {limit}", term=p["term"], hours=p["hours"], limit=p["limit"]
+            "term {term} has {hours} h, above the maximum hours per term, {limit}",
+            term=p["term"],
+            hours=p["hours"],
+            limit=p["limit"],
         ),
         "term_modules_low": lambda p: _(
-            "term {term} has {count} modules, below modules_per_term.min {limit}",
+            "term {term} has {count} modules, below the minimum modules per term, {limit}",
             term=p["term"],
             count=p["count"],
             limit=p["limit"],
         ),
         "term_modules_high": lambda p: _(
-            "term {term} has {count} modules, above modules_per_term.max {limit}",
+            "term {term} has {count} modules, above the maximum modules per term, {limit}",
             term=p["term"],
             count=p["count"],
             limit=p["limit"],
         ),
         "total_hours_high": lambda p: _(
-            "the plan has {hours} h, above total_max {limit}", hours=p["hours"], limit=p["limit"]
+            "the plan has {hours} h, above the maximum total hours, {limit}", hours=p["hours"], limit=p["limit"]
         ),
         "instructors_high": lambda p: _(
-            "{count} instructors teach, above max_used {limit}", count=p["count"], limit=p["limit"]
+            "{count} instructors teach, above the maximum of instructors used, {limit}",
+            count=p["count"],
+            limit=p["limit"],
         ),
         "cost_high": lambda p: _(
-            "the plan's staffing cost {cost} is above budget.max_cost {limit}", cost=p["cost"], limit=p["limit"]
+            "the plan's staffing cost {cost} is above the staffing budget, {limit}", cost=p["cost"], limit=p["limit"]
         ),
         "instructor_over": lambda p: _(
             "instructor {instructor} teaches {hours} h in {period}, above {limit}",
