@@ -1,8 +1,9 @@
 """The planning model on CP-SAT: one function per rule of PLANNER-SPEC.md, and the objective terms.
 
 The variables are made first, all at once (variables.py); the rules only add constraints over them,
-through the PlanModel (plan_model.py), whose `Requirements` make each scenario limit a hard
-constraint in a normal solve and a group an explanation can switch off.
+through the `PlanModel` and its `Requirements` (plan_model.py): in a normal solve scenario limits
+are hard constraints; when explaining an infeasible scenario each group gets an enforcement literal
+so CP-SAT can report which groups conflict (see explain.py).
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from ortools.sat.python import cp_model
 from planner.model import Problem, period_data
 from planner.optimize.plan_model import PlanModel as PlanModel
 from planner.optimize.plan_model import RequirementKey as RequirementKey
-from planner.optimize.plan_model import Requirements as Requirements
-from planner.optimize.plan_model import requirement as requirement
+from planner.optimize.plan_model import Requirements, requirement
 from planner.optimize.variables import make_variables, path_covering, qualified_for
 from planner.reasons import Reason
 
@@ -149,8 +149,8 @@ def _groups_of_term(pm: PlanModel, i: int, t: int, taught: list[cp_model.IntVar]
 def dual_sections_taught(pm: PlanModel, i: int, t: int, qualified: tuple[int, ...]) -> None:
     """The first dual.groups[t] sections of a module taken in term t are dual: each is one of the
     sections an instructor teaches there (only where the module has company hours)."""
-    if (i, qualified[0] if qualified else -1, t) not in pm.dual:
-        return
+    if not qualified or (i, qualified[0], t) not in pm.dual:
+        return  # no company hours, or no dual group in term t
     for k in qualified:
         pm.model.add(pm.dual[i, k, t] <= pm.teach[i, k, t])
     total = sum(pm.dual[i, k, t] for k in qualified)

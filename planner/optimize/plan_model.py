@@ -1,8 +1,8 @@
-"""The model a planning run builds: its CP-SAT model, its variables, and the requirement groups
-that an explanation of an infeasible scenario switches on and off; the hour arithmetic and the
-sums every rule (constraints.py) shares.
+"""The planning model as the rules see it: the CP-SAT model, its variables and its requirements.
 
-Scenario limits are added through `Requirements`: in a normal solve they are hard constraints; when
+`PlanModel` holds the problem, the model, the variables (variables.py) and the hour unit, with the
+sums the rules share (a term's hours, the hours a dual section leaves to its teacher). Scenario
+limits are added through `Requirements`: in a normal solve they are hard constraints; when
 explaining an infeasible scenario each group gets an enforcement literal so CP-SAT can report which
 groups conflict (see explain.py).
 """
