@@ -97,10 +97,10 @@ def plan(
             try:
                 result = make_plan(scenario, catalog, options, progress, review)
             except InfeasibleError as error:  # with --json: the conflicts as data, and no workbook
-                if json_file is not None and hasattr(error, "found"):
+                if json_file is not None:
                     from planner.export.conflicts_file import write_conflicts_file
 
-                    write_conflicts_file(plan_file, error.scenario, error.found, error.complete, force, inputs, written)  # type: ignore[attr-defined]
+                    write_conflicts_file(plan_file, error.scenario, error.found, error.complete, force, inputs, written)
                 raise
         from planner.export import write_outputs
 
@@ -274,8 +274,8 @@ def explain(
         try:
             found = explained(scenario, catalog, SolveOptions(time_limit, started=started))
         except InfeasibleError as error:
-            if json_file is not None and hasattr(error, "found"):
-                write_conflicts_file(json_file, error.scenario, error.found, error.complete, force, inputs, written)  # type: ignore[attr-defined]
+            if json_file is not None:
+                write_conflicts_file(json_file, error.scenario, error.found, error.complete, force, inputs, written)
             raise  # reported on stderr with exit 3, as `plan` does
         if json_file is not None:
             write_bindings_file(json_file, found.scenario, found.bindings, found.complete, force, inputs, written)

@@ -101,7 +101,7 @@ def report(error: PlannerError) -> None:
         for issue in error.issues:
             err.print(f"  {issue}", markup=False)
     elif isinstance(error, InfeasibleError):
-        from planner.words.reasons import infeasibility
+        from planner.words.conflicts import infeasibility
 
         for line in infeasibility(error):
             err.print(line, markup=False)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.conflicts import Conflict
 from planner.i18n import _
-from planner.reasons import Reason
 
 
 @dataclass(frozen=True)
@@ -49,15 +49,17 @@ class InputError(PlannerError):
 
 
 class InfeasibleError(PlannerError):
-    """No plan satisfies the scenario. `conflicts` are reasons as data: first the verdict, then the
-    requirements that cannot hold together (planner.words.reasons.infeasibility words them)."""
+    """No plan satisfies the scenario (proven): `found` are its conflicts, which share no
+    requirement; `complete` is False when time ran out before every one was isolated
+    (planner.words.conflicts.infeasibility words them)."""
 
     exit_code = 3
 
-    def __init__(self, conflicts: list[Reason], proven: bool = True) -> None:
-        self.conflicts = list(conflicts)
-        self.proven = proven
-        super().__init__(" ".join(c.code for c in self.conflicts))
+    def __init__(self, found: tuple[Conflict, ...], complete: bool, scenario: str = "") -> None:
+        self.found = found
+        self.complete = complete
+        self.scenario = scenario
+        super().__init__(" ".join(c.requirements[0].kind for c in found if c.requirements))
 
 
 class NoPlanFoundError(PlannerError):

@@ -185,6 +185,16 @@ class Problem:
             raise InputError(issues)
         return _build(catalog, scenario, review)
 
+    @classmethod
+    def for_explaining(
+        cls, catalog: Catalog, scenario: Scenario, review: Review | None = None, offers_within: int | None = None
+    ) -> Problem:
+        """The problem of inputs the explanation of an infeasible scenario tries (the scenario, or
+        one number of it or of the catalog changed), built without the scenario checks that the
+        inputs passed once. `offers_within` opens the training offers up to that cost, whatever the
+        scenario's budget (the budget itself is then a requirement of its own)."""
+        return _build(catalog, scenario, review, offers_within)
+
 
 def _scenario_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
     file = scenario.file_name
@@ -364,68 +374,38 @@ def _candidates(catalog: Catalog, scenario: Scenario, review: Review | None = No
     ]
 
 
-def _build(catalog: Catalog, scenario: Scenario, review: Review | None = None) -> Problem:
+def _build(
+    catalog: Catalog, scenario: Scenario, review: Review | None = None, offers_within: int | None = None
+) -> Problem:
     candidates = _candidates(catalog, scenario, review)
     index = {m.module_id: i for i, m in enumerate(candidates)}
     windows = tuple(
         (max(1, m.earliest_term or 1), min(scenario.terms, m.latest_term or scenario.terms)) for m in candidates
     )
     blocked: dict[int, Reason] = {}
-    prerequisites: list[tuple[int, int]] = []
-    for p in catalog.prerequisites:
-        if p.module_id not in index:
-            continue
-        if p.prerequisite_id in index:
-            prerequisites.append((index[p.module_id], index[p.prerequisite_id]))
-        else:
-            blocked[index[p.module_id]] = Reason("prerequisite_not_candidate", {"prerequisite": p.prerequisite_id})
-
-    offers = _offers(catalog, scenario, candidates, index)
+    prerequisites = _prerequisites(catalog, index, blocked)
+    budget = scenario.training_budget if offers_within is None else offers_within
+    offers = _offers(catalog, budget, candidates, index, any(scenario.dual))
     instructors, qualified, named = _qualified(catalog, scenario, candidates, index, blocked, offers)
     committed, lab_committed = _committed(catalog)
     labs, module_labs = _labs(catalog, scenario, candidates, (index, windows, lab_committed), blocked)
-
-    # A module is also blocked when a prerequisite is blocked (transitively).
-    changed = True
-    while changed:
-        changed = False
-        for module, prerequisite in prerequisites:
-            if prerequisite in blocked and module not in blocked:
-                blocked[module] = Reason("prerequisite_blocked", {"prerequisite": candidates[prerequisite].module_id})
-                changed = True
-
-    tracks = _tracks(catalog, scenario, candidates, blocked)
+    tracks = _tracks(catalog, scenario, candidates, blocked)  # before: a dependant of a track module is blocked too
+    _block_dependants(candidates, prerequisites, blocked)
     goals = scenario.sectors
     if goals is None:
         goals = tuple(SectorGoal(s.sector_id) for s in catalog.sectors)
-    sector_ids = tuple(g.sector_id for g in goals)
-    sector_index = {s: k for k, s in enumerate(sector_ids)}
     weights = tuple(g.weight if g.weight is not None else catalog.sector_by_id[g.sector_id].weight for g in goals)
-    teaches: dict[str, list[tuple[int, int]]] = {}
-    for ms in catalog.module_skills:
-        if ms.module_id in index:
-            teaches.setdefault(ms.skill_id, []).append((index[ms.module_id], ms.level))
-    demand_rows = tuple(
-        DemandRow(
-            demand=d,
-            sector=sector_index[d.sector_id],
-            weight=weights[sector_index[d.sector_id]] * d.importance,
-            covering=tuple(sorted({m for m, level in teaches.get(d.skill_id, []) if level >= d.level})),
-        )
-        for d in catalog.demands
-        if d.sector_id in sector_index
-    )
     return Problem(
         catalog=catalog,
         scenario=scenario,
         candidates=tuple(candidates),
         windows=windows,
         blocked=blocked,
-        prerequisites=tuple(prerequisites),
-        sector_ids=sector_ids,
+        prerequisites=prerequisites,
+        sector_ids=tuple(g.sector_id for g in goals),
         sector_weights=weights,
         min_coverage=tuple(g.min_coverage for g in goals),
-        demand_rows=demand_rows,
+        demand_rows=_demand_rows(catalog, index, tuple(g.sector_id for g in goals), weights),
         instructors=instructors,
         qualified=qualified,
         labs=labs,
@@ -468,22 +448,71 @@ def _tracks(catalog: Catalog, scenario: Scenario, candidates: list[Module], bloc
     }
 
 
-def _offers(catalog: Catalog, scenario: Scenario, candidates: list[Module], index: dict[str, int]) -> tuple[Offer, ...]:
+def _prerequisites(catalog: Catalog, index: dict[str, int], blocked: dict[int, Reason]) -> tuple[tuple[int, int], ...]:
+    """(module, prerequisite) pairs among the candidates; blocks a module whose prerequisite is not one."""
+    pairs: list[tuple[int, int]] = []
+    for p in catalog.prerequisites:
+        if p.module_id not in index:
+            continue
+        if p.prerequisite_id in index:
+            pairs.append((index[p.module_id], index[p.prerequisite_id]))
+        else:
+            blocked[index[p.module_id]] = Reason("prerequisite_not_candidate", {"prerequisite": p.prerequisite_id})
+    return tuple(pairs)
+
+
+def _block_dependants(
+    candidates: list[Module], prerequisites: tuple[tuple[int, int], ...], blocked: dict[int, Reason]
+) -> None:
+    """A module is also blocked when a prerequisite is blocked (transitively)."""
+    changed = True
+    while changed:
+        changed = False
+        for module, prerequisite in prerequisites:
+            if prerequisite in blocked and module not in blocked:
+                blocked[module] = Reason("prerequisite_blocked", {"prerequisite": candidates[prerequisite].module_id})
+                changed = True
+
+
+def _demand_rows(
+    catalog: Catalog, index: dict[str, int], sector_ids: tuple[str, ...], weights: tuple[int, ...]
+) -> tuple[DemandRow, ...]:
+    """The scenario sectors' demands, each with its weight and the candidates that would cover it."""
+    sector_index = {s: k for k, s in enumerate(sector_ids)}
+    teaches: dict[str, list[tuple[int, int]]] = {}
+    for ms in catalog.module_skills:
+        if ms.module_id in index:
+            teaches.setdefault(ms.skill_id, []).append((index[ms.module_id], ms.level))
+    return tuple(
+        DemandRow(
+            demand=d,
+            sector=sector_index[d.sector_id],
+            weight=weights[sector_index[d.sector_id]] * d.importance,
+            covering=tuple(sorted({m for m, level in teaches.get(d.skill_id, []) if level >= d.level})),
+        )
+        for d in catalog.demands
+        if d.sector_id in sector_index
+    )
+
+
+def _offers(
+    catalog: Catalog, budget: int, candidates: list[Module], index: dict[str, int], dual: bool = False
+) -> tuple[Offer, ...]:
     """The training offers this scenario may buy; none without a budget.
 
     An offer is left out when its instructor is not on the roster, is already qualified, could not
     teach the module's hours anyway, or when it alone costs more than the budget.
     """
-    if scenario.training_budget <= 0:
+    if budget <= 0:
         return ()
     inst_index = {i.instructor_id: k for k, i in enumerate(catalog.instructors)}
     known = {(q.instructor_id, q.module_id) for q in catalog.qualifications}
     offers = []
     for t in catalog.training:
         k, i = inst_index.get(t.instructor_id), index.get(t.module_id)
-        if k is None or i is None or (t.instructor_id, t.module_id) in known or t.cost > scenario.training_budget:
+        if k is None or i is None or (t.instructor_id, t.module_id) in known or t.cost > budget:
             continue
-        if catalog.instructors[k].max_hours_per_term >= _least_section_hours(scenario, candidates[i]):
+        if catalog.instructors[k].max_hours_per_term >= _least_section_hours(candidates[i], dual):
             offers.append(Offer(k, i, t.cost, t))
     return tuple(offers)
 
@@ -506,7 +535,9 @@ def _qualified(
         if q.module_id in index and q.instructor_id in inst_index:
             k = inst_index[q.instructor_id]
             named[index[q.module_id]] += 1
-            if instructors[k].max_hours_per_term >= _least_section_hours(scenario, candidates[index[q.module_id]]):
+            if instructors[k].max_hours_per_term >= _least_section_hours(
+                candidates[index[q.module_id]], any(scenario.dual)
+            ):
                 qualified[index[q.module_id]].append(k)
     buyable = [0] * len(candidates)
     for offer in offers:
@@ -523,9 +554,9 @@ def _qualified(
     return instructors, tuple(tuple(q) for q in qualified), tuple(named)
 
 
-def _least_section_hours(scenario: Scenario, module: Module) -> int:
+def _least_section_hours(module: Module, dual: bool) -> int:
     """The fewest hours one section of the module can need of its instructor (a dual one, if any)."""
-    return module.hours - (module.dual_hours if any(scenario.dual) else 0)
+    return module.hours - (module.dual_hours if dual else 0)
 
 
 def _groups(scenario: Scenario, in_track: bool, t: int) -> tuple[int, int]:

@@ -3,14 +3,14 @@
 With `[tracks]` a student takes the modules of no track (the common core) and one offered track;
 term hours, module counts, the total and the sector floors hold on every such path, coverage is
 summed over them and balance is their heaviest term (PLANNER-SPEC.md, "Trayectos técnicos").
-Without tracks the one path is the whole plan. Standard library only.
+Without tracks the one path is the whole plan. These figures are the plan's for the plan file and
+the workbook; the rule checker (planner/rules.py) counts its own. Standard library only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 
 from planner.model import Problem
 from planner.reasons import Reason
@@ -72,63 +72,6 @@ def _path(problem: Problem, track: str | None, modules: set[str], taken: Mapping
             covered[row.sector] += row.demand.importance
             score += row.weight
     return StudentPath(track, frozenset(modules), tuple(hours), tuple(counts), tuple(covered), score)
-
-
-def path_violations(problem: Problem, path: StudentPath) -> list[Reason]:
-    """Rule 3 (term hours, module counts, total) and rule 5's floors on one path."""
-    scenario = problem.scenario
-    said = {"track": path.track_id} if path.track_id is not None else {}
-    out = []
-    for t, (hours, count) in enumerate(zip(path.term_hours, path.term_counts, strict=True), start=1):
-        if hours < scenario.term_hours_min:
-            out.append(Reason("term_hours_low", {"term": t, "hours": hours, "limit": scenario.term_hours_min, **said}))
-        if scenario.term_hours_max is not None and hours > scenario.term_hours_max:
-            out.append(Reason("term_hours_high", {"term": t, "hours": hours, "limit": scenario.term_hours_max, **said}))
-        if count < scenario.modules_per_term_min:
-            limit = scenario.modules_per_term_min
-            out.append(Reason("term_modules_low", {"term": t, "count": count, "limit": limit, **said}))
-        if scenario.modules_per_term_max is not None and count > scenario.modules_per_term_max:
-            limit = scenario.modules_per_term_max
-            out.append(Reason("term_modules_high", {"term": t, "count": count, "limit": limit, **said}))
-    if scenario.total_hours_max is not None and path.total_hours > scenario.total_hours_max:
-        out.append(Reason("total_hours_high", {"hours": path.total_hours, "limit": scenario.total_hours_max, **said}))
-    return out + _floor_violations(problem, path)
-
-
-def _floor_violations(problem: Problem, path: StudentPath) -> list[Reason]:
-    totals = [0] * len(problem.sector_ids)
-    for row in problem.demand_rows:
-        totals[row.sector] += row.demand.importance
-    out = []
-    for k, sector_id in enumerate(problem.sector_ids):
-        floor, total = problem.min_coverage[k], totals[k]
-        if total and Fraction(path.covered[k], total) < floor:
-            params = {"sector": sector_id, "covered": path.covered[k], "total": total}
-            params |= {"floor": [floor.numerator, floor.denominator]}
-            out.append(Reason("sector_below_floor", params | ({"track": path.track_id} if path.track_id else {})))
-    return out
-
-
-def track_violations(problem: Problem, taken: Mapping[str, int]) -> list[Reason]:
-    """Exactly tracks.offer candidate tracks offered, each whole: every one of its modules taken."""
-    offer = problem.scenario.tracks_offer
-    if offer is None:
-        return []
-    offered = offered_tracks(problem, taken)
-    out = []
-    if len(offered) != offer:
-        out.append(Reason("tracks_offered_wrong", {"count": len(offered), "offer": offer, "tracks": list(offered)}))
-    members: dict[str, list[str]] = {}
-    for tm in problem.catalog.track_modules:
-        members.setdefault(tm.track_id, []).append(tm.module_id)
-    candidates = {r.track_id for r in problem.tracks}
-    for track_id in offered:
-        if track_id not in candidates:
-            out.append(Reason("track_not_candidate_offered", {"track": track_id}))
-        missing = [m for m in members.get(track_id, []) if m not in taken]
-        if missing:
-            out.append(Reason("track_incomplete", {"track": track_id, "modules": missing}))
-    return out
 
 
 def track_gap_reason(problem: Problem, module: int, offered: tuple[str, ...]) -> Reason | None:

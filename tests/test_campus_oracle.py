@@ -36,7 +36,7 @@ from planner.model import (
     Skill,
 )
 from planner.result import Placement, PlanResult, Status
-from tests.test_oracle import matches_brute_force, score
+from tests.oracles import matches_brute_force, score
 
 SKILLS = ("A", "B", "C")
 ORDERS = [o for o in itertools.permutations(OBJECTIVES[:4]) if o]

@@ -15,12 +15,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from ortools.sat.python import cp_model
-from typer.testing import CliRunner, Result
 
 import planner.export
 import planner.optimize
-from planner.cli import app
 from planner.optimize import mip
+from tests.helpers import run, words
 
 TESTS = Path(__file__).parent
 TINY_SCENARIO = TESTS / "fixtures" / "tiny.toml"
@@ -28,25 +27,6 @@ TINY_CATALOG = TESTS / "fixtures" / "tiny_catalog"
 DEFECTS = TESTS / "defects"
 REPO = TESTS.parent
 SEED = REPO / "seeds" / "semiconductor_backend_baja.toml"
-
-
-def in_english(args: tuple[str | Path, ...]) -> list[str]:
-    """These tests read the English messages; Spanish, the default, is tested in test_language."""
-    words = [str(a) for a in args]
-    return [*words, "--lang", "en"] if words and words[0] in ("plan", "validate") else words
-
-
-def run(*args: str | Path) -> Result:
-    """Invoke the CLI; without --debug no output may hold a traceback."""
-    result = CliRunner().invoke(app, in_english(args))
-    if "--debug" not in args:
-        assert "Traceback" not in result.output
-    return result
-
-
-def words(text: str) -> str:
-    """The text with every run of whitespace made one space: rich wraps long lines at 80 columns."""
-    return " ".join(text.split())
 
 
 def listing(folder: Path) -> dict[str, bytes]:

@@ -6,49 +6,41 @@ from dataclasses import replace
 from fractions import Fraction
 
 from planner import i18n
+from planner.builder import CatalogBuilder
 from planner.errors import InfeasibleError
 from planner.model import (
     Catalog,
-    Demand,
     Instructor,
     Lab,
-    Module,
     ModuleLab,
-    ModuleSkill,
     Prerequisite,
     Problem,
     Qualification,
     Scenario,
-    Sector,
     SectorGoal,
-    Skill,
 )
 from planner.optimize import solve
 from planner.options import SolveOptions
 from planner.reasons import Reason
-from planner.words.reasons import infeasibility, say
+from planner.words.conflicts import infeasibility
+from planner.words.reasons import say
 
-CATALOG = Catalog(
-    sectors=(Sector("semi", "Semiconductores", 1),),
-    skills=tuple(Skill(s, s, "c") for s in ("BOND", "TEST", "SPC", "ESD")),
-    demands=(
-        Demand("semi", "BOND", 3, 5),  # taught only at level 2: never coverable
-        Demand("semi", "TEST", 1, 4),  # taught by PRUE-00 (90 h), out of reach of total_max
-        Demand("semi", "SPC", 1, 3),  # taught by CEPR-01, of another career
-        Demand("semi", "ESD", 1, 2),  # taught by ESDC-00 (54 h), which fits
-    ),
-    modules=(
-        Module("LDUA-00", "Laboratorio de unión", "Semi", 54),
-        Module("PRUE-00", "Prueba final", "Semi", 90),
-        Module("CEPR-01", "Control estadístico", "Calidad", 54),
-        Module("ESDC-00", "Control ESD", "Semi", 54),
-    ),
-    module_skills=(
-        ModuleSkill("LDUA-00", "BOND", 2),
-        ModuleSkill("PRUE-00", "TEST", 2),
-        ModuleSkill("CEPR-01", "SPC", 2),
-        ModuleSkill("ESDC-00", "ESD", 2),
-    ),
+CATALOG = (
+    CatalogBuilder()
+    .add_sector("semi", "Semiconductores")
+    .add_skill("BOND", "BOND", "c")
+    .add_skill("TEST", "TEST", "c")
+    .add_skill("SPC", "SPC", "c")
+    .add_skill("ESD", "ESD", "c")
+    .add_demand("semi", "BOND", 3, 5)  # taught only at level 2: never coverable
+    .add_demand("semi", "TEST", 1, 4)  # taught by PRUE-00 (90 h), out of reach of total_max
+    .add_demand("semi", "SPC", 1, 3)  # taught by CEPR-01, of another career
+    .add_demand("semi", "ESD", 1, 2)  # taught by ESDC-00 (54 h), which fits
+    .add_module("LDUA-00", 54, "Laboratorio de unión", "Semi", teaches={"BOND": 2})
+    .add_module("PRUE-00", 90, "Prueba final", "Semi", teaches={"TEST": 2})
+    .add_module("CEPR-01", 54, "Control estadístico", "Calidad", teaches={"SPC": 2})
+    .add_module("ESDC-00", 54, "Control ESD", "Semi", teaches={"ESD": 2})
+    .build()
 )
 SCENARIO = Scenario(name="gaps", terms=2, careers=("Semi",), total_hours_max=108)
 

@@ -29,6 +29,7 @@ from planner import i18n
 from planner.cli import app
 from planner.console import ProgressLine
 from planner.result import Progress
+from tests.helpers import words
 
 TESTS = Path(__file__).parent
 TINY_SCENARIO = TESTS / "fixtures" / "tiny.toml"
@@ -39,10 +40,6 @@ def run(*args: str | Path) -> Result:
     result = CliRunner().invoke(app, [str(a) for a in args])
     assert "Traceback" not in result.output
     return result
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
 
 
 def leftovers(folder: Path) -> list[str]:

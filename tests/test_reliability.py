@@ -21,35 +21,18 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner, Result
 
 import planner.export.files as files
 import planner.optimize
-from planner.cli import app
 from planner.errors import OutputError
 from planner.export.files import write_together
 from planner.signals import Interrupted, held, raising_on_stop
+from tests.helpers import run, words
 
 TESTS = Path(__file__).parent
 TINY_SCENARIO = TESTS / "fixtures" / "tiny.toml"
 TINY_CATALOG = TESTS / "fixtures" / "tiny_catalog"
 REPO = TESTS.parent
-
-
-def in_english(args: tuple[str | Path, ...]) -> list[str]:
-    """These tests read the English messages; Spanish, the default, is tested in test_language."""
-    words = [str(a) for a in args]
-    return [*words, "--lang", "en"] if words and words[0] in ("plan", "validate") else words
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(app, in_english(args))
-    assert "Traceback" not in result.output
-    return result
-
-
-def words(text: str) -> str:
-    return " ".join(text.split())
 
 
 def names(folder: Path) -> list[str]:

@@ -13,28 +13,25 @@ from fractions import Fraction
 
 import pytest
 
+from planner.builder import CatalogBuilder
 from planner.errors import InfeasibleError
 from planner.model import (
     Catalog,
-    Demand,
     Instructor,
     Lab,
     Module,
     ModuleLab,
-    ModuleSkill,
-    Prerequisite,
     Problem,
     Qualification,
     Scenario,
-    Sector,
     SectorGoal,
-    Skill,
 )
 from planner.optimize import solve
 from planner.options import SolveOptions
 from planner.reasons import Reason
 from planner.result import Placement, PlanResult, Status
-from planner.words.reasons import infeasibility, say
+from planner.words.conflicts import infeasibility
+from planner.words.reasons import say
 
 TIME_LIMIT = 20  # seconds; every catalog here solves in a fraction of that
 
@@ -53,17 +50,22 @@ def catalog(
     instructors: Sequence[tuple[str, int]] = (),  # (instructor, max hours per term)
     qualifications: Sequence[tuple[str, str]] = (),  # (instructor, module)
 ) -> Catalog:
-    skills = sorted({s for _, s, _ in teaches} | {s for s, _, _ in demands})
-    return Catalog(
-        sectors=(Sector("s", "Semiconductores", 1),),
-        skills=tuple(Skill(s, f"Skill {s}", "c") for s in skills),
-        demands=tuple(Demand("s", skill, level, importance) for skill, level, importance in demands),
-        modules=tuple(modules),
-        module_skills=tuple(ModuleSkill(m, s, level) for m, s, level in teaches),
-        prerequisites=tuple(Prerequisite(m, p) for m, p in prerequisites),
-        instructors=tuple(Instructor(i, f"Instructor {i}", hours) for i, hours in instructors),
-        qualifications=tuple(Qualification(i, m) for i, m in qualifications),
-    )
+    built = CatalogBuilder().add_sector("s", "Semiconductores")
+    for skill in sorted({s for _, s, _ in teaches} | {s for s, _, _ in demands}):
+        built.add_skill(skill, f"Skill {skill}", "c")
+    for skill, level, importance in demands:
+        built.add_demand("s", skill, level, importance)
+    for m in modules:
+        built.add_module(m.module_id, m.hours, m.name, m.career, m.earliest_term, m.latest_term)
+    for module_id, skill, level in teaches:
+        built.add_teaching(module_id, skill, level)
+    for module_id, prerequisite in prerequisites:
+        built.add_prerequisite(module_id, prerequisite)
+    for instructor_id, hours in instructors:
+        built.add_instructor(instructor_id, hours, name=f"Instructor {instructor_id}")
+    for instructor_id, module_id in qualifications:
+        built.add_qualification(instructor_id, module_id)
+    return built.build()
 
 
 def scenario(terms: int = 1, **limits: object) -> Scenario:

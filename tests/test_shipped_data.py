@@ -22,7 +22,8 @@ from planner.model import Catalog, Problem
 from planner.optimize import solve
 from planner.result import PlanResult
 from planner.scenario import load_scenario
-from planner.words.reasons import infeasibility, say
+from planner.words.conflicts import infeasibility
+from planner.words.reasons import say
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog"

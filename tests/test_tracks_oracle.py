@@ -36,7 +36,7 @@ from planner.optimize import mip, solve
 from planner.optimize.constraints import OBJECTIVE_TERMS, build
 from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Status
-from tests.test_oracle import matches_brute_force, score
+from tests.oracles import matches_brute_force, score
 
 SKILLS = ("A", "B", "C")
 

@@ -1,11 +1,13 @@
 """Training against brute force: on tiny catalogs, enumerate every set of bought training and every
-plan, judge each by PlanResult.violations() (independent of the CP-SAT model), and compare the
-optimum, then the money spent, with the optimizer's."""
+plan (candidates and terms as the rule checker reads them from the catalog), judge each by the rule
+checker (independent of Problem.build and the CP-SAT model), and compare the optimum, then the
+money spent, with the optimizer's."""
 
 from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,8 +24,11 @@ from planner.model import (
     Skill,
     Training,
 )
+from planner.optimize import solve
+from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Status
-from tests.test_oracle import matches_brute_force
+from tests.oracles import checker, matches_brute_force
+from tests.oracles import every_plan as oracle_plans
 
 SKILLS = ("A", "B", "C")
 
@@ -62,23 +67,18 @@ def training_problems(draw: st.DrawFn) -> Problem:
 
 def every_plan(problem: Problem):
     """Every set of bought training, placement of modules and assignment of sections."""
-    teachers = [i.instructor_id for i in problem.instructors]
-    choices = [[None, *range(lo, hi + 1)] for lo, hi in problem.windows]
     offers = problem.catalog.training
     for size in range(len(offers) + 1):
         for bought in itertools.combinations(offers, size):
-            for terms in itertools.product(*choices):
-                taken = [(m, t) for m, t in zip(problem.candidates, terms, strict=True) if t is not None]
-                per_section = list(itertools.combinations_with_replacement(teachers, problem.most_sections))
-                for assignment in itertools.product(per_section, repeat=len(taken)):
-                    plan = tuple(Placement(m.module_id, t, who) for (m, t), who in zip(taken, assignment, strict=True))
-                    yield PlanResult(problem, Status.OPTIMAL, plan, training=bought)
+            for plan in oracle_plans(problem):
+                yield PlanResult(problem, Status.OPTIMAL, plan, training=bought)
 
 
 def score(result: PlanResult) -> tuple[int, ...]:
     signs = {"coverage": -1, "hours": 1}
+    values = checker(result.problem).objectives(result.placements)
     named = result.problem.scenario.objective
-    return (*(signs[n] * result.objectives[n] for n in named), sum(t.cost for t in result.training))
+    return (*(signs[n] * values[n] for n in named), sum(t.cost for t in result.training))
 
 
 @settings(max_examples=50, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -107,3 +107,27 @@ def test_a_section_taught_through_unbought_training_breaks_the_rules() -> None:
         v.code == "training_over_budget"
         for v in PlanResult(over, Status.OPTIMAL, plan, training=catalog.training).violations()
     )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug, not yet fixed (planner/optimize/mip.py): HiGHS reports the value 1 for a training "
+    "stage plan whose columns buy 2, and that plan is kept as proven",
+)
+def test_the_plan_kept_buys_no_more_training_than_the_proven_minimum() -> None:
+    # M1 needs training (I0 at 2 or I1 at 1); M0 and M2 have qualified teachers, so covering all
+    # three needs 1 spent. Found by the brute-force oracle.
+    catalog = Catalog(
+        sectors=(Sector("s1", "one", 1),),
+        skills=tuple(Skill(s, s, "c") for s in SKILLS),
+        demands=tuple(Demand("s1", s, 1, 1) for s in SKILLS),
+        modules=tuple(Module(f"M{i}", f"m{i}", "E", 2) for i in range(3)),
+        module_skills=tuple(ModuleSkill(f"M{i}", s, 1) for i, s in enumerate(SKILLS)),
+        instructors=(Instructor("I0", "i0", 4), Instructor("I1", "i1", 4)),
+        qualifications=(Qualification("I0", "M0"), Qualification("I0", "M2"), Qualification("I1", "M0")),
+        training=(Training("I0", "M1", 2), Training("I1", "M1", 1), Training("I1", "M2", 1)),
+    )
+    scenario = Scenario(name="t", terms=2, intake="single", objective=("coverage",), training_budget=2)
+    result = solve(Problem.build(catalog, scenario), SolveOptions(time_limit=20))
+    assert [(s.objective, s.value) for s in result.stages] == [("coverage", 3), ("training", 1)]
+    assert sum(t.cost for t in result.training) == 1

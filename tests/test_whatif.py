@@ -66,7 +66,7 @@ def feasible(catalog: Catalog, scenario: Scenario) -> bool:
 
 def test_two_planted_conflicts_are_both_reported_disjoint_with_enough_and_smallest_fixes():
     error = explained(TWO, TWO_SCENARIO)
-    found = error.found  # type: ignore[attr-defined]
+    found = error.found
     kinds = [{key.kind for key in c.requirements} for c in found]
     assert kinds == [{"min_coverage"}, {"required_module", "term_max"}]
     first, second = ({key for key in c.requirements} for c in found)
@@ -80,9 +80,9 @@ def test_two_planted_conflicts_are_both_reported_disjoint_with_enough_and_smalle
 
     # enough: both fixes together make the scenario feasible; each alone leaves only the other conflict
     assert feasible(TWO, with_fixes(Fraction(1, 2), 180))
-    left = explained(TWO, with_fixes(Fraction(1, 2), 150)).found  # type: ignore[attr-defined]
+    left = explained(TWO, with_fixes(Fraction(1, 2), 150)).found
     assert [c.relaxation for c in left] == [hours]
-    left = explained(TWO, with_fixes(Fraction(1), 180)).found  # type: ignore[attr-defined]
+    left = explained(TWO, with_fixes(Fraction(1), 180)).found
     assert [c.relaxation for c in left] == [coverage]
     # smallest: one unit less than either fix is still infeasible
     assert not feasible(TWO, with_fixes(Fraction(1, 2), 179))
@@ -99,7 +99,7 @@ def test_an_exclusion_can_be_part_of_a_conflict_and_dropped():
         module_skills=(),
         prerequisites=(Prerequisite("B", "A"),),
     )
-    (conflict,) = explained(cat, Scenario(name="x", terms=2, required_modules=("B",), excluded_modules=("A",))).found  # type: ignore[attr-defined]
+    (conflict,) = explained(cat, Scenario(name="x", terms=2, required_modules=("B",), excluded_modules=("A",))).found
     assert [key.as_dict() for key in conflict.requirements] == [
         {"kind": "excluded_module", "module_id": "A"},
         {"kind": "required_module", "module_id": "B"},
@@ -219,7 +219,7 @@ def test_buying_training_is_offered_as_a_verified_fix():
         training=(Training("I0", "M", 500),),
     )
     scen = Scenario(name="t", terms=2, sectors=(SectorGoal("s", Fraction(1)),))
-    (conflict,) = explained(cat, scen).found  # type: ignore[attr-defined]
+    (conflict,) = explained(cat, scen).found
     assert {key.kind for key in conflict.requirements} == {"min_coverage", "training_budget"}
     assert conflict.relaxation == {"kind": "min_coverage", "sector_id": "s", "from": 1.0, "to": 0.5}
     assert conflict.alternatives == ({"kind": "training_budget", "from": 0, "to": 500},)
@@ -239,7 +239,7 @@ def test_a_number_behind_several_members_is_offered_once():
         module_skills=tuple(ModuleSkill(x + "M", x, 1) for x in "XYZ"),
     )
     scen = Scenario(name="t", terms=2, term_hours_max=10, sectors=(SectorGoal("s", Fraction(1)),))
-    (conflict,) = explained(cat, scen).found  # type: ignore[attr-defined]
+    (conflict,) = explained(cat, scen).found
     assert [key.kind for key in conflict.requirements].count("term_max") == 2
     assert conflict.relaxation["kind"] == "min_coverage"
     assert conflict.alternatives == ({"kind": "term_max", "from": 10, "to": 20},)

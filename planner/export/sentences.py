@@ -6,8 +6,9 @@ import math
 from collections import Counter
 from fractions import Fraction
 
+from planner.gaps import Gap
 from planner.i18n import _, ngettext
-from planner.result import Gap, PlanResult, SectorCoverage
+from planner.result import PlanResult, SectorCoverage
 
 # The order causes are listed in: from the catalog's limits to the plan's choices.
 CAUSES = (

@@ -14,10 +14,10 @@ from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
+from planner.conflicts import requirement
 from planner.model import Problem, period_data
 from planner.optimize.plan_model import PlanModel as PlanModel
-from planner.optimize.plan_model import RequirementKey as RequirementKey
-from planner.optimize.plan_model import Requirements, requirement
+from planner.optimize.plan_model import Requirements
 from planner.optimize.variables import make_variables, path_covering, qualified_for
 from planner.reasons import Reason
 

@@ -32,11 +32,12 @@ from typing import Any, TypeVar, cast
 
 from ortools.sat.python import cp_model
 
+from planner.conflicts import Conflict, RequirementKey
 from planner.errors import InfeasibleError
-from planner.model import Catalog, Commitment, DemandRow, Problem, Scenario, _build
+from planner.gaps import as_data, teachers, uncoverable
+from planner.model import Catalog, Commitment, DemandRow, Problem, Scenario
 from planner.optimize.constraints import (
     PlanModel,
-    RequirementKey,
     build,
     coverage_score,
     hour_unit,
@@ -44,42 +45,10 @@ from planner.optimize.constraints import (
 )
 from planner.optimize.running import run_solver
 from planner.reasons import Reason
-from planner.result import as_data, teachers, uncoverable
 
 MAX_CONFLICTS = 5
 T = TypeVar("T")
 FEASIBLE = (cp_model.OPTIMAL, cp_model.FEASIBLE)
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Requirements that cannot hold together, and one change that removes the conflict."""
-
-    requirements: tuple[RequirementKey, ...]
-    minimal: bool  # each member was shown to be needed
-    relaxation: dict[str, Any] | None  # {"kind", fields, "from", "to"} or {"kind", fields, "drop": True}
-    alternatives: tuple[dict[str, Any], ...] = ()  # other members' smallest changes, each verified too
-    facts: tuple[dict[str, Any], ...] = ()  # per requirement: the figures words need (limit, hours, ...)
-    described: tuple[Reason, ...] = ()  # each requirement as planner.words says it (contracts per week...)
-    evidence: tuple[Reason, ...] = ()  # why a requirement is impossible on its own, from the catalog alone
-
-    def document(self) -> dict[str, Any]:
-        return {
-            "requirements": [key.as_dict() for key in self.requirements],
-            "minimal": self.minimal,
-            "relaxation": self.relaxation,
-            "alternatives": list(self.alternatives),
-        }
-
-
-class ExplainedInfeasibility(InfeasibleError):
-    """InfeasibleError with its conflicts as data; `complete` is False when time ran out first."""
-
-    def __init__(self, found: tuple[Conflict, ...], complete: bool, scenario: str = "") -> None:
-        super().__init__([Reason(c.requirements[0].kind) for c in found], proven=True)
-        self.scenario = scenario
-        self.found = found
-        self.complete = complete
 
 
 @dataclass(frozen=True)
@@ -283,8 +252,7 @@ class Explainer:
         # Every training offer is open (its cost filter off), the budget itself a requirement, so
         # buying training can be named in a conflict and raising the budget can be its fix.
         offered = max(scenario.training_budget, sum(t.cost for t in catalog.training))
-        problem = _build(catalog, replace(scenario, excluded_modules=(), training_budget=offered), self.problem.review)
-        problem = replace(problem, scenario=replace(problem.scenario, training_budget=scenario.training_budget))
+        problem = Problem.for_explaining(catalog, replace(scenario, excluded_modules=()), self.problem.review, offered)
         pm = build(problem, explaining=True)
         for module_id in scenario.excluded_modules:
             i = problem.index_of.get(module_id)
@@ -311,7 +279,7 @@ class Explainer:
         return None
 
 
-def infeasibility(problem: Problem, seconds: float) -> ExplainedInfeasibility:
+def infeasibility(problem: Problem, seconds: float) -> InfeasibleError:
     """An InfeasibleError naming up to five disjoint conflicts, each with one verified relaxation."""
     deadline = time.monotonic() + max(seconds, 0.5)  # the run's time limit also bounds the explanation
     explainer = Explainer(problem, deadline)
@@ -338,7 +306,7 @@ def infeasibility(problem: Problem, seconds: float) -> ExplainedInfeasibility:
         relaxation, alternatives = _relaxation(explainer, keys, others) if time.monotonic() < deadline else (None, [])
         found.append(replace(_conflict(problem, keys, minimal, relaxation, groups), alternatives=tuple(alternatives)))
     complete = complete and not explainer.timed_out
-    return ExplainedInfeasibility(tuple(found), complete, problem.scenario.name)
+    return InfeasibleError(tuple(found), complete, problem.scenario.name)
 
 
 def _conflict(
@@ -590,7 +558,7 @@ def _money_step(knob: Knob, problem: Problem) -> Knob:
 
 def _best_coverage(scenario: Scenario, catalog: Catalog, deadline: float) -> tuple[int | None, bool]:
     """The best coverage score of these inputs (None if none found in time), and whether proven."""
-    problem = _build(catalog, scenario)
+    problem = Problem.for_explaining(catalog, scenario)
     pm = build(problem)
     pm.model.maximize(coverage_score(pm))
     solver = cp_model.CpSolver()

@@ -11,29 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 from ortools.sat.python import cp_model
 
+from planner.conflicts import RequirementKey
 from planner.model import Problem
 from planner.optimize.variables import Variables
 from planner.reasons import Reason
-
-
-@dataclass(frozen=True, order=True)
-class RequirementKey:
-    """A requirement group as data: its kind (PLANNER-SPEC.md, What-if) and identifying fields,
-    e.g. RequirementKey("instructor_capacity", (("instructor_id", "DOC-01"), ("period", 1)))."""
-
-    kind: str
-    fields: tuple[tuple[str, Any], ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, **dict(self.fields)}
-
-
-def requirement(kind: str, **fields: Any) -> RequirementKey:
-    return RequirementKey(kind, tuple(fields.items()))
 
 
 @dataclass

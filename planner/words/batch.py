@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from planner.errors import InfeasibleError, InputError, NoPlanFoundError, PlannerError
 from planner.i18n import _
-from planner.words.reasons import infeasibility
+from planner.words.conflicts import infeasibility
 
 
 def failure(error: PlannerError) -> str:

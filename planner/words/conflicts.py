@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from planner.conflicts import Conflict
+from planner.errors import InfeasibleError
 from planner.i18n import _, ngettext
+from planner.words.reasons import say
 
 
-def say(reason: Any) -> str:
-    from planner.words.reasons import say as said  # reasons imports this module lazily too
+def infeasibility(error: InfeasibleError) -> list[str]:
+    """The explanation of an infeasible scenario: each conflict, its requirements and its fix."""
+    return conflict_lines(error.found, error.complete)
 
-    return said(reason)
 
-
-def conflict_lines(found: tuple[Any, ...], complete: bool) -> list[str]:
+def conflict_lines(found: tuple[Conflict, ...], complete: bool) -> list[str]:
     """The whole report: a heading, each conflict with its requirements and its relaxation."""
     if not found:
         return [

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any
 
-from planner.errors import InfeasibleError
 from planner.i18n import _, ngettext
 from planner.model import per_week
 from planner.reasons import Reason
@@ -79,13 +78,6 @@ def share(numerator: int, denominator: int) -> str:
     if percent.denominator == 1:
         return f"{percent.numerator}%"
     return f"{value.numerator}/{value.denominator} ({float(value):.2%})"
-
-
-def infeasibility(error: InfeasibleError) -> list[str]:
-    """The explanation of an infeasible scenario: each conflict, its requirements and its fix."""
-    from planner.words.conflicts import conflict_lines
-
-    return conflict_lines(getattr(error, "found", ()), getattr(error, "complete", False))
 
 
 # --- why a candidate module can never be taken (Problem.blocked) --------------------------------
@@ -242,7 +234,6 @@ def _violation_words() -> dict[str, Callable[[Params], str]]:
     return {
         "taken_twice": lambda p: _("module {module} is taken more than once", module=p["module"]),
         "not_candidate": lambda p: _("module {module} is not a candidate", module=p["module"]),
-        "blocked_taken": lambda p: _("module {module} is taken although {why}", module=p["module"], why=say(p["why"])),
         "outside_window": lambda p: _(
             "module {module} is in term {term}, outside its window {first}-{last}",
             module=p["module"],
