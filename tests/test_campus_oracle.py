@@ -4,7 +4,8 @@ On tiny random campuses every plan is enumerated (modules to terms, instructors 
 the dual sections, a term's first ones, apart from the others) and judged by PlanResult.violations(),
 which counts committed hours and the company's part of dual sections independently of the CP-SAT
 model. The optimizer must match the best of them; so must the independent HiGHS model of
-benchmarks/milp.py, which shares no code with the optimizer.
+benchmarks/milp.py, which shares no code with the optimizer; and HiGHS on the CP-SAT model's
+row-by-row translation (the portfolio's second engine) must reach CP-SAT's optimum.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from planner.model import (
     OBJECTIVES,
@@ -35,6 +37,8 @@ from planner.model import (
     SectorGoal,
     Skill,
 )
+from planner.optimize import mip
+from planner.optimize.constraints import OBJECTIVE_TERMS, build
 from planner.result import Placement, PlanResult, Status
 from tests.oracles import matches_brute_force, score
 
@@ -139,3 +143,26 @@ def test_independent_milp_matches_brute_force_on_campuses(problem: Problem) -> N
     assert run.result is not None and run.status == "OPTIMAL"
     assert run.result.violations() == []
     assert score(run.result) == min(score(r) for r in feasible)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(campus_problems(), st.sampled_from(["coverage", "hours", "cost"]))
+def test_the_highs_translation_reaches_the_cp_sat_optimum_on_campuses(problem: Problem, objective: str) -> None:
+    """The portfolio's HiGHS searches the CP-SAT model translated row by row (planner/optimize/mip.py):
+    commitments, groups per term and dual sections must translate to the same optimum."""
+    pm = build(problem)
+    term, maximise, _ = OBJECTIVE_TERMS[objective]
+    (pm.model.maximize if maximise else pm.model.minimize)(term(pm))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    status = solver.solve(pm.model)
+    translation = mip.translate(pm.model)
+    assert translation is not None
+    search = mip.Search(translation, 10.0)
+    search.begin()
+    mip.wait(search)
+    if status == cp_model.INFEASIBLE:
+        assert search.objective is None
+        return
+    assert status == cp_model.OPTIMAL and search.proven
+    assert search.objective == round(solver.objective_value)
