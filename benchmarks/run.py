@@ -1,17 +1,18 @@
 """Run every benchmark and write docs/BENCHMARKS.md.
 
     python -m benchmarks.run [--only NAME[,NAME...]] [--seeds N] [--time-limit S] [--out FILE]
-                             [--no-highs] [--no-fast]
+                             [--no-highs] [--no-batch]
 
 Each instance is written as a catalog folder + scenario TOML in a temporary folder, then solved
 three times, each in a fresh subprocess so that peak memory is per instance and per solver:
-through the planner's real path (load, build, solve, export) in the default reproducible mode,
-the same with `--fast`, and with the independent HiGHS model (benchmarks/milp.py) on the same
-Problem. `--only` takes instance names (bacp8, scp41, campus-staffing-3), families (bacp, scp,
-synthetic), classes (campus, campus-staffing, campus-v3, national, national-staffing, national-v3; a
-scale name selects all three of its classes), `staffing` (both staffing classes) or `version3` (both
-version-3 classes: commitments, shrinking groups, dual training); `--seeds N` keeps the first N variants
-of each class. With `--only`, the report is only printed unless `--out` is given.
+through the planner's real path (load, build, solve, export) as `planner plan` runs it, as a
+rollout task with one core runs it (one CP-SAT worker, no HiGHS: the plan must be the same), and
+with the independent HiGHS model (benchmarks/milp.py) on the same Problem. `--only` takes instance
+names (bacp8, scp41, campus-staffing-3), families (bacp, scp, synthetic), classes (campus,
+campus-staffing, campus-v3, national, national-staffing, national-v3; a scale name selects all three
+of its classes), `staffing` (both staffing classes) or `version3` (both version-3 classes:
+commitments, shrinking groups, dual training); `--seeds N` keeps the first N variants of each class.
+With `--only`, the report is only printed unless `--out` is given.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def _lost_in_loading(expected: Instance, catalog, scenario) -> list[str]:
 # --- workers: one instance, one solver, in their own process -------------------------------------
 
 
-def planner_worker(scenario_path: Path, name: str, time_limit: float, reproducible: bool = True) -> dict:
+def planner_worker(scenario_path: Path, name: str, time_limit: float, batch_style: bool = False) -> dict:
     """The designer's path: load the files, build the problem, solve, write workbook and plan file."""
     clock = _Clock()
     from planner import i18n
@@ -102,7 +103,9 @@ def planner_worker(scenario_path: Path, name: str, time_limit: float, reproducib
     problem, inputs = load_problem(scenario_path, name)
     clock.lap("load")  # loading and Problem.build (build alone takes 0.01 s at national scale)
     try:
-        result = solve(problem, SolveOptions(time_limit, reproducible=reproducible))
+        # batch-style: as a rollout task with one core runs it (one CP-SAT worker, no HiGHS)
+        options = SolveOptions(time_limit, workers=1, highs=False) if batch_style else SolveOptions(time_limit)
+        result = solve(problem, options)
     except PlannerError as error:
         clock.lap("solve")
         status = {"InfeasibleError": "INFEASIBLE", "NoPlanFoundError": "NO PLAN"}.get(type(error).__name__, "ERROR")
@@ -114,6 +117,7 @@ def planner_worker(scenario_path: Path, name: str, time_limit: float, reproducib
     return {
         "status": result.status.value,
         "objectives": result.objectives,
+        "plan": [[p.module_id, p.term, list(p.instructors)] for p in result.placements],
         "stages": [[s.objective, s.value, s.bound, s.proven, s.seconds] for s in result.stages],
         "violations": [say(r) for r in result.violations()],
         "seconds": clock.laps,
@@ -213,7 +217,7 @@ def _worker_main(args: argparse.Namespace) -> None:
     if args.worker == "highs":
         report = highs_worker(scenario, args.instance, args.time_limit)
     else:
-        report = planner_worker(scenario, args.instance, args.time_limit, reproducible=args.worker == "planner")
+        report = planner_worker(scenario, args.instance, args.time_limit, batch_style=args.worker == "planner-batch")
     # ru_maxrss is in KiB on Linux: the peak resident memory of this process, i.e. this instance.
     report["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     Path(args.report).write_text(json.dumps(report))
@@ -227,7 +231,7 @@ class Row:
     instance: Instance
     planner: dict
     highs: dict | None
-    fast: dict | None = None  # the planner with --fast (free-racing workers)
+    fast: dict | None = None  # the planner as a one-core batch task (one CP-SAT worker, no HiGHS)
     load: float = 0.0  # 1-minute load average when the instance started: other work on the machine
 
 
@@ -297,7 +301,7 @@ def run(names: list[str], time_limit: float, with_highs: bool, with_fast: bool =
             # One heavy solve at a time: the machine's two cores are shared.
             planner = run_worker("planner", scenario, name, time_limit, scenario.parent)
             highs = run_worker("highs", scenario, name, time_limit, scenario.parent) if with_highs else None
-            fast = run_worker("planner-fast", scenario, name, time_limit, scenario.parent) if with_fast else None
+            fast = run_worker("planner-batch", scenario, name, time_limit, scenario.parent) if with_fast else None
             row = Row(instance, planner, highs, fast, load)
             print(_console_line(row), flush=True)
             rows.append(row)
@@ -419,16 +423,14 @@ def markdown(rows: list[Row], time_limit: float) -> str:
     if any(r.fast for r in rows):
         lines += [
             "",
-            "## Reproducible search (default) and `--fast`",
+            "## `plan` and a one-core batch task",
             "",
-            "The default keeps the plan that does not depend on which engine (CP-SAT or HiGHS) finishes",
-            "first, so a plan is the same run after run; `planner plan --fast` keeps the first proof's plan",
-            "(equally good plans may then differ between runs). Solve seconds of each, and the HiGHS ratio",
-            "of `--fast`.",
+            "A rollout task with one core runs one CP-SAT worker and no HiGHS; a proven plan must be the",
+            "same as `planner plan`'s (`same plan`). Solve seconds of each, and the HiGHS ratio of the task.",
             "",
-            "| instance | default status | default solve s | --fast status | --fast solve s | --fast objectives "
-            "| --fast / HiGHS |",
-            "|---|---|---:|---|---:|---|---:|",
+            "| instance | default status | default solve s | batch status | batch solve s | batch objectives "
+            "| batch / HiGHS | same plan |",
+            "|---|---|---:|---|---:|---|---:|---|",
         ]
         for row in rows:
             p, f, h = row.planner, row.fast or {}, row.highs or {}
@@ -436,7 +438,8 @@ def markdown(rows: list[Row], time_limit: float) -> str:
             ratio = f"{fast_s / highs_s:.2f}" if fast_s and highs_s else "-"
             lines.append(
                 f"| {row.instance.name} | {p['status']} | {_seconds(p.get('seconds', {}).get('solve'))} "
-                f"| {f.get('status', '-')}{_broken(f)} | {_seconds(fast_s)} | {_objectives(f, row)} | {ratio} |"
+                f"| {f.get('status', '-')}{_broken(f)} | {_seconds(fast_s)} | {_objectives(f, row)} | {ratio} "
+                f"| {_same_plan(p, f)} |"
             )
     synthetic = [r for r in rows if r.instance.family == "synthetic" and r.planner.get("limits")]
     if synthetic:
@@ -501,10 +504,10 @@ def summary_section(rows: list[Row], time_limit: float) -> list[str]:
         "columns count the others. `agree` counts instances whose objectives",
         "are equal in the scenario's order when both proved optimality (`NO` would be a bug in one model).",
         "",
-        "| class | instances | with a plan default / --fast / HiGHS | proven default / --fast / HiGHS "
+        "| class | instances | with a plan default / batch / HiGHS | proven default / batch / HiGHS "
         "| ratio default median (worst) "
-        "| ratio --fast median (worst) | median solve s default / --fast / HiGHS "
-        "| peak MiB max default / --fast / HiGHS | agree (both proven) |",
+        "| ratio batch median (worst) | median solve s default / batch / HiGHS "
+        "| peak MiB max default / batch / HiGHS | agree (both proven) |",
         "|---|---:|---|---|---:|---:|---|---|---|",
     ]
     classes = list(dict.fromkeys(class_of(r.instance.name) for r in rows))
@@ -604,8 +607,15 @@ def _agreement(rows: list[Row]) -> str:
     same = [r for r in both if agree(r) == "yes"]
     fast = [r for r in rows if r.fast and r.highs and r.fast.get("status") == r.highs.get("status") == "OPTIMAL"]
     fast_same = [r for r in fast if agree(r, r.fast) == "yes"]
-    text = f"default {len(same)} of {len(both)}, --fast {len(fast_same)} of {len(fast)}"
+    text = f"default {len(same)} of {len(both)}, batch {len(fast_same)} of {len(fast)}"
     return text if len(same) == len(both) and len(fast_same) == len(fast) else text + " **NO**"
+
+
+def _same_plan(planner: dict, batch: dict) -> str:
+    """Whether two proven runs wrote the same plan (modules, terms, instructors); `-` unless both proved it."""
+    if planner.get("status") != "OPTIMAL" or batch.get("status") != "OPTIMAL":
+        return "-"
+    return "yes" if planner.get("plan") == batch.get("plan") else "**NO**"
 
 
 def _stages(report: dict) -> str:
@@ -681,7 +691,7 @@ def reproduce_section() -> list[str]:
         'pip install -e ".[bench]"          # highspy for the side-by-side model',
         "python -m benchmarks.run           # everything; rewrites docs/BENCHMARKS.md",
         "python -m benchmarks.run --only campus --seeds 2 --time-limit 30   # a subset, printed only",
-        "python -m benchmarks.run --only staffing,national-1 --no-fast       # classes and single instances",
+        "python -m benchmarks.run --only staffing,national-1 --no-batch      # classes and single instances",
         "pytest -m benchmark tests/benchmarks    # published optima, family feasibility, agreement",
         "```",
         "",
@@ -707,8 +717,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, help="seconds per solve")
     parser.add_argument("--out", type=Path, help=f"where to write the report (default {DOCS} for a full run)")
     parser.add_argument("--no-highs", action="store_true", help="skip the HiGHS side-by-side solves")
-    parser.add_argument("--no-fast", action="store_true", help="skip the planner runs with --fast")
-    parser.add_argument("--worker", choices=("planner", "planner-fast", "highs"), help=argparse.SUPPRESS)
+    parser.add_argument("--no-batch", action="store_true", help="skip the planner runs as a one-core batch task")
+    parser.add_argument("--worker", choices=("planner", "planner-batch", "highs"), help=argparse.SUPPRESS)
     parser.add_argument("--scenario", help=argparse.SUPPRESS)
     parser.add_argument("--report", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -716,7 +726,7 @@ def main(argv: list[str] | None = None) -> None:
         _worker_main(args)
         return
     names = select(args.only, args.seeds)
-    rows = run(names, args.time_limit, with_highs=not args.no_highs, with_fast=not args.no_fast)
+    rows = run(names, args.time_limit, with_highs=not args.no_highs, with_fast=not args.no_batch)
     out = args.out or (None if args.only else DOCS)
     text = markdown(rows, args.time_limit)
     if out is None:

@@ -74,8 +74,8 @@ def plan(
         bool,
         typer.Option(
             "--fast",
-            help="End each objective as soon as either engine (CP-SAT or HiGHS) proves it, without waiting "
-            "for the reproducible plan: among equally good plans the one written may differ from run to run.",
+            hidden=True,  # accepted so that existing scripts run on; every run now ends each stage at its first proof
+            help="No effect: kept for scripts written for earlier versions.",
         ),
     ] = False,
     debug: DebugOption = False,
@@ -93,7 +93,7 @@ def plan(
         inputs = run_inputs(scenario, catalog, review)
         workbook, plan_file = plan_outputs(scenario, out_file, json_file, force, inputs)
         with progress_line(objective_name) as progress:
-            options = SolveOptions(time_limit, reproducible=not fast, started=started)
+            options = SolveOptions(time_limit, started=started)
             try:
                 result = make_plan(scenario, catalog, options, progress, review)
             except InfeasibleError as error:  # with --json: the conflicts as data, and no workbook

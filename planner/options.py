@@ -16,18 +16,15 @@ class SolveOptions:
     """Settings of one solve.
 
     `time_limit` bounds the whole run in seconds (None: the scenario's, else 60). `workers` is the
-    size of CP-SAT's portfolio, run in deterministic interleaved batches with the fixed `seed`.
-    `reproducible` keeps the plan that does not depend on which engine (CP-SAT or HiGHS) finishes
-    first (planner/optimize/portfolio.py), so the same inputs give the same plan; without it each
-    objective ends at the first proof, with the rule's plan if it is at hand, else the proving
-    engine's. `highs` runs HiGHS beside CP-SAT; a batch task with one core to itself turns it off,
-    since the two engines would then share that core.
+    size of CP-SAT's portfolio in the objective stages, run in interleaved batches with the fixed
+    `seed`. `highs` runs HiGHS beside CP-SAT; a batch task with one core to itself turns it off,
+    since the two engines would then share that core. Neither `workers` nor `highs` changes a
+    proven-optimal plan (planner/optimize/canonical.py), only how soon it comes.
     """
 
     time_limit: float | None = None
     workers: int = 8
     seed: int = 1
-    reproducible: bool = True
     highs: bool = True
     # The limit bounds the whole run, so the clock starts with the command (`started`, a
     # time.monotonic() value; None: when solving starts), and the search stops `reserve` seconds

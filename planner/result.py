@@ -35,6 +35,13 @@ class Placement:
     instructors: tuple[str | None, ...]
 
 
+class Engine(StrEnum):
+    """The engine whose plan ended an objective stage (the one that proved it, when proven)."""
+
+    CP_SAT = "CP-SAT"
+    HIGHS = "HiGHS"
+
+
 @dataclass(frozen=True)
 class Stage:
     """One lexicographic objective stage as the solver saw it."""
@@ -44,6 +51,7 @@ class Stage:
     bound: int
     proven: bool
     seconds: float
+    engine: Engine | None = None
 
 
 @dataclass(frozen=True)

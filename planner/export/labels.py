@@ -96,19 +96,14 @@ def parameter_name(key: str) -> str:
         "interleave_search": _("interleaved, reproducible search"),
         "max_deterministic_time": _("work limit per stage (deterministic seconds)"),
         "num_workers": _("parallel searches"),
-        "plan_found_by": _("engine that found each stage's plan"),
         "random_seed": _("random seed"),
-        "reproducible": _("same plan on every run"),
         "time_limit_seconds": _("time limit (seconds)"),
     }
     return names.get(key, key)
 
 
 def parameter_value(key: str, value: str) -> str:
-    """A solver setting's value in words: true/false as yes/no, stage keys as objective names."""
+    """A solver setting's value in words: true/false as yes/no."""
     if value in ("True", "False"):
         return yes_no(value == "True")
-    if key == "plan_found_by":
-        parts = (part.partition(": ") for part in value.split("; ") if part)
-        return "; ".join(f"{objective_word(stage)}: {engine}" for stage, _sep, engine in parts)
     return value

@@ -126,6 +126,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
                 "value": s.value,
                 "bound": s.bound,
                 "proven": s.proven,
+                "found_by": s.engine.value if s.engine is not None else None,
                 "solver_seconds": s.seconds,
             }
             for s in result.stages

@@ -70,12 +70,12 @@ def scenario_sheet(ws: Worksheet, result: PlanResult) -> None:
     ]
     row = write_table(ws, row, 1, (item, value), solver, "SolverFacts", align={value: styles.LEFT})
     row = write_line(ws, row + 1, _("Objective stages (lexicographic, in order)"), styles.HEADING)
-    stages = [
-        (n, objective_word(s.objective), s.value, s.bound, yes_no(s.proven), s.seconds)
+    stages = [  # an engine's name is the same in every language
+        (n, objective_word(s.objective), s.value, s.bound, yes_no(s.proven), s.engine or "-", s.seconds)
         for n, s in enumerate(result.stages, start=1)
     ]
     seconds = _("Seconds")
-    stage_headers = (_("Order"), _("Objective"), value, _("Bound"), _("Proven"), seconds)
+    stage_headers = (_("Order"), _("Objective"), value, _("Bound"), _("Proven"), _("Plan found by"), seconds)
     formats = {seconds: styles.SECONDS, value: styles.COUNT, _("Bound"): styles.COUNT}
     write_table(ws, row, 1, stage_headers, stages, "SolverStages", formats, _("No stage recorded."))
     flag_no(ws, row + 1, row + len(stages), stage_headers.index(_("Proven")) + 1, answers()[1])

@@ -33,9 +33,20 @@ from planner.optimize.running import wait_for
 
 INF = highspy.kHighsInf
 _CB = highspy.cb.HighsCallbackType
-IMPROVED = _CB.kCallbackMipImprovingSolution
-CALLBACKS = (IMPROVED, _CB.kCallbackMipInterrupt, _CB.kCallbackSimplexInterrupt, _CB.kCallbackIpmInterrupt)
+CALLBACKS = (_CB.kCallbackMipInterrupt, _CB.kCallbackSimplexInterrupt, _CB.kCallbackIpmInterrupt)
 FEASIBLE = 2  # HiGHS's kSolutionStatusFeasible
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one engine ended a stage with: its best plan (a value per model variable) and its value
+    and bound in CP-SAT's terms, and its verdict."""
+
+    values: list[int] | None = None
+    value: int | None = None
+    bound: int | None = None
+    proven: bool = False
+    infeasible: bool = False
 
 
 class NotLinear(Exception):
@@ -181,6 +192,7 @@ class Translation:
         for v, c in zip(objective.vars, objective.coeffs, strict=True):
             costs[v] += c
         self.highs.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+        self.costs = costs
         self.highs.changeObjectiveSense(highspy.ObjSense.kMinimize)
         self.scaling = objective.scaling_factor or 1.0
         self.offset = objective.offset
@@ -260,23 +272,15 @@ def _plus(terms: dict[int, float], more: dict[int, float], factor: float) -> dic
 
 @dataclass
 class Search:
-    """One HiGHS search of a stage, run in its own thread; `stop()` ends it early.
-
-    `first_at(value)` asks it to stop as soon as its incumbent reaches `value` (proven optimal by
-    the other engine): the plan kept is then HiGHS's first plan of that value, which its
-    deterministic search always reaches the same way.
-    """
+    """One HiGHS search of a stage, run in its own thread; `stop()` ends it early."""
 
     translation: Translation
     seconds: float
-    start: list[int] | None = None
     values: list[int] | None = None
     objective: int | None = None  # in CP-SAT terms
     bound: int | None = None
     proven: bool = False
     infeasible: bool = False
-    target: int | None = None
-    incumbent: int | None = None  # the value of the best plan found so far
     _stop: bool = False
     thread: threading.Thread | None = None
     wake: threading.Event | None = None  # set when the search ends, so the race can act at once
@@ -284,9 +288,6 @@ class Search:
     def begin(self) -> None:
         highs = self.translation.highs
         highs.setOptionValue("time_limit", max(self.seconds, 0.01))
-        if self.start is not None:  # the previous stage's plan: columns added since are left to HiGHS
-            n = len(self.start)
-            highs.setSolution(n, np.arange(n, dtype=np.int32), np.array(self.start, dtype=np.float64))
         highs.setCallback(self._callback, None)
         for kind in CALLBACKS:
             highs.startCallback(kind)
@@ -306,31 +307,34 @@ class Search:
         status = highs.getModelStatus()
         info = highs.getInfo()
         self.infeasible = status == highspy.HighsModelStatus.kInfeasible
+        exact = True
         if info.primal_solution_status == FEASIBLE:
             values = highs.getSolution().col_value
             self.values = [round(v) for v in values]
-            self.objective = self.translation.in_cp_sat_terms(info.objective_function_value)
-        self.proven = status == highspy.HighsModelStatus.kOptimal and not self._stop
+            # The plan's value as CP-SAT counts it, from the rounded plan. Given a start plan
+            # (setSolution), highspy 1.16 reported optima it returned no plan of (the seed's hours
+            # stage: optimum 200 units, plan 204), so no start is given; a figure that still
+            # disagrees with the plan is no proof, and a stage fixed at it would be empty.
+            self.objective = self.translation.in_cp_sat_terms(float(self.translation.costs @ np.array(self.values)))
+            exact = self.objective == self.translation.in_cp_sat_terms(info.objective_function_value)
+        self.proven = status == highspy.HighsModelStatus.kOptimal and not self._stop and exact
         if self.proven:
             self.bound = self.objective
         elif math.isfinite(info.mip_dual_bound):
             self.bound = self.translation.in_cp_sat_terms(info.mip_dual_bound)
 
     def _callback(self, kind, message, data_out, data_in, user_data) -> None:
-        if kind == IMPROVED:
-            self.incumbent = self.translation.in_cp_sat_terms(data_out.objective_function_value)
-            if self.incumbent == self.target:
-                self._stop = True
-        elif self._stop:
+        if self._stop:
             data_in.user_interrupt = True
 
     def stop(self) -> None:
         self._stop = True
 
-    def first_at(self, value: int) -> None:
-        self.target = value
-        if self.incumbent == value:
-            self._stop = True
+    def outcome(self) -> Outcome:
+        """What the search ended with, as the race reads it (planner.optimize.portfolio.choose)."""
+        return Outcome(
+            self.values, self.objective, self.bound, self.proven and self.values is not None, self.infeasible
+        )
 
     def done(self) -> bool:
         return self.thread is not None and not self.thread.is_alive()

@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from planner.errors import NoPlanFoundError
 from planner.i18n import _
 from planner.model import Problem
-from planner.optimize import explain, mip
+from planner.optimize import canonical, explain, mip
 from planner.optimize.constraints import OBJECTIVE_TERMS, TRAINING_STAGE, PlanModel, build, training_spent
 from planner.optimize.portfolio import Found, ReporterFactory, hint, race
 from planner.options import SolveOptions
@@ -55,6 +55,9 @@ def solve(
             assert run.values is not None
             pm.model.add(expr == found.value)
             hint(pm, run.values, pm.variables.decisions())  # this plan stays feasible there
+        else:
+            pm.model.add(expr == found.value)
+            run.settle(limit - options.reserve - (time.monotonic() - start), options.seed)
     return run.result()
 
 
@@ -79,8 +82,8 @@ class _Run:
     start: float
     stages: list[Stage] = field(default_factory=list)
     values: list[int] | None = None
-    engines: list[str] = field(default_factory=list)
     parameters: dict[str, object] = field(default_factory=dict)
+    canonical: bool = False  # the tie-break ended on its own: the plan depends on the inputs only
 
     def keep(self, name: str, found: Found, scale: int, seconds: float) -> bool:
         """Record a stage's outcome; whether the next stage may run (this one was proven)."""
@@ -98,20 +101,29 @@ class _Run:
                 )
             return False  # keep the plan of the previous stage
         assert found.value is not None and found.bound is not None
-        self.stages.append(Stage(name, found.value * scale, found.bound * scale, found.proven, round(seconds, 3)))
-        self.engines.append(f"{name}: {found.engine}")
+        value, bound = found.value * scale, found.bound * scale
+        self.stages.append(Stage(name, value, bound, found.proven, round(seconds, 3), found.engine))
         self.values = found.values
         return found.proven  # else no time is left for the next stages
+
+    def settle(self, seconds: float, seed: int) -> None:
+        """Every objective proven: replace the plan by the model's canonical one."""
+        if seconds < MIN_STAGE_SECONDS:
+            return
+        settled = canonical.settle(self.pm, seconds, seed)
+        if settled.values is not None:
+            self.values = settled.values
+        self.canonical = settled.finished
 
     def result(self) -> PlanResult:
         assert self.values is not None
         pm, values = self.pm, self.values
         bought = tuple(o.training for o, b in zip(pm.problem.offers, pm.buy, strict=True) if values[b.index])
-        all_proven = len(self.stages) == len(self.objective) and all(s.proven for s in self.stages)
+        all_proven = len(self.stages) == len(self.objective) and all(s.proven for s in self.stages) and self.canonical
         info = SolverInfo(
             ortools_version=ortools.__version__,  # type: ignore[attr-defined]
             parameters={k: str(v) for k, v in self.parameters.items() if k != "max_time_in_seconds"}
-            | {"time_limit_seconds": f"{self.limit:g}", "plan_found_by": "; ".join(self.engines)},
+            | {"time_limit_seconds": f"{self.limit:g}"},
             seconds=round(time.monotonic() - self.start, 3),
         )
         status = Status.OPTIMAL if all_proven else Status.FEASIBLE

@@ -36,7 +36,6 @@ def plan_campus(job: CampusJob, record: dict[str, Any], language: str, workers: 
         record["options"]["time_limit_seconds"],
         workers=workers,
         seed=record["options"]["seed"],
-        reproducible=record["options"]["reproducible"],
         started=started,
         highs=workers >= 2,  # one core per task: CP-SAT alone, as the two engines would share it
     )
