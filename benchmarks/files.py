@@ -116,6 +116,17 @@ def write_catalog(catalog: Catalog, folder: Path) -> None:
             ["lab_id", "period", "hours"],
             ([c.lab_id, c.period, c.hours] for c in catalog.lab_commitments),
         )
+    if catalog.tracks:
+        _write_csv(
+            folder / "tracks.csv",
+            ["track_id", "name", "career"],
+            ([t.track_id, t.name, t.career] for t in catalog.tracks),
+        )
+        _write_csv(
+            folder / "track_modules.csv",
+            ["track_id", "module_id"],
+            ([tm.track_id, tm.module_id] for tm in catalog.track_modules),
+        )
 
 
 def _write_instructors(catalog: Catalog, folder: Path) -> None:
@@ -184,6 +195,8 @@ def write_scenario(scenario: Scenario, path: Path, catalog: str) -> None:
     _table(lines, "budget", max_cost=scenario.max_cost)
     if scenario.dual_groups is not None:
         _table(lines, "dual", groups=list(scenario.dual_groups), max_company_hours=scenario.max_company_hours)
+    if scenario.tracks_offer is not None:
+        _table(lines, "tracks", offer=scenario.tracks_offer, groups=scenario.track_groups)
     for goal in scenario.sectors or ():
         key = goal.sector_id if re.fullmatch(r"[A-Za-z0-9_-]+", goal.sector_id) else _text(goal.sector_id)
         _table(lines, f"sectors.{key}", always=True, min_coverage=_decimal(goal.min_coverage), weight=goal.weight)

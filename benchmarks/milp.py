@@ -70,6 +70,7 @@ class MilpModel:
     x: dict[tuple[int, int], int]  # (candidate, term) -> column
     n: dict[tuple[int, int, int], int]  # (candidate, instructor, term) -> column
     m: dict[tuple[int, int, int], int] = field(default_factory=dict)  # dual sections among n
+    y: list[int] = field(default_factory=list)  # per candidate track: it is offered ([tracks])
     objectives: dict[str, tuple[dict[int, float], highspy.ObjSense]] = field(default_factory=dict)
 
 
@@ -204,6 +205,7 @@ def build(problem: Problem) -> MilpModel:
         for t in range(problem.windows[i][0], problem.windows[i][1] + 1)
     }
     model = MilpModel(problem, rows, x, {}, objectives={})
+    tracks_offered_whole(model)
     taken_at_most_once(model)
     prerequisites_first(model)
     hours_and_counts_within_limits(model)
@@ -217,13 +219,46 @@ def build(problem: Problem) -> MilpModel:
     return model
 
 
+def tracks_offered_whole(model: MilpModel) -> None:
+    """Trayectos: exactly `offer` candidate tracks offered; a track module taken exactly when its
+    track is; a track with a module outside the candidates (or blocked) is never offered."""
+    problem = model.problem
+    if problem.scenario.tracks_offer is None:
+        return
+    model.y = [model.rows.var() for _ in problem.tracks]
+    offer = problem.scenario.tracks_offer
+    model.rows.row(offer, offer, dict.fromkeys(model.y, 1.0))
+    for r, members in enumerate(problem.track_members):
+        if r in problem.closed_tracks:
+            model.rows.row(0, 0, {model.y[r]: 1.0})
+        for i in members:
+            model.rows.row(0, 0, {**_taken(model, i), model.y[r]: -1.0})
+
+
+def _paths(model: MilpModel) -> list[tuple[int | None, set[int]]]:
+    """Each student path: (track, its modules); the whole plan (track None) without [tracks]."""
+    problem = model.problem
+    everything = set(range(len(problem.candidates)))
+    if problem.scenario.tracks_offer is None:
+        return [(None, everything)]
+    core = {i for i in everything if problem.track_of[i] is None}
+    return [(r, core | set(members)) for r, members in enumerate(problem.track_members)]
+
+
+def _on(model: MilpModel, track: int | None, terms: dict[int, float], least: float) -> tuple[float, dict[int, float]]:
+    """A lower bound that holds only on an offered path: terms - least x y[track] >= 0."""
+    if track is None:
+        return least, terms
+    return 0.0, {**terms, model.y[track]: -least}
+
+
 def _taken(model: MilpModel, i: int, coefficient: float = 1) -> dict[int, float]:
     lo, hi = model.problem.windows[i]
     return {model.x[i, t]: coefficient for t in range(lo, hi + 1) if (i, t) in model.x}
 
 
-def _term(model: MilpModel, t: int, weights) -> dict[int, float]:
-    return {column: weights[i] for (i, s), column in model.x.items() if s == t}
+def _term(model: MilpModel, t: int, weights, path: set[int] | None = None) -> dict[int, float]:
+    return {column: weights[i] for (i, s), column in model.x.items() if s == t and (path is None or i in path)}
 
 
 def taken_at_most_once(model: MilpModel) -> None:
@@ -256,14 +291,20 @@ def hours_and_counts_within_limits(model: MilpModel) -> None:
     """Rule 3: each term's hours and module count within bounds; total hours within total_max."""
     problem, scenario = model.problem, model.problem.scenario
     hours = problem.hours
-    for t in range(1, problem.terms + 1):
-        model.rows.row(scenario.term_hours_min, _or_inf(scenario.term_hours_max), _term(model, t, hours))
-        model.rows.row(
-            scenario.modules_per_term_min, _or_inf(scenario.modules_per_term_max), _term(model, t, [1] * len(hours))
-        )
-    if scenario.total_hours_max is not None:
-        total: dict[int, float] = {column: hours[i] for (i, _), column in model.x.items()}
-        model.rows.row(-INF, scenario.total_hours_max, total)
+    for track, path in _paths(model):  # every student path (upper bounds hold on the core alone too)
+        for t in range(1, problem.terms + 1):
+            model.rows.row(-INF, _or_inf(scenario.term_hours_max), _term(model, t, hours, path))
+            model.rows.row(*_bounded(_on(model, track, _term(model, t, hours, path), scenario.term_hours_min)))
+            counts = _term(model, t, [1] * len(hours), path)
+            model.rows.row(-INF, _or_inf(scenario.modules_per_term_max), counts)
+            model.rows.row(*_bounded(_on(model, track, counts, scenario.modules_per_term_min)))
+        if scenario.total_hours_max is not None:
+            total: dict[int, float] = {column: hours[i] for (i, _), column in model.x.items() if i in path}
+            model.rows.row(-INF, scenario.total_hours_max, total)
+
+
+def _bounded(low_terms: tuple[float, dict[int, float]]) -> tuple[float, float, dict[int, float]]:
+    return low_terms[0], INF, low_terms[1]
 
 
 def _or_inf(value: int | None) -> float:
@@ -276,7 +317,7 @@ def instructors_teach_every_section(model: MilpModel) -> None:
     if not problem.instructors:
         return
     for (i, t), taken in model.x.items():
-        sections, dual = problem.sections_in(t), problem.dual_in(t)
+        sections, dual = problem.sections_of(i, t), problem.dual_of(i, t)
         share = {taken: -float(sections)}
         company = {taken: -float(dual)}
         for k in problem.qualified[i]:
@@ -353,7 +394,7 @@ def labs_within_capacity(model: MilpModel) -> None:
     problem = model.problem
     use: dict[tuple[int, int], dict[int, float]] = {}
     for (i, t), column in model.x.items():
-        groups = problem.hours[i] * problem.sections_in(t) - problem.dual_hours(i) * problem.dual_in(t)
+        groups = problem.hours[i] * problem.sections_of(i, t) - problem.dual_hours(i) * problem.dual_of(i, t)
         for lab in problem.module_labs[i] if problem.module_labs else ():
             use.setdefault((lab, problem.period_of[t]), {})[column] = float(groups)
     for (lab, p), terms in sorted(use.items()):
@@ -369,40 +410,47 @@ def company_hours_within_limit(model: MilpModel) -> None:
         return
     for terms in problem.periods:
         company = {
-            column: float(problem.dual_hours(i) * problem.dual_in(t))
+            column: float(problem.dual_hours(i) * problem.dual_of(i, t))
             for (i, t), column in model.x.items()
-            if t in terms and problem.dual_hours(i) * problem.dual_in(t)
+            if t in terms and problem.dual_hours(i) * problem.dual_of(i, t)
         }
         if company:
             model.rows.row(-INF, limit, company)
 
 
-def sector_min_coverage(model: MilpModel) -> list[int]:
-    """Rule 5: a demand counts as covered only if a taken module covers it; each sector's covered
-    importance reaches min_coverage of its total, compared exactly."""
+def sector_min_coverage(model: MilpModel) -> list[tuple[int, int]]:
+    """Rule 5: a demand counts as covered on a path only if a taken module of the path covers it
+    (and, with tracks, the path's track is offered); each sector's covered importance reaches
+    min_coverage of its total on every offered path, compared exactly. Returns (column, demand row)."""
     problem, rows = model.problem, model.rows
-    covered = []
-    for row in problem.demand_rows:
-        column = rows.var()
-        covering: dict[int, float] = {}
-        for i in row.covering:
-            covering.update(_taken(model, i, -1.0))
-        rows.row(-INF, 0, {column: 1.0, **covering})
-        covered.append(column)
-    for k in range(len(problem.sector_ids)):
-        demands = [(d, r.demand.importance) for d, r in enumerate(problem.demand_rows) if r.sector == k]
-        total = sum(importance for _, importance in demands)
-        # covered / total >= f  <=>  covered >= ceil(f * total), as covered is a whole number.
-        floor = math.ceil(problem.min_coverage[k] * total)
-        if demands and floor > 0:
-            rows.row(floor, INF, {covered[d]: importance for d, importance in demands})
+    covered: list[tuple[int, int]] = []
+    for track, path in _paths(model):
+        columns = []
+        for row in problem.demand_rows:
+            column = rows.var()
+            covering: dict[int, float] = {}
+            for i in row.covering:
+                if i in path:
+                    covering.update(_taken(model, i, -1.0))
+            rows.row(-INF, 0, {column: 1.0, **covering})
+            if track is not None:
+                rows.row(-INF, 0, {column: 1.0, model.y[track]: -1.0})
+            columns.append(column)
+        for k in range(len(problem.sector_ids)):
+            demands = [(d, r.demand.importance) for d, r in enumerate(problem.demand_rows) if r.sector == k]
+            total = sum(importance for _, importance in demands)
+            # covered / total >= f  <=>  covered >= ceil(f * total), as covered is a whole number.
+            floor = math.ceil(problem.min_coverage[k] * total)
+            if demands and floor > 0:
+                rows.row(*_bounded(_on(model, track, {columns[d]: imp for d, imp in demands}, floor)))
+        covered.extend((column, d) for d, column in enumerate(columns))
     return covered
 
 
-def add_objectives(model: MilpModel, covered: list[int]) -> None:
+def add_objectives(model: MilpModel, covered: list[tuple[int, int]]) -> None:
     problem = model.problem
     model.objectives["coverage"] = (
-        {column: row.weight for column, row in zip(covered, problem.demand_rows, strict=True)},
+        {column: problem.demand_rows[d].weight for column, d in covered},
         highspy.ObjSense.kMaximize,
     )
     model.objectives["hours"] = (
@@ -411,8 +459,9 @@ def add_objectives(model: MilpModel, covered: list[int]) -> None:
     )
     if "balance" in problem.scenario.objective:
         peak = model.rows.var(0, INF, integer=False)
-        for t in range(1, problem.terms + 1):
-            model.rows.row(-INF, 0, {**_term(model, t, problem.hours), peak: -1.0})
+        for _track, path in _paths(model):
+            for t in range(1, problem.terms + 1):
+                model.rows.row(-INF, 0, {**_term(model, t, problem.hours, path), peak: -1.0})
         model.objectives["balance"] = ({peak: 1.0}, highspy.ObjSense.kMinimize)
     model.objectives["cost"] = (_cost(model), highspy.ObjSense.kMinimize)
 
@@ -432,6 +481,6 @@ def _placements(model: MilpModel, values: list[float]) -> tuple[Placement, ...]:
             teachers.extend([problem.instructors[k].instructor_id] * (count - company))
         teachers = dual + teachers  # a term's first sections are its dual groups
         if not problem.instructors:
-            teachers = [None] * problem.sections_in(t)
+            teachers = [None] * problem.sections_of(i, t)
         placements.append(Placement(problem.candidates[i].module_id, t, tuple(teachers)))
     return tuple(placements)

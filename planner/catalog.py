@@ -17,7 +17,8 @@ from typing import Any
 
 from planner.errors import InputError, Issue
 from planner.i18n import _
-from planner.loaders.checks import listed_without, prerequisite_cycles, table_entities
+from planner.loaders.campuses import campus_place
+from planner.loaders.checks import listed_without, prerequisite_cycles, table_entities, track_problems
 from planner.loaders.folder import read_folder
 from planner.loaders.schema import CAMPUS_TABLES, COLUMNS
 from planner.loaders.tables import Table
@@ -60,6 +61,8 @@ def load_catalog(path: Path, campus: Path | None = None) -> Catalog:
     listed_without(merged, "training", "instructors", issues)
     listed_without(merged, "commitments", "instructors", issues)
     listed_without(referenced, "lab_commitments", "labs", issues)
+    listed_without(merged, "track_modules", "tracks", issues)
+    track_problems(entities["tracks"], entities["track_modules"], entities["prerequisites"], issues)
     known_modules = {m.module_id for m in entities["modules"]}
     prerequisite_cycles(
         (p for p in entities["prerequisites"] if {p.module_id, p.prerequisite_id} <= known_modules), issues
@@ -68,6 +71,7 @@ def load_catalog(path: Path, campus: Path | None = None) -> Catalog:
         raise InputError(issues)
     present = {lab.lab_id for lab in entities["labs"]}
     labs = (*entities["labs"], *(Lab(lab.lab_id, lab.name, 0) for lab in catalog_labs if lab.lab_id not in present))
+    place = campus_place(Path(campus) if campus is not None else None)
     return Catalog(
         sectors=tuple(entities["sectors"]),
         skills=tuple(entities["skills"]),
@@ -82,9 +86,13 @@ def load_catalog(path: Path, campus: Path | None = None) -> Catalog:
         training=tuple(entities["training"]),
         commitments=tuple(entities["commitments"]),
         lab_commitments=tuple(entities["lab_commitments"]),
+        tracks=tuple(entities["tracks"]),
+        track_modules=tuple(entities["track_modules"]),
         source=str(path),
         fingerprint=fingerprint,
         campus=str(campus) if campus is not None else None,
+        campus_name=place["campus_name"],
+        campus_state=place["state"],
     )
 
 

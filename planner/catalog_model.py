@@ -258,6 +258,28 @@ class Training:
 
 
 @dataclass(frozen=True)
+class Track:
+    """A trayecto técnico: a career's technical track, one of which each student takes."""
+
+    track_id: str
+    name: str
+    career: str
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _check_id(self.track_id, "track_id")
+
+
+@dataclass(frozen=True)
+class TrackModule:
+    """A module of a track (a module belongs to at most one track)."""
+
+    track_id: str
+    module_id: str
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Offer:
     """A training offer the optimizer may buy: instructor and candidate module as indices."""
 
@@ -284,9 +306,13 @@ class Catalog:
     training: tuple[Training, ...] = ()
     commitments: tuple[Commitment, ...] = ()
     lab_commitments: tuple[LabCommitment, ...] = ()
+    tracks: tuple[Track, ...] = ()
+    track_modules: tuple[TrackModule, ...] = ()
     source: str = "catalog"
     fingerprint: str = ""
     campus: str | None = None  # the campus folder whose roster and labs replaced the catalog's
+    campus_name: str = ""  # the campus (plantel) and its state, as campuses.csv beside it names them
+    campus_state: str = ""
 
     @cached_property
     def module_by_id(self) -> dict[str, Module]:
@@ -307,6 +333,11 @@ class Catalog:
     @cached_property
     def lab_by_id(self) -> dict[str, Lab]:
         return {lab.lab_id: lab for lab in self.labs}
+
+    @cached_property
+    def track_of(self) -> dict[str, str]:
+        """Module id -> the id of the track it belongs to (modules of no track are absent)."""
+        return {tm.module_id: tm.track_id for tm in self.track_modules}
 
     @cached_property
     def careers(self) -> tuple[str, ...]:

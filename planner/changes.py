@@ -82,12 +82,23 @@ def _instructor_changes(review: Review, module_id: str, term: int | None, now: I
 
 
 def decision_violations(
-    review: Review | None, terms: dict[str, int], teachers: dict[str, tuple[str | None, ...]]
+    review: Review | None,
+    terms: dict[str, int],
+    teachers: dict[str, tuple[str | None, ...]],
+    track_modules: dict[str, str] | None = None,
 ) -> list[Reason]:
-    """Every decision the plan breaks, as reasons naming the sheet and row."""
+    """Every decision the plan breaks, as reasons naming the sheet and row; `track_modules` (module
+    -> track) for the decisions on whole tracks."""
+    track_modules = track_modules or {}
     if review is None:
         return []
     out = []
+    for d in review.tracks:
+        modules = [m for m, track in track_modules.items() if track == d.track_id]
+        kept = all(m in terms for m in modules) if d.decision == LOCK else not any(m in terms for m in modules)
+        if not kept:
+            code = "decision_track_lock_broken" if d.decision == LOCK else "decision_track_drop_broken"
+            out.append(Reason(code, {"sheet": review.sheet, "row": d.row, "track_id": d.track_id}))
     for r in review.decisions:
         where = {"sheet": review.sheet, "row": r.row, "module_id": r.module_id}
         if r.decision == DROP and r.module_id in terms:

@@ -192,20 +192,28 @@ def _summary(result: PlanResult, workbook: Path, plan_file: Path) -> None:
         ),
         markup=False,
     )
-    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
-    for column in (_("sector"), _("coverage"), _("required"), ""):
-        table.add_column(column)
-    for sector in result.sector_coverage:
-        table.add_row(
-            sector.sector_id,
-            f"{float(sector.ratio):.0%}",
-            f"{float(sector.min_coverage):.0%}",
-            "" if sector.met else _("below floor"),
-        )
+    if result.tracks:
+        out.print("  " + _("tracks offered: {tracks}", tracks=", ".join(result.tracks)), markup=False)
     if result.sector_coverage:
-        out.print(table)
+        out.print(_coverage_table(result))
     out.print("  " + _("workbook: {path}", path=workbook), markup=False)
     out.print("  " + _("plan file: {path}", path=plan_file), markup=False)
+
+
+def _coverage_table(result: PlanResult) -> Table:
+    """Coverage per sector against its floor; with tracks, on each student path (where floors hold)."""
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+    paths = result.paths if result.tracks else ()
+    shares = [_("coverage")] if not paths else [_("coverage on {track}", track=p.track_id) for p in paths]
+    for column in (_("sector"), *shares, _("required"), ""):
+        table.add_column(column)
+    for k, sector in enumerate(result.sector_coverage):
+        total = sector.total_importance
+        ratios = [float(sector.ratio)] if not paths else [p.covered[k] / total if total else 1.0 for p in paths]
+        below = any(r < sector.min_coverage for r in ratios) if paths else not sector.met
+        row = (sector.sector_id, *(f"{r:.0%}" for r in ratios), f"{float(sector.min_coverage):.0%}")
+        table.add_row(*row, _("below floor") if below else "")
+    return table
 
 
 @app.command()

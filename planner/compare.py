@@ -26,6 +26,7 @@ class PlanSummary:
     names: dict[str, str] = field(default_factory=dict)  # module or instructor id -> name, where the file has it
     intake: str = ""  # the calendar's intake (yearly, every_term, single), which names the periods
     periods: tuple[tuple[int, ...], ...] = ()  # the terms of each period
+    tracks: tuple[str, ...] = ()  # the trayectos técnicos the plan offers (older plan files: none)
 
 
 def load_plans(paths: list[Path]) -> list[PlanSummary]:
@@ -75,7 +76,17 @@ def _summary(path: Path) -> PlanSummary:
         names=_names(shape, top),
         intake=shape.text(calendar, "intake", "calendar", default=""),
         periods=_periods(shape, calendar),
+        tracks=_tracks(shape, top),
     )
+
+
+def _tracks(shape: _Shape, top: dict[str, Any]) -> tuple[str, ...]:
+    """The offered track ids (plan files from before tracks have none)."""
+    tracks = shape.items(top, "tracks", required=False)
+    for track in tracks:
+        if not isinstance(track, str):
+            raise shape.refuse("tracks[]", _("text"), track)
+    return tuple(tracks)
 
 
 def _periods(shape: _Shape, calendar: dict[str, Any]) -> tuple[tuple[int, ...], ...]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from planner.model import Demand, DemandRow, Problem, period_data
+from planner.paths import offered_tracks, track_gap_reason
 from planner.reasons import Reason
 
 
@@ -92,7 +93,9 @@ class GapReasons:
         if why is not None:
             return why
         open_ = [i for i in row.covering if i not in problem.blocked]
-        return self._limit_reason(min(open_, key=lambda i: (problem.candidates[i].hours, i)))
+        cheapest = min(open_, key=lambda i: (problem.candidates[i].hours, i))
+        offered = offered_tracks(problem, dict.fromkeys(self.plan.taken, 0))
+        return track_gap_reason(problem, cheapest, offered) or self._limit_reason(cheapest)
 
     def _limit_reason(self, module: int) -> Reason:
         """Which scenario limit taking this (cheapest covering) module would break."""
@@ -170,7 +173,7 @@ class GapReasons:
     def _instructors_full(self, module: int, loads: list[Load], periods: list[int]) -> Reason | None:
         """No period in which the qualified instructors have room for every section together."""
         problem, scenario = self.plan.problem, self.plan.problem.scenario
-        hours, sections = problem.hours[module], min(problem.scenario.groups)
+        hours, sections = problem.hours[module], _fewest_sections(problem, module)
         if any(sum((ld.capacity - ld.total_in(p)) // hours for ld in loads) >= sections for p in periods):
             return None
         ld, p = min(((ld, p) for ld in loads for p in periods), key=lambda x: x[0].total_in(x[1]) - x[0].capacity)
@@ -193,7 +196,7 @@ class GapReasons:
         name, hours, sections = (
             problem.candidates[module].module_id,
             problem.hours[module],
-            min(problem.scenario.groups),
+            _fewest_sections(problem, module),
         )
         spare = {ld.instructor_id for ld in loads if any(ld.capacity - ld.total_in(p) >= hours for p in periods)}
         teaching = {load.instructor_id for load in self.plan.instructor_loads if load.sections}
@@ -247,3 +250,8 @@ def uncoverable(problem: Problem, row: DemandRow, taught: Mapping[str, list[tupl
         return None
     modules = [{"module": problem.candidates[i].module_id, "why": as_data(problem.blocked[i])} for i in row.covering]
     return Reason("uncoverable", {**said, "modules": modules})
+
+
+def _fewest_sections(problem: Problem, module: int) -> int:
+    """The fewest sections the module runs in any semester (a track module: its track's groups)."""
+    return problem.scenario.track_groups if problem.in_track(module) else min(problem.scenario.groups)

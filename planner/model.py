@@ -28,6 +28,8 @@ from planner.catalog_model import Prerequisite as Prerequisite
 from planner.catalog_model import Qualification as Qualification
 from planner.catalog_model import Sector as Sector
 from planner.catalog_model import Skill as Skill
+from planner.catalog_model import Track as Track
+from planner.catalog_model import TrackModule as TrackModule
 from planner.catalog_model import Training as Training
 from planner.errors import InputError, Issue
 from planner.i18n import _
@@ -81,6 +83,13 @@ class Problem:
     # (lab, period) as indices, periods from 0; absent keys are 0.
     committed: Mapping[tuple[int, int], int] = field(default_factory=dict)
     lab_committed: Mapping[tuple[int, int], int] = field(default_factory=dict)
+    # Trayectos técnicos, only with [tracks] in the scenario: the candidate tracks (those of the
+    # scenario's careers), per candidate module the index of its track (None: the common core),
+    # and per track its candidate modules; a track with a module outside the candidates is closed.
+    tracks: tuple[Track, ...] = ()
+    track_of: tuple[int | None, ...] = ()
+    track_members: tuple[tuple[int, ...], ...] = ()
+    closed_tracks: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # track -> modules not candidates
 
     @property
     def terms(self) -> int:
@@ -99,13 +108,39 @@ class Problem:
         """The groups of term t: each taken module of that term runs this many sections."""
         return self.scenario.groups[t - 1]
 
+    @property
+    def has_tracks(self) -> bool:
+        return self.scenario.tracks_offer is not None
+
+    def in_track(self, i: int) -> bool:
+        return self.has_tracks and self.track_of[i] is not None
+
+    def sections_of(self, i: int, t: int) -> int:
+        """The sections of candidate i taken in term t: a track module runs its track's groups."""
+        return self.scenario.track_groups if self.in_track(i) else self.sections_in(t)
+
+    def dual_of(self, i: int, t: int) -> int:
+        """The first this many sections of candidate i in term t are dual (a track has fewer groups)."""
+        dual = self.dual_in(t)
+        return min(dual, self.scenario.track_groups) if self.in_track(i) else dual
+
+    @cached_property
+    def paths(self) -> tuple[tuple[int | None, tuple[int, ...]], ...]:
+        """Each student path as (track index, its candidate modules): the common core plus one
+        track; without [tracks], one path of every candidate."""
+        everyone = tuple(range(len(self.candidates)))
+        if not self.has_tracks:
+            return ((None, everyone),)
+        core = tuple(i for i in everyone if self.track_of[i] is None)
+        return tuple((r, tuple(sorted(core + members))) for r, members in enumerate(self.track_members))
+
     def dual_in(self, t: int) -> int:
         """The first this many sections of term t are dual groups."""
         return self.scenario.dual[t - 1]
 
     @property
     def most_sections(self) -> int:
-        return max(self.scenario.groups)
+        return max(*self.scenario.groups, self.scenario.track_groups if self.has_tracks else 1)
 
     def dual_hours(self, i: int) -> int:
         """Candidate i's company hours in a dual section (0 without dual groups in the scenario)."""
@@ -114,16 +149,16 @@ class Problem:
     def section_hours(self, i: int, t: int, section: int) -> int:
         """The hours section `section` (from 1) of candidate i, taken in term t, needs of its
         instructor and labs: a dual section leaves the company's part to the company."""
-        dual = section <= self.dual_in(t)
+        dual = section <= self.dual_of(i, t)
         return self.hours[i] - (self.dual_hours(i) if dual else 0)
 
     def group_hours(self, i: int, t: int) -> int:
         """Candidate i's hours over all its sections in term t (what a lab it needs carries)."""
-        return self.hours[i] * self.sections_in(t) - self.dual_hours(i) * self.dual_in(t)
+        return self.hours[i] * self.sections_of(i, t) - self.dual_hours(i) * self.dual_of(i, t)
 
     def company_hours(self, i: int, t: int) -> int:
         """The hours the partner companies give candidate i's dual sections in term t."""
-        return self.dual_hours(i) * self.dual_in(t)
+        return self.dual_hours(i) * self.dual_of(i, t)
 
     @cached_property
     def hours(self) -> tuple[int, ...]:
@@ -145,6 +180,7 @@ class Problem:
         scenario's term count contradicts, ...).
         """
         issues = _scenario_issues(catalog, scenario) + _commitment_issues(catalog, scenario)
+        issues += _track_issues(catalog, scenario)
         if issues:
             raise InputError(issues)
         return _build(catalog, scenario, review)
@@ -210,6 +246,46 @@ def _scenario_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
                     column="earliest_term",
                 )
             )
+    return issues
+
+
+def candidate_tracks(catalog: Catalog, scenario: Scenario) -> tuple[Track, ...]:
+    """The tracks a scenario with [tracks] chooses from: those of its careers (every track without
+    `careers`)."""
+    careers = set(scenario.careers) if scenario.careers is not None else None
+    return tuple(r for r in catalog.tracks if careers is None or r.career in careers)
+
+
+def _track_issues(catalog: Catalog, scenario: Scenario) -> list[Issue]:
+    """`offer` within the candidate tracks; no track module among the required ones."""
+    if scenario.tracks_offer is None:
+        return []
+    file = scenario.file_name
+    issues: list[Issue] = []
+    tracks = candidate_tracks(catalog, scenario)
+    if scenario.tracks_offer > len(tracks):
+        issues.append(
+            Issue(
+                file,
+                _(
+                    "tracks.offer is {offer}, but the scenario's careers have {count} tracks ({items}).",
+                    offer=scenario.tracks_offer,
+                    count=len(tracks),
+                    items=", ".join(r.track_id for r in tracks) or "-",
+                ),
+                column="tracks.offer",
+            )
+        )
+    for module_id in scenario.required_modules:
+        track = catalog.track_of.get(module_id)
+        if track is not None:
+            text = _(
+                "module {module_id} belongs to track {track}, which is taken exactly when the track is offered: "
+                "remove it from required_modules (or from track_modules.csv to make it common core).",
+                module_id=module_id,
+                track=track,
+            )
+            issues.append(Issue(file, text, column="required_modules"))
     return issues
 
 
@@ -313,6 +389,7 @@ def _build(
     instructors, qualified, named = _qualified(catalog, scenario, candidates, index, blocked, offers)
     committed, lab_committed = _committed(catalog)
     labs, module_labs = _labs(catalog, scenario, candidates, (index, windows, lab_committed), blocked)
+    tracks = _tracks(catalog, scenario, candidates, blocked)  # before: a dependant of a track module is blocked too
     _block_dependants(candidates, prerequisites, blocked)
     goals = scenario.sectors
     if goals is None:
@@ -338,7 +415,37 @@ def _build(
         named_qualified=named,
         committed=committed,
         lab_committed=lab_committed,
+        **tracks,
     )
+
+
+def _tracks(catalog: Catalog, scenario: Scenario, candidates: list[Module], blocked: dict[int, Reason]) -> dict:
+    """The Problem's track fields (none without [tracks]). A module of a track the scenario's
+    careers do not offer is never taken."""
+    if scenario.tracks_offer is None:
+        return {}
+    tracks = candidate_tracks(catalog, scenario)
+    number = {r.track_id: n for n, r in enumerate(tracks)}
+    index = {m.module_id: i for i, m in enumerate(candidates)}
+    track_of: list[int | None] = [None] * len(candidates)
+    members: list[list[int]] = [[] for _ in tracks]
+    closed: dict[int, list[str]] = {}
+    for tm in catalog.track_modules:
+        i, r = index.get(tm.module_id), number.get(tm.track_id)
+        if r is not None and i is None:
+            closed.setdefault(r, []).append(tm.module_id)
+        elif i is not None and r is None:
+            blocked.setdefault(i, Reason("track_not_candidate", {"track": tm.track_id}))
+            track_of[i] = -1
+        elif i is not None and r is not None:
+            track_of[i] = r
+            members[r].append(i)
+    return {
+        "tracks": tracks,
+        "track_of": tuple(track_of),
+        "track_members": tuple(tuple(m) for m in members),
+        "closed_tracks": {r: tuple(ids) for r, ids in closed.items()},
+    }
 
 
 def _prerequisites(catalog: Catalog, index: dict[str, int], blocked: dict[int, Reason]) -> tuple[tuple[int, int], ...]:
@@ -452,6 +559,14 @@ def _least_section_hours(module: Module, dual: bool) -> int:
     return module.hours - (module.dual_hours if dual else 0)
 
 
+def _groups(scenario: Scenario, in_track: bool, t: int) -> tuple[int, int]:
+    """(groups, dual groups) of a module taken in term t: a track module runs its track's groups."""
+    groups, dual = scenario.groups[t - 1], scenario.dual[t - 1]
+    if scenario.tracks_offer is not None and in_track:
+        return scenario.track_groups, min(dual, scenario.track_groups)
+    return groups, dual
+
+
 def _labs(
     catalog: Catalog,
     scenario: Scenario,
@@ -481,11 +596,10 @@ def _labs(
         for n in needed:
             # (excess, need, free, groups) of each term the module could run in; the least excess is said.
             fits = [
-                (need - free, need, free, scenario.groups[t - 1])
+                (need - free, need, free, groups)
                 for t in range(lo, hi + 1)
-                for need in [
-                    module.hours * scenario.groups[t - 1] - (module.dual_hours if dual else 0) * scenario.dual[t - 1]
-                ]
+                for groups, dual_groups in [_groups(scenario, module.module_id in catalog.track_of, t)]
+                for need in [module.hours * groups - (module.dual_hours if dual else 0) * dual_groups]
                 for free in [labs[n].max_hours_per_term - committed.get((n, period_of[t]), 0)]
             ]
             best = min(fits, default=None)

@@ -16,6 +16,7 @@ from functools import cached_property
 from planner.changes import Change, plan_changes
 from planner.gaps import Gap, GapReasons
 from planner.model import Demand, Problem, Training
+from planner.paths import StudentPath, offered_tracks, student_paths
 from planner.reasons import Reason
 from planner.rules import RuleChecker
 
@@ -176,7 +177,20 @@ class PlanResult:
     @cached_property
     def group_hours(self) -> int:
         """Hours x groups over the terms: the teaching the students receive, school and company."""
-        return sum(h * g for h, g in zip(self.term_hours, self.problem.scenario.groups, strict=True))
+        if not self.problem.has_tracks:
+            return sum(h * g for h, g in zip(self.term_hours, self.problem.scenario.groups, strict=True))
+        catalog = self.problem.catalog  # a track module runs its track's groups
+        return sum(catalog.module_by_id[p.module_id].hours * len(p.instructors) for p in self.placements)
+
+    @cached_property
+    def tracks(self) -> tuple[str, ...]:
+        """The tracks this plan offers (empty without [tracks])."""
+        return offered_tracks(self.problem, {p.module_id: p.term for p in self.placements})
+
+    @cached_property
+    def paths(self) -> tuple[StudentPath, ...]:
+        """Each offered student path (the core and one track); the whole plan without tracks."""
+        return student_paths(self.problem, {p.module_id: p.term for p in self.placements})
 
     @cached_property
     def term_module_counts(self) -> tuple[int, ...]:
@@ -231,10 +245,14 @@ class PlanResult:
         coverage = sum(
             row.weight for row, cov in zip(self.problem.demand_rows, self.demand_coverage, strict=True) if cov.covered
         )
+        balance = max(self.term_hours, default=0)
+        if self.problem.has_tracks:  # summed over the offered paths; the heaviest path's term
+            coverage = sum(path.coverage for path in self.paths)
+            balance = max((max(path.term_hours, default=0) for path in self.paths), default=0)
         return {
             "coverage": coverage,
             "hours": sum(self.term_hours),
-            "balance": max(self.term_hours, default=0),
+            "balance": balance,
             "cost": sum(load.cost for load in self.instructor_loads),
         } | ({"changes": len(self.changes)} if self._counts_changes else {})
 
@@ -245,18 +263,23 @@ class PlanResult:
 
     @cached_property
     def max_coverage(self) -> int:
-        """The coverage objective if every demand were covered."""
-        return sum(row.weight for row in self.problem.demand_rows)
+        """The coverage objective if every demand were covered (on every offered path, with tracks)."""
+        paths = self.problem.scenario.tracks_offer or 1
+        return paths * sum(row.weight for row in self.problem.demand_rows)
 
     def section_hours(self, p: Placement, section: int) -> int:
         """The hours a section (from 1) needs of its instructor and labs: a dual section, one of the
         first dual.groups of its term, leaves the module's dual_hours to the partner company."""
         module = self.problem.catalog.module_by_id[p.module_id]
-        dual = self.problem.scenario.dual_groups is not None and 1 <= p.term <= self.problem.terms
-        return module.hours - (module.dual_hours if dual and section <= self.problem.dual_in(p.term) else 0)
+        dual = self.problem.scenario.dual_groups is not None and self.is_dual(p, section)
+        return module.hours - (module.dual_hours if dual else 0)
 
     def is_dual(self, p: Placement, section: int) -> bool:
-        return 1 <= p.term <= self.problem.terms and section <= self.problem.dual_in(p.term)
+        """A track module's first min(dual.groups, tracks.groups) sections are dual."""
+        if not 1 <= p.term <= self.problem.terms:
+            return False
+        i = self.problem.index_of.get(p.module_id)
+        return section <= (self.problem.dual_in(p.term) if i is None else self.problem.dual_of(i, p.term))
 
     @cached_property
     def company_hours(self) -> tuple[int, ...]:

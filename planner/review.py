@@ -18,7 +18,17 @@ from planner.loaders.clock import ROWS_BETWEEN_CHECKS, check_time
 from planner.loaders.text import clip
 from planner.loaders.workbooks import Sheets, read_sheets
 from planner.model import Catalog, Scenario
-from planner.review_plan import DECISION_WORDS, DROP, LOCK, MARKER, MARKER_SHEET, PLAN_HEADERS, Review, ReviewRow
+from planner.review_plan import (
+    DECISION_WORDS,
+    DROP,
+    LOCK,
+    MARKER,
+    MARKER_SHEET,
+    PLAN_HEADERS,
+    Review,
+    ReviewRow,
+    TrackDecision,
+)
 
 PLAN_SHEET = "Plan"
 
@@ -40,11 +50,13 @@ def load_review(path: Path, catalog: Catalog, scenario: Scenario) -> Review:
     columns = _columns(lines[0] if lines else (), where, issues)
     if issues:
         raise InputError(issues)
-    rows = _rows(lines, columns, where, catalog, scenario, issues)
+    tracks: list[TrackDecision] = []
+    rows = _rows(lines, columns, where, (catalog, scenario, tracks), issues)
     issues.extend(_contradictions(rows, columns, where))
+    issues.extend(_track_contradictions(tracks, columns, where))
     if issues:
         raise InputError(issues)
-    return Review(tuple(rows), file=path.name, sheet=PLAN_SHEET)
+    return Review(tuple(rows), file=path.name, sheet=PLAN_SHEET, tracks=tuple(tracks))
 
 
 def _marker_issues(file: str, sheets: Sheets, catalog: Catalog) -> list[Issue]:
@@ -105,10 +117,12 @@ def _rows(
     lines: list[tuple[Any, ...]],
     columns: dict[str, tuple[int, str]],
     where: str,
-    catalog: Catalog,
-    scenario: Scenario,
+    inputs: tuple[Catalog, Scenario, list[TrackDecision]],
     issues: list[Issue],
 ) -> list[ReviewRow]:
+    """The module rows; rows naming a track go to `inputs`' list of track decisions."""
+    catalog, scenario, tracks = inputs
+    track_ids = {t.track_id for t in catalog.tracks} - set(catalog.module_by_id)
     rows = []
     for r in range(2, len(lines) + 1):
         if r % ROWS_BETWEEN_CHECKS == 0:
@@ -117,6 +131,9 @@ def _rows(
         text = {key: "" if v is None else str(v).strip() for key, v in cells.items()}
         if not any(text.values()):
             continue  # a blank row, or room left for added rows
+        if text["module_id"] in track_ids:
+            _track_row(r, text["module_id"], text["decision"], tracks, columns, where, issues)
+            continue
         row = _row(r, cells, text, columns, where, catalog, scenario, issues)
         if row is not None:
             rows.append(row)
@@ -163,6 +180,44 @@ def _row(
 
 
 _TERM = re.compile(r"[0-9]{1,6}")  # ASCII digits only: '³' is a digit to str.isdigit, not to int
+
+
+def _track_row(
+    row: int,
+    track_id: str,
+    written: str,
+    tracks: list[TrackDecision],
+    columns: dict[str, tuple[int, str]],
+    where: str,
+    issues: list[Issue],
+) -> None:
+    """A row naming a track: its decision (fijar or quitar) is all it says; term and teacher are ignored."""
+    decision = DECISION_WORDS.get(written.casefold()) if written else None
+    if decision is None:
+        text = _(
+            "'{value}' is not a decision for track {track}: write fijar or quitar (lock or drop).",
+            value=clip(written),
+            track=track_id,
+        )
+        issues.append(Issue(where, text, row=row, column=columns["decision"][1]))
+        return
+    tracks.append(TrackDecision(row, track_id, decision))
+
+
+def _track_contradictions(tracks: list[TrackDecision], columns: dict[str, tuple[int, str]], where: str) -> list[Issue]:
+    first: dict[str, TrackDecision] = {}
+    issues = []
+    for d in tracks:
+        earlier = first.setdefault(d.track_id, d)
+        if earlier.decision != d.decision:
+            text = _(
+                "track {track} is both locked and dropped (rows {first} and {second}).",
+                track=d.track_id,
+                first=earlier.row,
+                second=d.row,
+            )
+            issues.append(Issue(where, text, row=d.row, column=columns["decision"][1]))
+    return issues
 
 
 def _whole(value: Any) -> int | None:

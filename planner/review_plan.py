@@ -45,12 +45,23 @@ class ReviewRow:
 
 
 @dataclass(frozen=True)
+class TrackDecision:
+    """A row of the reviewed Plan sheet whose `Clave` names a track (trayecto técnico): `lock`
+    offers the whole track, `drop` takes none of its modules."""
+
+    row: int
+    track_id: str
+    decision: str
+
+
+@dataclass(frozen=True)
 class Review:
     """The reviewed plan (every row, dropped ones included) and the decisions on it."""
 
     rows: tuple[ReviewRow, ...]
     file: str = "review.xlsx"
     sheet: str = "Plan"
+    tracks: tuple[TrackDecision, ...] = ()
 
     @cached_property
     def decisions(self) -> tuple[ReviewRow, ...]:

@@ -85,6 +85,12 @@ class RuleChecker:
         self.lab_committed: dict[tuple[str, int], int] = defaultdict(int)
         for lc in catalog.lab_commitments:
             self.lab_committed[lc.lab_id, lc.period] += lc.hours
+        # Trayectos técnicos, with [tracks] only: each track module's track, and the tracks of the
+        # scenario's careers (those it may offer).
+        tracked = scenario.tracks_offer is not None
+        self.track_of = {tm.module_id: tm.track_id for tm in catalog.track_modules} if tracked else {}
+        careers = scenario.careers
+        self.offerable = [t.track_id for t in catalog.tracks if careers is None or t.career in careers]
 
     # --- the scenario's rules, one reading each (the oracles and the agreement test use them) --
 
@@ -113,11 +119,19 @@ class RuleChecker:
         sections = self.scenario.sections
         return sections[term - 1] if isinstance(sections, tuple) else sections
 
+    def sections(self, module_id: str, term: int) -> int:
+        """The sections of a module taken in `term`: a track module runs its track's groups."""
+        return self.scenario.track_groups if module_id in self.track_of else self.groups(term)
+
     def section_hours(self, module_id: str, term: int, section: int) -> int:
         """Hours a section needs of its instructor and labs: the first dual.groups sections of a
-        term are dual, and the partner company teaches the module's dual_hours of them."""
+        term are dual (of a track module, at most its track's groups), and the partner company
+        teaches the module's dual_hours of them."""
         dual = self.scenario.dual_groups
-        company = self._dual_hours.get(module_id, 0) if dual is not None and section <= dual[term - 1] else 0
+        first = 0 if dual is None else dual[term - 1]
+        if module_id in self.track_of:
+            first = min(first, self.scenario.track_groups)
+        company = self._dual_hours.get(module_id, 0) if section <= first else 0
         return self._hours.get(module_id, 0) - company
 
     def labs_needed(self, module_id: str) -> list[str]:
@@ -202,32 +216,80 @@ class RuleChecker:
     def objectives(self, plan: Sequence[Placed]) -> dict[str, int]:
         """Every objective's value for the plan, `changes` when the plan has a review or ranks it."""
         tally = self.tally(plan)
+        paths = self.paths(plan)  # with tracks: coverage summed, balance the heaviest, over the paths
         values = {
-            "coverage": tally.coverage,
+            "coverage": sum(path.coverage for _track, path in paths),
             "hours": sum(tally.term_hours),
-            "balance": max(tally.term_hours, default=0),
+            "balance": max((max(path.term_hours, default=0) for _track, path in paths), default=0),
             "cost": tally.cost,
         }
         if self.review is not None or "changes" in self.scenario.objective:
             values["changes"] = len(plan_changes(self.review, *_plan_maps(plan)))
         return values
 
+    def offered(self, plan: Sequence[Placed]) -> list[str]:
+        """The tracks a plan offers: those with a module taken, in catalog order ([tracks] only)."""
+        taken = {self.track_of[p.module_id] for p in plan if p.module_id in self.track_of}
+        return [t.track_id for t in self.catalog.tracks if t.track_id in taken]
+
+    def paths(self, plan: Sequence[Placed]) -> list[tuple[str | None, Tally]]:
+        """Each student path's figures: the common core and one offered track; without [tracks],
+        the whole plan (track None)."""
+        if self.scenario.tracks_offer is None:
+            return [(None, self.tally(plan))]
+        core = [p for p in plan if p.module_id not in self.track_of]
+        return [
+            (track, self.tally([*core, *(p for p in plan if self.track_of.get(p.module_id) == track)]))
+            for track in self.offered(plan)
+        ]
+
     # --- the rules --------------------------------------------------------------------------
 
     def violations(self, plan: Sequence[Placed], training: Sequence[Training] = ()) -> list[Reason]:
-        """Every rule of the planning model that the plan breaks, as reasons (empty if valid)."""
+        """Every rule of the planning model that the plan breaks, as reasons (empty if valid).
+        Rule 3's hours and counts and rule 5's floors hold on every student path."""
         tally = self.tally(plan)
+        paths = self.paths(plan)
         return [
             *self._placement_violations(plan, training),
             *self._scenario_module_violations(plan),
             *self._prerequisite_violations(plan),
-            *self._term_violations(tally),
+            *(r for track, path in paths for r in _on_path(track, self._term_violations(path))),
+            *(r for track, path in paths for r in _on_path(track, self._path_total_violations(path))),
             *self._total_violations(plan, tally),
+            *self._track_violations(plan),
             *self._training_violations(plan, training),
             *self._period_violations(tally),
-            *decision_violations(self.review, *_plan_maps(plan)),
-            *self._coverage_violations(tally),
+            *decision_violations(self.review, *_plan_maps(plan), self.catalog.track_of),
+            *(r for track, path in paths for r in _on_path(track, self._coverage_violations(path))),
         ]
+
+    def _track_violations(self, plan: Sequence[Placed]) -> list[Reason]:
+        """Exactly tracks.offer tracks of the scenario's careers offered, each with all its modules."""
+        offer = self.scenario.tracks_offer
+        if offer is None:
+            return []
+        offered = self.offered(plan)
+        out = []
+        if len(offered) != offer:
+            out.append(Reason("tracks_offered_wrong", {"count": len(offered), "offer": offer, "tracks": offered}))
+        taken = {p.module_id for p in plan}
+        for track in offered:
+            if track not in self.offerable:
+                out.append(Reason("track_not_candidate_offered", {"track": track}))
+            missing = [m for m, t in self.track_of.items() if t == track and m not in taken]
+            if missing:
+                out.append(Reason("track_incomplete", {"track": track, "modules": sorted(missing)}))
+        return out
+
+    def _path_total_violations(self, path: Tally) -> list[Reason]:
+        """A student's total hours (the whole plan's without tracks) within total_max."""
+        total, limit = sum(path.term_hours), self.scenario.total_hours_max
+        return (
+            [Reason("total_hours_high", {"hours": total, "limit": limit})]
+            if limit is not None and total > limit
+            else []
+        )
 
     def _placement_violations(self, plan: Sequence[Placed], training: Sequence[Training]) -> list[Reason]:
         out: list[Reason] = []
@@ -250,7 +312,7 @@ class RuleChecker:
 
     def _section_violations(self, p: Placed, training: Sequence[Training]) -> list[Reason]:
         """Rule 4: one instructor per section of the term's groups, qualified (or trained with bought training)."""
-        sections = self.groups(p.term) if 1 <= p.term <= self.scenario.terms else len(p.instructors)
+        sections = self.sections(p.module_id, p.term) if 1 <= p.term <= self.scenario.terms else len(p.instructors)
         if len(p.instructors) != sections:
             return [Reason("wrong_sections", {"module": p.module_id, "count": len(p.instructors), "needed": sections})]
         if not self.roster:
@@ -293,12 +355,9 @@ class RuleChecker:
         return out
 
     def _total_violations(self, plan: Sequence[Placed], tally: Tally) -> list[Reason]:
-        """The total hours, the number of instructors teaching and the staffing cost."""
+        """The number of instructors teaching and the staffing cost."""
         s = self.scenario
         out = []
-        total = sum(tally.term_hours)
-        if s.total_hours_max is not None and total > s.total_hours_max:
-            out.append(Reason("total_hours_high", {"hours": total, "limit": s.total_hours_max}))
         used = len({who for p in plan for who in p.instructors if who in self.roster})
         if s.max_instructors_used is not None and used > s.max_instructors_used:
             out.append(Reason("instructors_high", {"count": used, "limit": s.max_instructors_used}))
@@ -365,3 +424,10 @@ class RuleChecker:
 
 def _plan_maps(plan: Sequence[Placed]) -> tuple[dict[str, int], dict[str, tuple[str | None, ...]]]:
     return {p.module_id: p.term for p in plan}, {p.module_id: p.instructors for p in plan}
+
+
+def _on_path(track: str | None, reasons: list[Reason]) -> list[Reason]:
+    """Reasons of one student path name its track (none without tracks)."""
+    if track is None:
+        return reasons
+    return [Reason(r.code, {**r.params, "track": track}) for r in reasons]

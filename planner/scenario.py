@@ -47,6 +47,7 @@ TOP_KEYS = (
     "training",
     "calendar",
     "dual",
+    "tracks",
     "sectors",
 )
 HOURS_KEYS = ("total_max", "term_min", "term_max")
@@ -57,6 +58,7 @@ TRAINING_KEYS = ("budget",)
 CALENDAR_KEYS = ("intake", "weeks_per_term")
 SECTOR_KEYS = ("min_coverage", "weight")
 DUAL_KEYS = ("groups", "max_company_hours")
+TRACKS_KEYS = ("offer", "groups")
 
 
 @dataclass
@@ -266,6 +268,7 @@ def _scenario(read: Reader, data: dict[str, Any], path: Path) -> dict[str, Any]:
         "training_budget": read.whole(training, "budget", 0, "training.", maximum=LARGEST_AMOUNT),
         "sectors": _sector_goals(read, data),
         **_dual(read, data),
+        **_tracks(read, data),
     }
     _lower_above_upper(read, fields, "term_hours_min", "term_hours_max", "hours.term_min", "hours.term_max")
     _lower_above_upper(
@@ -340,6 +343,18 @@ def _dual(read: Reader, data: dict[str, Any]) -> dict[str, Any]:
             )
             return fields
     return fields | {"dual_groups": groups}
+
+
+def _tracks(read: Reader, data: dict[str, Any]) -> dict[str, Any]:
+    """[tracks]: how many of the candidate tracks are offered (required) and each one's groups."""
+    if "tracks" not in data:
+        return {}
+    tracks = read.table(data, "tracks")
+    read.known_keys(tracks, TRACKS_KEYS, "tracks.")
+    return {
+        "tracks_offer": read.whole(tracks, "offer", 1, "tracks.", required=True),
+        "track_groups": read.whole(tracks, "groups", 1, "tracks.", maximum=MOST["sections"]),
+    }
 
 
 def _lower_above_upper(read: Reader, fields: dict[str, Any], low: str, high: str, low_key: str, high_key: str) -> None:

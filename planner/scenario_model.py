@@ -65,6 +65,8 @@ class Scenario:
     weeks_per_term: int = 18  # CONALEP semesters run 18 weeks; used to show hours per week
     dual_groups: tuple[int, ...] | None = None  # [dual] groups: per semester, its groups in dual training
     max_company_hours: int | None = None  # [dual] max_company_hours: per period, what the companies give
+    tracks_offer: int | None = None  # [tracks] offer: how many candidate tracks are offered (None: no [tracks])
+    track_groups: int = 1  # [tracks] groups: the groups of each offered track, in every semester
     sectors: tuple[SectorGoal, ...] | None = None
     path: Path | None = None
 
@@ -101,6 +103,11 @@ class Scenario:
                         groups=groups,
                     ),
                 )
+        _require(
+            self.tracks_offer is None or self.tracks_offer >= 1,
+            _("tracks.offer {offer} must be at least 1.", offer=self.tracks_offer),
+        )
+        _require(self.track_groups >= 1, _("tracks.groups {groups} must be at least 1.", groups=self.track_groups))
         _require(len(self.objective) > 0, _("objective must name at least one objective."))
         for name in self.objective:
             _require(

@@ -129,7 +129,7 @@ def test_a_rollout_runs_on_a_real_scheduler_and_worker(tmp_path, scheduler):
     plan = json.loads((folder / "bc-mexicali.json").read_text())
     assert plan["status"] == "OPTIMAL"
     assert plan["inputs_fingerprint"] == inputs_fingerprint(load_rollout(rollout).jobs[0], None)
-    assert plan["options"] == {"time_limit_seconds": None, "seed": 1, "reproducible": True, "language": "en"}
+    assert plan["options"] == {"time_limit_seconds": None, "seed": 1, "language": "en"}
     campuses = sheet_rows(national, 0)
     assert campuses[1] == ["3 of 3 campuses have a plan."]
     assert [row[:4] for row in campuses[4:]] == [

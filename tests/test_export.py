@@ -637,3 +637,26 @@ def test_a_very_long_header_stays_within_excels_255_characters():
     long = "x" * 300
     headers = unique_headers([long, long])
     assert all(len(h) <= 255 for h in headers) and headers[0] != headers[1]
+
+
+def test_a_campus_catalog_knows_its_plantel_and_state_from_campuses_csv():
+    from planner.catalog import load_catalog
+
+    catalog = load_catalog(Path("catalog"), campus=Path("catalog/campuses/bc-mexicali"))
+    assert (catalog.campus_name, catalog.campus_state) == ("CONALEP Mexicali (plantel de muestra)", "Baja California")
+
+
+def test_the_map_heads_a_campus_plan_with_the_plantel_and_its_state(result):
+    from dataclasses import replace
+
+    from planner.export.workbook import build_workbook
+
+    catalog = replace(
+        result.problem.catalog,
+        campus="catalog/campuses/x",
+        campus_name="CONALEP Mexicali",
+        campus_state="Baja California",
+    )
+    problem = Problem.build(catalog, result.problem.scenario)
+    ws = build_workbook(PlanResult(problem, result.status, result.placements))["Curriculum map"]
+    assert ws["A3"].value == "Campus (plantel): CONALEP Mexicali. State: Baja California."

@@ -497,3 +497,34 @@ def test_random_damage_to_a_catalog_file_is_exit_0_or_2_naming_a_file(tmp_path, 
         assert problems and all(line.strip().split(" ", 1)[0].split(":")[0].endswith(".csv") for line in problems), (
             result.stderr
         )
+
+
+def test_a_signal_as_the_search_starts_stops_the_search_before_it_is_reraised(monkeypatch):
+    """SIGTERM landing between the solver thread's start and the wait: the search must still be
+    stopped and joined (an abandoned CP-SAT thread aborts the process at exit)."""
+    import threading
+
+    from ortools.sat.python import cp_model
+
+    from planner.optimize.running import run_solver
+
+    model = cp_model.CpModel()
+    x = [model.new_int_var(0, 50, f"x{i}") for i in range(40)]
+    model.add_all_different(x)
+    model.maximize(sum(i * v for i, v in enumerate(x)))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    started: list[threading.Thread] = []
+    real_start = threading.Thread.start
+
+    def start_then_signal(thread: threading.Thread) -> None:
+        real_start(thread)
+        started.append(thread)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(threading.Thread, "start", start_then_signal)
+    with raising_on_stop(), pytest.raises(Interrupted):
+        run_solver(solver, model)
+    monkeypatch.undo()
+
+    assert started and not started[0].is_alive()

@@ -168,9 +168,22 @@ SEED = ROOT / "seeds" / "semiconductor_backend_baja.toml"
 
 
 def test_training_buys_the_reliability_testing_offer_when_the_budget_allows():
-    # The seed as it was before dual training: the company hours would change which modules fit.
+    # The seed as it was before dual training and tracks: the company hours would change which
+    # modules fit, and with tracks final test and encapsulation were required modules (80 % floor).
     problem = load_problem(SEED)
-    problem = Problem.build(problem.catalog, replace(problem.scenario, dual_groups=None, max_company_hours=None))
+    scenario = problem.scenario
+    assert scenario.sectors is not None
+    before = replace(
+        scenario,
+        dual_groups=None,
+        max_company_hours=None,
+        tracks_offer=None,
+        required_modules=(*scenario.required_modules, "POPF-00", "EMEA-00"),
+        sectors=tuple(
+            replace(g, min_coverage=Fraction(4, 5)) if g.sector_id == "semi-be" else g for g in scenario.sectors
+        ),
+    )
+    problem = Problem.build(problem.catalog, before)
     assert "ATP-REL" in {g.demand.skill_id for g in solve(problem, SolveOptions(time_limit=60)).gaps}
     funded = Problem.build(problem.catalog, replace(problem.scenario, training_budget=300_000))
     result = solve(funded, SolveOptions(time_limit=60))

@@ -14,6 +14,7 @@ from planner.export.cells import add_bar_chart, write_line, write_table
 from planner.export.files import write_atomically
 from planner.export.labels import period_named, status_name
 from planner.export.printing import chart_page, print_ready
+from planner.i18n import _
 from planner.words import review as words
 
 
@@ -42,6 +43,7 @@ def _summary_sheet(ws: Worksheet, plans: list[PlanSummary]) -> None:
         row = write_line(ws, row, words.different_catalogs(), styles.ALERT)
     plan_rows = [(p.name, p.scenario, status_name(p.status), p.catalog_fingerprint[:12]) for p in plans]
     row = write_table(ws, row + 1, 1, words.plans_headers(), plan_rows, "Plans")
+    row = _tracks_table(ws, row, plans)
     names = sorted({k for p in plans for k in p.objectives}, key=_objective_order)
     rows = [(words.objective_name(k), *(p.objectives.get(k) for p in plans)) for k in names]
     headers = (words.objective_header(), *(p.name for p in plans))
@@ -50,6 +52,14 @@ def _summary_sheet(ws: Worksheet, plans: list[PlanSummary]) -> None:
         cost_row = row + 2 + names.index("cost")
         for column in range(2, 2 + len(plans)):
             ws.cell(row=cost_row, column=column).number_format = styles.MONEY
+
+
+def _tracks_table(ws: Worksheet, row: int, plans: list[PlanSummary]) -> int:
+    """Which trayectos técnicos each plan offers, when any plan offers some."""
+    if not any(p.tracks for p in plans):
+        return row
+    rows = [(p.name, ", ".join(p.tracks) or "-") for p in plans]
+    return write_table(ws, row + 1, 1, (_("Plan file"), _("Tracks offered")), rows, "Tracks")
 
 
 def _objective_order(name: str) -> tuple[int, str]:

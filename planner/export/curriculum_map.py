@@ -1,11 +1,13 @@
 """The Mapa curricular as CONALEP prints its maps: one column per semester, rows in bands.
 
 Bands are named at the left: núcleo de formación básica, núcleo de formación profesional (and the
-propedéutico where the catalog has one); trayectos técnicos will add one band each (issue 24),
-after these. Each cell holds a module's code, name, hours per week and credits; proposed and
-assumed modules are marked and explained in a legend. Per semester, the totals of weekly hours
+propedéutico where the catalog has one); then one band per offered trayecto técnico, named.
+Each cell holds a module's code, name, hours per week and credits; proposed and assumed modules
+are marked and explained in a legend. Per semester, the totals of weekly hours
 and credits; then the plan's totals. The band of a module is the catalog's `nucleo` column
 (`básica`, `profesional`, `propedéutica`); a blank or missing `nucleo` counts as profesional.
+A semester's totals are a student's: the common core and one trayecto (the heaviest that semester),
+as CONALEP's maps count a trayecto once.
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ COLUMN_WIDTH = 21  # characters (11-point units): six semesters and the band nam
 BAND_WIDTH = 6
 CELL_FONT = Font(size=9)
 CELL_POINTS = 12  # one line of 9-point text
-CHARS_PER_LINE = 24  # 9-point characters in a COLUMN_WIDTH column
+CHARS_PER_LINE = 21  # 9-point characters in a COLUMN_WIDTH column, with room for wider glyphs (accents, capitals)
 BAND_NAME = Alignment(text_rotation=90, wrap_text=True, horizontal="center", vertical="center")
 PROPOSED_FILL = PatternFill(fill_type="solid", start_color="FFF2CC", end_color="FFF2CC")
 BAND_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
 BANDS = ("básica", "profesional", "propedéutica")
+TRACK_BAND = "track:"  # a band key: the prefix, then the track id
 PROPOSED_MARK = "(P)"
 ASSUMED_MARK = "*"
 
@@ -46,7 +49,11 @@ def band_of(module: Module) -> str:
     return "profesional"
 
 
-def band_name(band: str) -> str:
+def band_name(band: str, result: PlanResult | None = None) -> str:
+    if band.startswith(TRACK_BAND) and result is not None:
+        track_id = band.removeprefix(TRACK_BAND)
+        names_of = {t.track_id: t.name for t in result.problem.catalog.tracks}
+        return _("Technical track: {name}", name=names_of.get(track_id, track_id))
     names = {
         "básica": _("Basic training core"),
         "profesional": _("Professional training core"),
@@ -85,18 +92,23 @@ def modules_by_band(result: PlanResult) -> dict[str, dict[int, list[Module]]]:
     catalog = result.problem.catalog
     terms = result.problem.scenario.terms
     grid: dict[str, dict[int, list[Module]]] = {}
+    track_of = catalog.track_of if result.problem.has_tracks else {}
     for p in sorted(result.placements, key=lambda p: (p.term, p.module_id)):
         module = catalog.module_by_id[p.module_id]
-        grid.setdefault(band_of(module), {t: [] for t in range(1, terms + 1)})[p.term].append(module)
-    return {band: grid[band] for band in BANDS if band in grid}
+        band = TRACK_BAND + track_of[p.module_id] if p.module_id in track_of else band_of(module)
+        grid.setdefault(band, {t: [] for t in range(1, terms + 1)})[p.term].append(module)
+    order = [*BANDS, *(TRACK_BAND + t for t in result.tracks)]
+    return {band: grid[band] for band in order if band in grid}
 
 
 def _heading(ws: Worksheet, result: PlanResult) -> int:
     scenario = result.problem.scenario
     catalog = result.problem.catalog
     careers = ", ".join(scenario.careers) if scenario.careers else _("all careers")
-    # The campus folder's name (bc-mexicali), never the designer's path: workbooks travel.
-    campus = Path(catalog.campus).name if catalog.campus else _("not named in the scenario")
+    # The campus's name as campuses.csv gives it, else its folder's (bc-mexicali), never the
+    # designer's path: workbooks travel.
+    campus = catalog.campus_name or (Path(catalog.campus).name if catalog.campus else _("not named in the scenario"))
+    state = catalog.campus_state or _("not recorded in the catalog")
     review = result.problem.review
     version = (
         _("reviewed (from {file})", file=review.file) if review is not None else _("first proposal of the planner")
@@ -106,7 +118,7 @@ def _heading(ws: Worksheet, result: PlanResult) -> int:
     row = write_line(
         ws,
         row,
-        _("Campus (plantel): {campus}. State: {state}.", campus=campus, state=_("not recorded in the catalog")),
+        _("Campus (plantel): {campus}. State: {state}.", campus=campus, state=state),
         styles.SENTENCE,
     )
     row = write_line(
@@ -134,7 +146,7 @@ def _band(ws: Worksheet, top: int, band: str, per_term: dict[int, list[Module]],
     for offset in range(depth):
         lines = max(_lines(ws.cell(row=top + offset, column=t + 1).value) for t in per_term)
         ws.row_dimensions[top + offset].height = CELL_POINTS * max(lines, 1) + 2
-    put(ws, top, 1, band_name(band))
+    put(ws, top, 1, band_name(band, result))
     name = ws.cell(row=top, column=1)
     name.font, name.alignment, name.fill = Font(bold=True, size=9), BAND_NAME, BAND_FILL
     ws.merge_cells(start_row=top, start_column=1, end_row=top + depth - 1, end_column=1)
@@ -158,7 +170,7 @@ def _totals(ws: Worksheet, row: int, grid: dict[str, dict[int, list[Module]]], r
     put(ws, row, 1, None)
     total_weekly, total_credits = 0.0, 0.0
     for term in range(1, terms + 1):
-        modules = [m for per_term in grid.values() for m in per_term[term]]
+        modules = _one_path(grid, term, result)
         weekly = sum(_weekly(m, result) for m in modules)
         credits = sum(_credits(m) for m in modules)
         total_weekly, total_credits = total_weekly + weekly, total_credits + credits
@@ -179,6 +191,13 @@ def _totals(ws: Worksheet, row: int, grid: dict[str, dict[int, list[Module]]], r
     return write_line(ws, row + 1, text, styles.TOTAL)
 
 
+def _one_path(grid: dict[str, dict[int, list[Module]]], term: int, result: PlanResult) -> list[Module]:
+    """A student's modules of a term: every band's but the trayectos, plus the heaviest trayecto."""
+    core = [m for band, per_term in grid.items() if not band.startswith(TRACK_BAND) for m in per_term[term]]
+    tracks = [per_term[term] for band, per_term in grid.items() if band.startswith(TRACK_BAND)]
+    return core + max(tracks, key=lambda modules: sum(_weekly(m, result) for m in modules), default=[])
+
+
 def _legend(ws: Worksheet, row: int, result: PlanResult) -> None:
     row = write_line(
         ws,
@@ -191,7 +210,16 @@ def _legend(ws: Worksheet, row: int, result: PlanResult) -> None:
         ),
     )
     weeks = result.problem.scenario.weeks_per_term
-    write_line(ws, row, _("Hours per week = hours per term / {weeks} weeks.", weeks=weeks))
+    row = write_line(ws, row, _("Hours per week = hours per term / {weeks} weeks.", weeks=weeks))
+    if result.tracks:
+        write_line(
+            ws,
+            row,
+            _(
+                "Each student takes the common core and one trayecto técnico: a semester's totals count one "
+                "trayecto (the heaviest); the plan's totals count every module the campus teaches."
+            ),
+        )
 
 
 def _status(module: Module) -> str:

@@ -91,6 +91,7 @@ def campus_summary(result: PlanResult) -> dict[str, Any]:
             for s in result.sector_coverage
         ],
         "proposed_modules": proposed,
+        "tracks": list(result.tracks),
         **_staffing_needs(result),
     }
 
@@ -169,7 +170,7 @@ def _campuses_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> Non
     planned = sum(1 for r in rows if r.status != "failed")
     top = write_line(ws, top, _("{planned} of {total} campuses have a plan.", planned=planned, total=len(rows)))
     headers = [_("Campus"), _("Name"), _("State (of Mexico)"), _("Planning"), _("Plan status"), _("Staffing cost")]
-    headers += [_("Coverage {sector}", sector=s) for s in sectors] + [_("Reason")]
+    headers += [_("Coverage {sector}", sector=s) for s in sectors] + [_("Tracks offered"), _("Reason")]
     table = []
     for r in rows:
         by_sector = {s["sector_id"]: s["coverage"] for s in r.summary.get("sectors", ())}
@@ -177,7 +178,7 @@ def _campuses_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> Non
             [r.key, r.campus_name, r.state, _status_word(r.status)]
             + [status_name(r.summary.get("status")), r.summary.get("cost")]
             + [by_sector.get(s) for s in sectors]
-            + [r.reason or None]
+            + [", ".join(r.summary.get("tracks", ())) or None, r.reason or None]
         )
     formats = {_("Staffing cost"): styles.MONEY} | {_("Coverage {sector}", sector=s): styles.PERCENT for s in sectors}
     write_table(ws, top + 1, 1, headers, table, "Campuses", formats)

@@ -37,12 +37,14 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
         "objectives": dict(result.objectives),
         "objective_order": list(problem.scenario.objective),
         "max_coverage": result.max_coverage,
+        "tracks": list(result.tracks),
         "modules": [
             {
                 "module_id": p.module_id,
                 "name": catalog.module_by_id[p.module_id].name,
                 "term": p.term,
                 "hours": catalog.module_by_id[p.module_id].hours,
+                "track": catalog.track_of.get(p.module_id) if problem.has_tracks else None,
                 "sections": [
                     {"section": s, "instructor_id": who, "dual": result.is_dual(p, s)}
                     for s, who in enumerate(p.instructors, start=1)
@@ -64,6 +66,7 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
             }
             for s in result.sector_coverage
         ],
+        "paths": _paths(result),
         "gaps": [
             {
                 "sector_id": g.demand.sector_id,
@@ -135,3 +138,28 @@ def plan_document(result: PlanResult) -> dict[str, Any]:
         "solver_parameters": dict(sorted(result.solver.parameters.items())),
         "solver_seconds": result.solver.seconds,
     }
+
+
+def _paths(result: PlanResult) -> list[dict[str, Any]]:
+    """Per offered student path (with [tracks]; empty without): its hours and coverage per sector."""
+    if not result.problem.has_tracks:
+        return []
+    totals = {s.sector_id: s.total_importance for s in result.sector_coverage}
+    return [
+        {
+            "track": path.track_id,
+            "term_hours": list(path.term_hours),
+            "total_hours": path.total_hours,
+            "coverage": path.coverage,
+            "sector_coverage": [
+                {
+                    "sector_id": sector_id,
+                    "covered_importance": covered,
+                    "total_importance": totals[sector_id],
+                    "coverage": covered / totals[sector_id] if totals[sector_id] else 1.0,
+                }
+                for sector_id, covered in zip(result.problem.sector_ids, path.covered, strict=True)
+            ],
+        }
+        for path in result.paths
+    ]

@@ -21,6 +21,7 @@ CAUSES = (
     "instructor_hours",
     "staff_or_budget",
     "prerequisites",
+    "track_not_offered",
     "trade_off",
 )
 
@@ -36,6 +37,7 @@ _CAUSE_OF_CODE = {
     "instructor_limit_reached": "staff_or_budget",
     "budget_reached": "staff_or_budget",
     "prerequisites_missing": "prerequisites",
+    "track_not_offered": "track_not_offered",
 }
 _NO_TEACHER = {"no_qualified_instructor", "too_few_qualified", "no_instructor_with_hours"}
 
@@ -69,6 +71,8 @@ def cause_sentence(cause: str, count: int) -> str:
         return _("{count} because adding the module would break the instructor limit or the budget.", count=count)
     if cause == "prerequisites":
         return _("{count} because the module's prerequisites are not in the plan.", count=count)
+    if cause == "track_not_offered":
+        return _("{count} because the module's track (trayecto) is not among those offered.", count=count)
     return _("{count} because the objectives' order gave priority to other modules.", count=count)
 
 

@@ -15,6 +15,7 @@ from planner.export.cells import add_bar_chart, flag_no, write_line, write_row, 
 from planner.export.labels import answers, groups_text, limit_name, objective_word, period_name, status_words, yes_no
 from planner.export.printing import chart_page
 from planner.export.sentences import coverage_sentences, gap_cause
+from planner.export.track_tables import paths_table
 from planner.export.training_sheet import score_of
 from planner.i18n import _, ngettext
 from planner.result import PlanResult
@@ -49,6 +50,7 @@ def summary_sheet(ws: Worksheet, result: PlanResult, guide: list[tuple[str, str]
     row = write_line(ws, row + 1, _("Coverage by sector"), styles.HEADING)
     sectors_top = row
     row = _sector_table(ws, row, result)
+    row = paths_table(ws, row, result, answers())  # with tracks: the floors hold per student path
     row = write_line(ws, row + 1, _("Hours per term"), styles.HEADING)
     terms_top = row
     row = _terms_table(ws, row, result)
@@ -181,9 +183,12 @@ def _sector_table(ws: Worksheet, top: int, result: PlanResult) -> int:
 
 
 def _terms_table(ws: Worksheet, top: int, result: PlanResult) -> int:
-    groups = result.problem.scenario.groups
+    catalog = result.problem.catalog
+    per_term: Counter[int] = Counter()  # a track module runs its track's groups, not the semester's
+    for p in result.placements:
+        per_term[p.term] += catalog.module_by_id[p.module_id].hours * len(p.instructors)
     terms = [
-        (t, count, hours, hours * groups[t - 1])
+        (t, count, hours, per_term[t])
         for t, (count, hours) in enumerate(zip(result.term_module_counts, result.term_hours, strict=True), start=1)
     ]
     headers = (_("Term"), _("Modules"), _("Term hours"), _("Group-hours"))

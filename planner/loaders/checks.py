@@ -12,7 +12,7 @@ from planner.loaders.rows import READERS, RowReader
 from planner.loaders.schema import COLUMNS, KEYS, REFERENCES
 from planner.loaders.tables import Table
 from planner.loaders.text import clip, near, visible
-from planner.model import Origin, Prerequisite
+from planner.model import Origin, Prerequisite, Track, TrackModule
 
 
 def missing_columns(table: Table, issues: list[Issue]) -> None:
@@ -158,3 +158,49 @@ def listed_without(tables: dict[str, Table], table: str, needed: str, issues: li
                 _("{table} are listed, but the catalog has no {needed}.", table=table, needed=needed),
             )
         )
+
+
+def track_problems(
+    tracks: list[Track], members: list[TrackModule], needs: list[Prerequisite], issues: list[Issue]
+) -> None:
+    """A module in two tracks, a track with no modules, a track module whose prerequisite is
+    another track's (a student takes one track, so the prerequisite would never be there)."""
+    track_of: dict[str, TrackModule] = {}
+    for tm in members:
+        first = track_of.setdefault(tm.module_id, tm)
+        if first.track_id != tm.track_id:
+            issues.append(
+                _issue_at(
+                    tm.origin,
+                    "track_modules",
+                    _(
+                        "module {module_id} is already in track {first} (row {row}); a module belongs to at most one "
+                        "track.",
+                        module_id=tm.module_id,
+                        first=first.track_id,
+                        row=first.origin.row if first.origin else "?",
+                    ),
+                    "module_id",
+                )
+            )
+    filled = {tm.track_id for tm in members}
+    for track in tracks:
+        if track.track_id not in filled:
+            text = _("track {track_id} has no module in track_modules.", track_id=track.track_id)
+            issues.append(_issue_at(track.origin, "tracks", text, "track_id"))
+    for p in needs:
+        mine, theirs = track_of.get(p.module_id), track_of.get(p.prerequisite_id)
+        if mine is not None and theirs is not None and mine.track_id != theirs.track_id:
+            text = _(
+                "module {module_id} of track {track} needs {prerequisite_id} of track {other}, which its students "
+                "do not take; move one of them to the other track or to the common core.",
+                module_id=p.module_id,
+                track=mine.track_id,
+                prerequisite_id=p.prerequisite_id,
+                other=theirs.track_id,
+            )
+            issues.append(_issue_at(p.origin, "prerequisites", text, "prerequisite_id"))
+
+
+def _issue_at(origin: Origin | None, table: str, message: str, column: str) -> Issue:
+    return Issue(origin.file if origin else table, message, row=origin.row if origin else None, column=column)

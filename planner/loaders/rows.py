@@ -26,6 +26,8 @@ from planner.model import (
     Qualification,
     Sector,
     Skill,
+    Track,
+    TrackModule,
     Training,
 )
 
@@ -241,6 +243,14 @@ def _lab_commitment(r: RowReader) -> LabCommitment | None:
     )
 
 
+def _track(r: RowReader) -> Track | None:
+    return r.build(Track, "track_id", track_id=r.ident("track_id"), name=r.text("name"), career=r.text("career"))
+
+
+def _track_module(r: RowReader) -> TrackModule | None:
+    return r.build(TrackModule, "module_id", track_id=r.ident("track_id"), module_id=r.ident("module_id"))
+
+
 READERS: dict[str, Callable[[RowReader], Any]] = {
     "sectors": _sector,
     "skills": _skill,
@@ -255,4 +265,6 @@ READERS: dict[str, Callable[[RowReader], Any]] = {
     "training": _training,
     "commitments": _commitment,
     "lab_commitments": _lab_commitment,
+    "tracks": _track,
+    "track_modules": _track_module,
 }

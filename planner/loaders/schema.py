@@ -15,6 +15,8 @@ OPTIONAL_TABLES = (
     "training",
     "commitments",
     "lab_commitments",
+    "tracks",
+    "track_modules",
 )
 # A campus folder's own roster, labs and commitments replace the catalog's tables of the same name.
 CAMPUS_TABLES = ("instructors", "qualifications", "labs", "training", "commitments", "lab_commitments")
@@ -34,6 +36,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "training": ("instructor_id", "module_id", "cost"),
     "commitments": ("instructor_id", "period", "hours"),
     "lab_commitments": ("lab_id", "period", "hours"),
+    "tracks": ("track_id", "name", "career"),
+    "track_modules": ("track_id", "module_id"),
 }
 MODULE_WINDOW = ("earliest_term", "latest_term", "dual_hours")  # the modules' optional columns
 
@@ -52,6 +56,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "training": ("instructor_id", "module_id"),
     "commitments": (),  # several rows for one instructor and period add up
     "lab_commitments": (),
+    "tracks": ("track_id",),
+    "track_modules": ("track_id", "module_id"),
 }
 
 # (table, column) -> (table, column) whose ids it must name.
@@ -70,4 +76,6 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("training", "module_id"): ("modules", "module_id"),
     ("commitments", "instructor_id"): ("instructors", "instructor_id"),
     ("lab_commitments", "lab_id"): ("labs", "lab_id"),
+    ("track_modules", "track_id"): ("tracks", "track_id"),
+    ("track_modules", "module_id"): ("modules", "module_id"),
 }

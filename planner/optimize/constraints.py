@@ -18,7 +18,7 @@ from planner.conflicts import requirement
 from planner.model import Problem, period_data
 from planner.optimize.plan_model import PlanModel as PlanModel
 from planner.optimize.plan_model import Requirements
-from planner.optimize.variables import make_variables, qualified_for
+from planner.optimize.variables import make_variables, path_covering, qualified_for
 from planner.reasons import Reason
 
 # --- rule 1: selection and term placement ------------------------------------------------------
@@ -62,42 +62,47 @@ def term_hours_within_bounds(pm: PlanModel) -> None:
     """Each term's hours (modules counted once, not per section) lie in [term_min, term_max]."""
     scenario = pm.problem.scenario
     for t in range(1, pm.problem.terms + 1):
-        hours = pm.term_hours(t)
-        if scenario.term_hours_min > 0:
-            enforce = pm.requirements.enforce(
-                requirement("term_min", term=t), Reason("term_min", {"hours": scenario.term_hours_min})
-            )
-            pm.model.add(hours >= pm.units_at_least(scenario.term_hours_min)).only_enforce_if(enforce)
-        if scenario.term_hours_max is not None:
-            enforce = pm.requirements.enforce(
-                requirement("term_max", term=t), Reason("term_max", {"hours": scenario.term_hours_max})
-            )
-            pm.model.add(hours <= pm.units_at_most(scenario.term_hours_max)).only_enforce_if(enforce)
+        for track, path in pm.problem.paths:  # a path of a track not offered holds the core alone
+            hours = pm.term_hours(t, path if track is not None else None)
+            if scenario.term_hours_min > 0:
+                enforce = pm.requirements.enforce(
+                    requirement("term_min", term=t), Reason("term_min", {"hours": scenario.term_hours_min})
+                )
+                least = pm.units_at_least(scenario.term_hours_min)
+                pm.model.add(hours >= least * pm.path_on(track)).only_enforce_if(enforce)
+            if scenario.term_hours_max is not None:
+                enforce = pm.requirements.enforce(
+                    requirement("term_max", term=t), Reason("term_max", {"hours": scenario.term_hours_max})
+                )
+                pm.model.add(hours <= pm.units_at_most(scenario.term_hours_max)).only_enforce_if(enforce)
 
 
 def total_hours_within_limit(pm: PlanModel) -> None:
-    """The plan's total hours are at most total_max."""
+    """The plan's total hours (each student path's, with tracks) are at most total_max."""
     limit = pm.problem.scenario.total_hours_max
     if limit is not None:
         enforce = pm.requirements.enforce(requirement("total_max"), Reason("total_max", {"hours": limit}))
-        pm.model.add(total_hours(pm) <= pm.units_at_most(limit)).only_enforce_if(enforce)
+        for track, path in pm.problem.paths:
+            hours = total_hours(pm) if track is None else path_hours(pm, path)
+            pm.model.add(hours <= pm.units_at_most(limit)).only_enforce_if(enforce)
 
 
 def modules_per_term_within_bounds(pm: PlanModel) -> None:
     """Each term holds between modules_per_term.min and .max modules."""
     scenario = pm.problem.scenario
     for t in range(1, pm.problem.terms + 1):
-        count = pm.term_modules(t)
-        if scenario.modules_per_term_min > 0:
-            text = Reason("modules_min", {"count": scenario.modules_per_term_min})
-            pm.model.add(count >= scenario.modules_per_term_min).only_enforce_if(
-                pm.requirements.enforce(requirement("modules_per_term_min", term=t), text)
-            )
-        if scenario.modules_per_term_max is not None:
-            text = Reason("modules_max", {"count": scenario.modules_per_term_max})
-            pm.model.add(count <= scenario.modules_per_term_max).only_enforce_if(
-                pm.requirements.enforce(requirement("modules_per_term_max", term=t), text)
-            )
+        for track, path in pm.problem.paths:
+            count = pm.term_modules(t, path if track is not None else None)
+            if scenario.modules_per_term_min > 0:
+                text = Reason("modules_min", {"count": scenario.modules_per_term_min})
+                pm.model.add(count >= scenario.modules_per_term_min * pm.path_on(track)).only_enforce_if(
+                    pm.requirements.enforce(requirement("modules_per_term_min", term=t), text)
+                )
+            if scenario.modules_per_term_max is not None:
+                text = Reason("modules_max", {"count": scenario.modules_per_term_max})
+                pm.model.add(count <= scenario.modules_per_term_max).only_enforce_if(
+                    pm.requirements.enforce(requirement("modules_per_term_max", term=t), text)
+                )
 
 
 # --- rule 4: instructors --------------------------------------------------------------------
@@ -115,7 +120,7 @@ def every_section_has_a_qualified_instructor(pm: PlanModel) -> None:
     problem = pm.problem
     trainable = _trainable(pm)
     for i, qualified in enumerate(qualified_for(problem)):
-        most = max((problem.sections_in(t) for t in pm.terms_of(i)), default=0)
+        most = max((problem.sections_of(i, t) for t in pm.terms_of(i)), default=0)
         for t in pm.terms_of(i):
             _groups_of_term(pm, i, t, [pm.teach[i, k, t] for k in qualified])
             dual_sections_taught(pm, i, t, qualified)
@@ -134,8 +139,8 @@ def _groups_switch(pm: PlanModel, t: int) -> list[cp_model.IntVar]:
 def _groups_of_term(pm: PlanModel, i: int, t: int, taught: list[cp_model.IntVar]) -> None:
     """A module taken in term t runs that semester's groups (switched off while explaining, it
     runs one at least)."""
-    groups = pm.problem.sections_in(t)
-    enforce = _groups_switch(pm, t)
+    groups = pm.problem.sections_of(i, t)
+    enforce = [] if pm.problem.in_track(i) else _groups_switch(pm, t)
     pm.model.add(sum(taught) == groups * pm.place[i, t]).only_enforce_if(enforce)
     if enforce:
         pm.model.add(sum(taught) >= pm.place[i, t])
@@ -149,7 +154,8 @@ def dual_sections_taught(pm: PlanModel, i: int, t: int, qualified: tuple[int, ..
     for k in qualified:
         pm.model.add(pm.dual[i, k, t] <= pm.teach[i, k, t])
     total = sum(pm.dual[i, k, t] for k in qualified)
-    pm.model.add(total == pm.problem.dual_in(t) * pm.place[i, t]).only_enforce_if(_groups_switch(pm, t))
+    enforce = [] if pm.problem.in_track(i) else _groups_switch(pm, t)
+    pm.model.add(total == pm.problem.dual_of(i, t) * pm.place[i, t]).only_enforce_if(enforce)
 
 
 def _trainable(pm: PlanModel) -> dict[int, dict[int, cp_model.IntVar]]:
@@ -274,7 +280,7 @@ def _period_loads(pm: PlanModel) -> dict[tuple[int, int], tuple[cp_model.LinearE
     for i, k, t in pm.teach:
         parts.setdefault((k, period_of[t]), []).append(pm.taught_units(i, k, t))
         most = modules.setdefault((k, period_of[t]), {})
-        most[i] = max(most.get(i, 0), pm.hours[i] * pm.problem.sections_in(t))
+        most[i] = max(most.get(i, 0), pm.hours[i] * pm.problem.sections_of(i, t))
     return {key: (sum(terms), sum(modules[key].values())) for key, terms in parts.items()}
 
 
@@ -360,6 +366,30 @@ def company_hours_within_limit(pm: PlanModel) -> None:
         pm.model.add(company <= limit).only_enforce_if(enforce)
 
 
+# --- trayectos técnicos -----------------------------------------------------------------------
+
+
+def track_modules_follow_their_track(pm: PlanModel) -> None:
+    """A track module is taken exactly when its track is offered; a track with a module outside the
+    candidates cannot be offered (modules of tracks of other careers are blocked)."""
+    problem = pm.problem
+    for r, members in enumerate(problem.track_members):
+        for i in members:
+            pm.model.add(pm.taken(i) == pm.variables.offered[r])
+        if r in problem.closed_tracks:
+            pm.model.add(pm.variables.offered[r] == 0)
+
+
+def tracks_offered(pm: PlanModel) -> None:
+    """Exactly tracks.offer of the candidate tracks are offered."""
+    offer = pm.problem.scenario.tracks_offer
+    assert offer is not None
+    text = Reason("tracks_offer", {"offer": offer, "tracks": [r.track_id for r in pm.problem.tracks]})
+    pm.model.add(sum(pm.variables.offered) == offer).only_enforce_if(
+        pm.requirements.enforce(requirement("tracks_offer"), text)
+    )
+
+
 # --- rule 5: coverage -----------------------------------------------------------------------
 
 
@@ -373,6 +403,9 @@ def demand_coverage(pm: PlanModel) -> None:
     it down: set covering solves in 0.13 s without them, 0.22 s with them.
     """
     exact = bool(pm.problem.instructors)
+    for (track, key), covered in pm.variables.path_covered.items():  # with [tracks]: per path
+        pm.model.add_implication(covered, pm.variables.offered[track])
+        pm.model.add_bool_or([pm.place[i, t] for i in key for t in pm.terms_of(i)]).only_enforce_if(covered)
     for key, covered in pm.covered.items():
         modules = [pm.place[i, t] for i in key for t in pm.terms_of(i)]
         if not modules:
@@ -397,13 +430,20 @@ def sector_min_coverage(pm: PlanModel) -> None:
         total = sum(r.demand.importance for r in rows)
         if floor == 0 or total == 0:
             continue
-        covered = cp_model.LinearExpr.weighted_sum(
-            [pm.covered[r.covering] for r in rows], [r.demand.importance for r in rows]
-        )
         text = Reason("coverage_floor", {"sector": sector_id, "floor": [floor.numerator, floor.denominator]})
-        pm.model.add(covered >= needed_importance(floor, total)).only_enforce_if(
-            pm.requirements.enforce(requirement("min_coverage", sector_id=sector_id), text)
-        )
+        enforce = pm.requirements.enforce(requirement("min_coverage", sector_id=sector_id), text)
+        for track, _path in problem.paths:  # the floor holds on every offered path
+            covered = cp_model.LinearExpr.weighted_sum(
+                [covered_on(pm, track, r.covering) for r in rows], [r.demand.importance for r in rows]
+            )
+            pm.model.add(covered >= needed_importance(floor, total) * pm.path_on(track)).only_enforce_if(enforce)
+
+
+def covered_on(pm: PlanModel, track: int | None, covering: tuple[int, ...]) -> cp_model.IntVar:
+    """The variable saying a demand with these covering modules is covered on a path."""
+    if track is None:
+        return pm.covered[covering]
+    return pm.variables.path_covered[track, path_covering(pm.problem, track, covering)]
 
 
 def needed_importance(floor: Fraction, total: int) -> int:
@@ -445,6 +485,9 @@ def build(problem: Problem, explaining: bool = False) -> PlanModel:
         rule(pm)
     lab_capacity(pm)
     company_hours_within_limit(pm)
+    if problem.has_tracks:
+        track_modules_follow_their_track(pm)
+        tracks_offered(pm)
     if problem.instructors:
         for rule in INSTRUCTOR_RULES:
             rule(pm)
@@ -457,9 +500,13 @@ def build(problem: Problem, explaining: bool = False) -> PlanModel:
 
 
 def coverage_score(pm: PlanModel) -> cp_model.LinearExprT:
-    """Sum over covered demands of sector weight x importance (maximised)."""
+    """Sum over covered demands of sector weight x importance (maximised); with tracks, summed over
+    the offered paths."""
     rows = pm.problem.demand_rows
-    return cp_model.LinearExpr.weighted_sum([pm.covered[r.covering] for r in rows], [r.weight for r in rows])
+    paths = [track for track, _path in pm.problem.paths]
+    return cp_model.LinearExpr.weighted_sum(
+        [covered_on(pm, track, r.covering) for track in paths for r in rows], [r.weight for _ in paths for r in rows]
+    )
 
 
 def total_hours(pm: PlanModel) -> cp_model.LinearExprT:
@@ -468,13 +515,22 @@ def total_hours(pm: PlanModel) -> cp_model.LinearExprT:
     return cp_model.LinearExpr.weighted_sum(list(pm.place.values()), [hours[i] for i, _ in pm.place])
 
 
+def path_hours(pm: PlanModel, path: tuple[int, ...]) -> cp_model.LinearExprT:
+    """The hour units of a student path's taken modules."""
+    on = set(path)
+    placed = [(v, pm.hours[i]) for (i, _t), v in pm.place.items() if i in on]
+    return cp_model.LinearExpr.weighted_sum([v for v, _ in placed], [h for _, h in placed])
+
+
 def largest_term_hours(pm: PlanModel) -> cp_model.LinearExprT:
-    """Hours of the heaviest term (minimised)."""
+    """Hours of the heaviest term (minimised); with tracks, over every path (a path of a track not
+    offered holds the core alone, never heavier than an offered one)."""
     if pm.largest_term is None:
         upper = sum(pm.hours)
         pm.largest_term = pm.variables.measure(pm.model.new_int_var(0, upper, "largest_term"))
         for t in range(1, pm.problem.terms + 1):
-            pm.model.add(pm.largest_term >= pm.term_hours(t))
+            for track, path in pm.problem.paths:
+                pm.model.add(pm.largest_term >= pm.term_hours(t, path if track is not None else None))
     return pm.largest_term
 
 
@@ -558,7 +614,31 @@ def _teaching(pm: PlanModel) -> dict[tuple[int, str], list[cp_model.IntVar]]:
     return out
 
 
-REVIEW_RULES: tuple[Callable[[PlanModel], None], ...] = (dropped_modules_not_taken, locked_modules_taken)
+def decided_tracks(pm: PlanModel) -> None:
+    """A `lock` row naming a track takes every module of it (offers it, with [tracks]); a `drop`
+    row takes none. A module of a locked track outside the candidates makes the row impossible."""
+    review = pm.problem.review
+    if review is None:
+        return
+    problem = pm.problem
+    for d in review.tracks:
+        switch = _decision_switch(pm, d.row, {"decision": d.decision, "track": d.track_id})
+        for tm in problem.catalog.track_modules:
+            if tm.track_id != d.track_id:
+                continue
+            i = problem.index_of.get(tm.module_id)
+            if i is None:
+                if d.decision == "lock":
+                    pm.model.add_bool_or([]).only_enforce_if(switch)
+                continue
+            pm.model.add(pm.taken(i) == (1 if d.decision == "lock" else 0)).only_enforce_if(switch)
+
+
+REVIEW_RULES: tuple[Callable[[PlanModel], None], ...] = (
+    dropped_modules_not_taken,
+    locked_modules_taken,
+    decided_tracks,
+)
 
 
 def changes_from_review(pm: PlanModel) -> cp_model.LinearExprT:

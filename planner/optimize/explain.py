@@ -142,6 +142,8 @@ def _knob(key: RequirementKey, scenario: Scenario, catalog: Catalog, problem: Pr
         return _commitment_knob(fields["instructor_id"], fields["period"], scenario, catalog)
     if kind == "sections":
         return _groups_knob(fields["term"], scenario, catalog)
+    if kind == "tracks_offer" and scenario.tracks_offer is not None:
+        return count("tracks_offer", scenario.tracks_offer, False, 1, kind)  # fewer tracks to staff
     return None
 
 
@@ -342,6 +344,7 @@ def _facts(problem: Problem, key: RequirementKey) -> dict[str, Any]:
         "max_used": scenario.max_instructors_used,
         "max_cost": scenario.max_cost,
         "training_budget": scenario.training_budget,
+        "tracks_offer": scenario.tracks_offer,
     }
     if key.kind in limits:
         return {"limit": limits[key.kind]}
@@ -513,7 +516,25 @@ def _limits(problem: Problem) -> list[tuple[dict[str, Any], Knob]]:
             if key.kind == "max_cost":
                 knob = _money_step(knob, problem)
             out.append((knob.key, knob))
-    return out
+    return out + _one_more_track(problem)
+
+
+def _one_more_track(problem: Problem) -> list[tuple[dict[str, Any], Knob]]:
+    """Offering one more track adds a path, whose coverage counts too (with [tracks] only)."""
+    offer, scenario = problem.scenario.tracks_offer, problem.scenario
+    if offer is None or offer >= len(problem.tracks):
+        return []
+    key = {"kind": "tracks_offer"}
+    knob = Knob(
+        key,
+        offer,
+        True,
+        offer,
+        len(problem.tracks),
+        lambda n: n,
+        lambda n: (_with(scenario, "tracks_offer", n), problem.catalog),
+    )
+    return [(key, knob)]
 
 
 def _money_step(knob: Knob, problem: Problem) -> Knob:
@@ -564,7 +585,26 @@ def _detail(problem: Problem, key: RequirementKey) -> list[Reason]:
         return [Reason("never_taken", {"why": as_data(problem.blocked[i])})] if i in problem.blocked else []
     if key.kind == "min_coverage":
         return _unreachable_coverage(problem, problem.sector_ids.index(fields["sector_id"]))
+    if key.kind == "tracks_offer":
+        return _tracks_never_offered(problem)
     return []
+
+
+def _tracks_never_offered(problem: Problem) -> list[Reason]:
+    """Each candidate track that can never be offered, and the module of it that prevents it."""
+    out = []
+    for r, track in enumerate(problem.tracks):
+        missing = problem.closed_tracks.get(r, ())
+        if missing:
+            out.append(Reason("track_module_not_candidate", {"track": track.track_id, "module": missing[0]}))
+            continue
+        blocked = [i for i in problem.track_members[r] if i in problem.blocked]
+        if blocked:
+            i = blocked[0]
+            why = as_data(problem.blocked[i])
+            params = {"track": track.track_id, "module": problem.candidates[i].module_id, "why": why}
+            out.append(Reason("track_module_blocked", params))
+    return out
 
 
 def _unreachable_coverage(problem: Problem, sector: int) -> list[Reason]:

@@ -116,12 +116,21 @@ class PlanModel:
     def taken(self, i: int) -> cp_model.LinearExprT:
         return sum(self.place[i, t] for t in self.terms_of(i))
 
-    def term_hours(self, t: int) -> cp_model.LinearExprT:
+    def term_hours(self, t: int, path: tuple[int, ...] | None = None) -> cp_model.LinearExprT:
+        """Term t's hours over every module, or over the modules of one student path."""
         # Long sums are built in one call: sum() grows the expression term by term, 4x slower,
         # which set covering's 1,000-term rows and objectives felt (docs/PERFORMANCE.md).
         hours = self.hours
-        placed = [(v, hours[i]) for (i, term), v in self.place.items() if term == t]
+        on = set(path) if path is not None else None
+        placed = [(v, hours[i]) for (i, term), v in self.place.items() if term == t and (on is None or i in on)]
         return cp_model.LinearExpr.weighted_sum([v for v, _ in placed], [h for _, h in placed])
 
-    def term_modules(self, t: int) -> cp_model.LinearExprT:
-        return cp_model.LinearExpr.sum([v for (_, term), v in self.place.items() if term == t])
+    def term_modules(self, t: int, path: tuple[int, ...] | None = None) -> cp_model.LinearExprT:
+        on = set(path) if path is not None else None
+        return cp_model.LinearExpr.sum(
+            [v for (i, term), v in self.place.items() if term == t and (on is None or i in on)]
+        )
+
+    def path_on(self, track: int | None) -> cp_model.LinearExprT:
+        """1 when the path is a student's: always without tracks, when its track is offered with them."""
+        return 1 if track is None else self.variables.offered[track]

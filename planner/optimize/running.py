@@ -19,6 +19,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from planner import signals
+
 WAIT_SLICE = 0.05  # seconds between chances for the main thread to notice a signal
 SETTLE_SECONDS = 5.0
 _TASKS = Path("/proc/self/task")
@@ -64,10 +66,14 @@ def run_solver(
 
     threads_before = _os_threads()
     worker = threading.Thread(target=work, name="cp-sat", daemon=True)
-    worker.start()
     try:
+        with signals.held():  # a signal raised between start() and the wait would leave the search running
+            worker.start()
         wait_for(worker, stop, poll, wake)
     except BaseException:
+        if worker.is_alive():  # interrupted as the hold ended, before the wait could stop the search
+            stop()
+            worker.join()
         _settle(threads_before)
         raise
     if "error" in outcome:

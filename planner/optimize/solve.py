@@ -157,7 +157,7 @@ def _placements(pm: PlanModel, values: list[int]) -> tuple[Placement, ...]:
         Placement(
             module_id=problem.candidates[i].module_id,
             term=t,
-            instructors=(tuple(dual[i] + regular[i]) if problem.instructors else (None,) * problem.sections_in(t)),
+            instructors=(tuple(dual[i] + regular[i]) if problem.instructors else (None,) * problem.sections_of(i, t)),
         )
         for (i, t), v in pm.place.items()
         if values[v.index]

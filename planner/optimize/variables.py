@@ -12,7 +12,10 @@ Boolean unless said otherwise:
 - covered[c]: one per distinct set of covering modules, true only when one of them is taken;
 - uses[k]: instructor k teaches at least one section;
 - buy[o]: training offer o (per Problem.offers) is bought;
-- active[k, p]: instructor k, who has a contract floor, teaches in period p.
+- active[k, p]: instructor k, who has a contract floor, teaches in period p;
+- offered[r]: candidate track r is offered (only with [tracks]);
+- path_covered[r, c]: on the path of track r (the common core and r's modules), the demands whose
+  covering modules there are c are covered; replaces covered[c] with [tracks].
 
 Objective terms may add measures (the heaviest term's hours, a review's lost sections) when they
 are first set; `Variables.measure` records them after the decisions.
@@ -38,6 +41,8 @@ class Variables:
     uses: list[cp_model.IntVar] = field(default_factory=list)
     buy: list[cp_model.IntVar] = field(default_factory=list)
     active: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    offered: list[cp_model.IntVar] = field(default_factory=list)
+    path_covered: dict[tuple[int, tuple[int, ...]], cp_model.IntVar] = field(default_factory=dict)
     measures: list[cp_model.IntVar] = field(default_factory=list)
 
     def decisions(self) -> list[cp_model.IntVar]:
@@ -50,6 +55,8 @@ class Variables:
             *self.uses,
             *self.active.values(),
             *self.buy,
+            *self.offered,
+            *self.path_covered.values(),
             *self.measures,
         ]
 
@@ -64,7 +71,7 @@ def make_variables(problem: Problem, model: cp_model.CpModel) -> Variables:
     for i, window in enumerate(problem.windows):
         for t in range(window[0], window[1] + 1):
             out.place[i, t] = model.new_bool_var(f"place_{i}_{t}")
-    for row in problem.demand_rows:
+    for row in problem.demand_rows if not problem.has_tracks else ():
         if row.covering not in out.covered:
             out.covered[row.covering] = model.new_bool_var(f"covered_{len(out.covered)}")
     if problem.instructors:
@@ -72,6 +79,8 @@ def make_variables(problem: Problem, model: cp_model.CpModel) -> Variables:
         out.buy = [model.new_bool_var(f"buy_{o}") for o in range(len(problem.offers))]
         _teaching(problem, model, out)
         _activity(problem, model, out)
+    if problem.has_tracks:  # made last: a scenario without tracks keeps its variables' indices
+        _paths(problem, model, out)
     return out
 
 
@@ -88,10 +97,10 @@ def _teaching(problem: Problem, model: cp_model.CpModel, out: Variables) -> None
         lo, hi = problem.windows[i]
         for t in range(lo, hi + 1):
             for k in qualified:
-                out.teach[i, k, t] = model.new_int_var(0, problem.sections_in(t), f"teach_{i}_{k}_{t}")
+                out.teach[i, k, t] = model.new_int_var(0, problem.sections_of(i, t), f"teach_{i}_{k}_{t}")
     for (i, k, t), _taught in list(out.teach.items()):
-        if problem.dual_hours(i) and problem.dual_in(t):
-            out.dual[i, k, t] = model.new_int_var(0, problem.dual_in(t), f"dual_{i}_{k}_{t}")
+        if problem.dual_hours(i) and problem.dual_of(i, t):
+            out.dual[i, k, t] = model.new_int_var(0, problem.dual_of(i, t), f"dual_{i}_{k}_{t}")
 
 
 def _activity(problem: Problem, model: cp_model.CpModel, out: Variables) -> None:
@@ -100,3 +109,17 @@ def _activity(problem: Problem, model: cp_model.CpModel, out: Variables) -> None
     for k, p in periods:
         if problem.instructors[k].min_hours_per_term > 0:
             out.active[k, p] = model.new_bool_var(f"active_{k}_{p}")
+
+
+def path_covering(problem: Problem, r: int, covering: tuple[int, ...]) -> tuple[int, ...]:
+    """The modules of `covering` a student of track r takes, if taken: the core's and r's own."""
+    return tuple(i for i in covering if problem.track_of[i] is None or problem.track_of[i] == r)
+
+
+def _paths(problem: Problem, model: cp_model.CpModel, out: Variables) -> None:
+    out.offered = [model.new_bool_var(f"offered_{r}") for r in range(len(problem.tracks))]
+    for r in range(len(problem.tracks)):
+        for row in problem.demand_rows:
+            key = (r, path_covering(problem, r, row.covering))
+            if key not in out.path_covered:
+                out.path_covered[key] = model.new_bool_var(f"path_covered_{len(out.path_covered)}")

@@ -7,16 +7,13 @@ rollout file.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError, Issue
 from planner.i18n import _
-from planner.loaders.files import read_input
 from planner.scenario import campus_named_in, catalog_named_in
 
 ROLLOUT_KEYS = ("name", "scenarios", "template", "campus", "time_limit_seconds")
@@ -185,22 +182,6 @@ def _distinct_keys(jobs: list[CampusJob]) -> list[CampusJob]:
         used.add(key.casefold())
         out.append(CampusJob(key, job.scenario_path, job.overrides, job.campus_folder))
     return out
-
-
-def campus_place(folder: Path | None) -> dict[str, str]:
-    """The campus's id, name and state from campuses.csv beside its folder ("" when not listed)."""
-    if folder is None:
-        return {"campus_id": "", "campus_name": "", "state": ""}
-    place = {"campus_id": folder.name, "campus_name": "", "state": ""}
-    try:
-        text = read_input(folder.parent / "campuses.csv", "campuses.csv").decode("utf-8-sig")
-        with io.StringIO(text, newline="") as handle:
-            for row in csv.DictReader(handle):
-                if row.get("campus_id") == folder.name:
-                    place.update(campus_name=row.get("name") or "", state=row.get("state") or "")
-    except (InputError, UnicodeDecodeError, csv.Error):
-        pass  # the state is a label of the national workbook, not an input of the plan
-    return place
 
 
 def rollout_inputs(rollout: Rollout) -> list[Path]:

@@ -88,6 +88,7 @@ def requirement_text(req: dict[str, Any], facts: dict[str, Any]) -> str:
             **(p | {"terms": _listed(p.get("terms", ()))}),
         ),
         "sections": lambda: _("sections = {limit} groups in term {term}", **p),
+        "tracks_offer": lambda: _("tracks.offer = {limit}: exactly this many tracks offered", **p),
         "max_company_hours": lambda: _(
             "dual.max_company_hours = {limit} h in period {period} (terms {terms})",
             **(p | {"terms": _listed(p.get("terms", ()))}),
@@ -155,6 +156,7 @@ def _number_name(r: dict[str, Any]) -> str:
         ),
         "sections": lambda: _("the groups of term {term} (sections)", **r),
         "max_company_hours": lambda: "dual.max_company_hours",
+        "tracks_offer": lambda: "tracks.offer",
     }
     if r["kind"] in names:
         return names[r["kind"]]()

@@ -25,7 +25,20 @@ def say(reason: Reason | Mapping[str, Any]) -> str:
     wording = _WORDINGS.get(reason.code)
     if wording is None:
         raise KeyError(f"no wording for reason code '{reason.code}'")
+    if reason.params.get("track") and reason.code in _ON_A_PATH:
+        return _("{text} on the path of track {track}", text=wording(reason.params), track=reason.params["track"])
     return wording(reason.params)
+
+
+# Broken rules that hold per student path when the scenario offers tracks.
+_ON_A_PATH = {
+    "term_hours_low",
+    "term_hours_high",
+    "term_modules_low",
+    "term_modules_high",
+    "total_hours_high",
+    "sector_below_floor",
+}
 
 
 def listed(items: Iterable[object]) -> str:
@@ -79,6 +92,9 @@ def _blocked_words() -> dict[str, Callable[[Params], str]]:
             "its prerequisite {prerequisite} cannot be taken", prerequisite=p["prerequisite"]
         ),
         "no_qualified_instructor": lambda p: _("no qualified instructor"),
+        "track_not_candidate": lambda p: _(
+            "it belongs to track {track}, which is not of the scenario's careers", track=p["track"]
+        ),
         "too_few_qualified": lambda p: ngettext(
             "only {count} instructor of the roster can teach it; min_qualified is {needed}",
             "only {count} instructors of the roster can teach it; min_qualified is {needed}",
@@ -316,6 +332,36 @@ def _violation_words() -> dict[str, Callable[[Params], str]]:
             total=p["total"],
             floor=share(*p["floor"]),
         ),
+        "track_module_not_candidate": lambda p: _(
+            "track {track} can never be offered: its module {module} is not a candidate of the scenario",
+            track=p["track"],
+            module=p["module"],
+        ),
+        "track_module_blocked": lambda p: _(
+            "track {track} can never be offered: its module {module} cannot be taken, since {why}",
+            track=p["track"],
+            module=p["module"],
+            why=say(p["why"]),
+        ),
+        "track_not_offered": lambda p: _(
+            "{module} belongs to track {track}, which the plan does not offer (tracks.offer = {offer}: {offered})",
+            module=p["module"],
+            track=p["track"],
+            offer=p["offer"],
+            offered=listed(p["offered"]),
+        ),
+        "tracks_offered_wrong": lambda p: _(
+            "the plan offers {count} tracks ({tracks}), but tracks.offer is {offer}",
+            count=p["count"],
+            tracks=listed(p["tracks"]) or "-",
+            offer=p["offer"],
+        ),
+        "track_incomplete": lambda p: _(
+            "track {track} is offered without its modules {modules}", track=p["track"], modules=listed(p["modules"])
+        ),
+        "track_not_candidate_offered": lambda p: _(
+            "track {track} is offered, but it is not of the scenario's careers", track=p["track"]
+        ),
     }
 
 
@@ -396,6 +442,11 @@ def _requirement_words() -> dict[str, Callable[[Params], str]]:
             sector=p["sector"],
             floor=share(*p["floor"]),
         ),
+        "tracks_offer": lambda p: _(
+            "tracks.offer = {offer}: exactly this many of the tracks {tracks} are offered",
+            offer=p["offer"],
+            tracks=listed(p["tracks"]),
+        ),
         "never_taken": lambda p: _("it can never be taken, since {why}", why=say(p["why"])),
         "coverage_unreachable": lambda p: _(
             "at most {reachable}/{total} ({percent}) is reachable, since these demands cannot be covered:",
@@ -412,6 +463,14 @@ def _decision_words() -> dict[str, Callable[[Params], str]]:
     from planner.words import review
 
     def requirement(p: Params) -> str:
+        if p.get("track"):
+            return _(
+                "decision on sheet {sheet} row {row}: {decision} track {track}",
+                sheet=p["sheet"],
+                row=p["row"],
+                decision=_("lock") if p["decision"] == "lock" else _("drop"),
+                track=p["track"],
+            )
         if p["decision"] == "drop":
             return _(
                 "decision on sheet {sheet} row {row}: drop {module}", sheet=p["sheet"], row=p["row"], module=p["module"]
@@ -437,7 +496,15 @@ def _decision_words() -> dict[str, Callable[[Params], str]]:
         code: (lambda p, code=code: review.decision_broken(Reason(code, dict(p))))
         for code in ("decision_drop_broken", "decision_lock_broken", "decision_instructor_broken")
     }
-    return {"decision": requirement, **broken}
+    tracks = {
+        "decision_track_lock_broken": lambda p: _(
+            "sheet {sheet} row {row} locks track {track_id}, but the plan does not take all its modules", **p
+        ),
+        "decision_track_drop_broken": lambda p: _(
+            "sheet {sheet} row {row} drops track {track_id}, but the plan takes one of its modules", **p
+        ),
+    }
+    return {"decision": requirement, **broken, **tracks}
 
 
 def _training_words() -> dict[str, Callable[[Params], str]]:
