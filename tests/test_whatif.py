@@ -9,10 +9,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from planner.catalog import load_catalog
-from planner.cli import app
 from planner.errors import InfeasibleError
 from planner.model import (
     Catalog,
@@ -30,6 +28,7 @@ from planner.optimize import solve
 from planner.optimize.explain import bindings
 from planner.options import SolveOptions
 from planner.planning import load_problem
+from tests.helpers import run_in_english
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY_CATALOG = ROOT / "tests" / "fixtures" / "tiny_catalog"
@@ -111,10 +110,6 @@ def test_an_exclusion_can_be_part_of_a_conflict_and_dropped():
     assert feasible(cat, fixed)
 
 
-def in_english(*args: object) -> list[str]:
-    return [*(str(a) for a in args), "--lang", "en"]
-
-
 def scenario_file(folder: Path, body: str) -> Path:
     path = folder / "scenario.toml"
     path.write_text(f'name = "T"\ncatalog = "{TINY_CATALOG.as_posix()}"\nterms = 3\n{body}', encoding="utf-8")
@@ -125,7 +120,7 @@ def test_an_infeasible_plan_with_json_writes_the_conflicts_report_and_no_workboo
     scenario = scenario_file(tmp_path, 'required_modules = ["SEEN-01"]\n[hours]\ntotal_max = 100\n')
     out = tmp_path / "out"
     out.mkdir()
-    result = CliRunner().invoke(app, in_english("plan", scenario, "--out", out / "p.xlsx", "--json", out / "p.json"))
+    result = run_in_english("plan", scenario, "--out", out / "p.xlsx", "--json", out / "p.json")
     assert result.exit_code == 3
     assert "Fix: raise hours.total_max from 100 to 144" in " ".join(result.stderr.split())
     assert sorted(p.name for p in out.iterdir()) == ["p.json"]
@@ -138,7 +133,7 @@ def test_an_infeasible_plan_with_json_writes_the_conflicts_report_and_no_workboo
 
 def test_explain_lists_a_binding_limit_with_a_positive_gain(tmp_path):
     scenario = scenario_file(tmp_path, "[hours]\ntotal_max = 126\n")
-    result = CliRunner().invoke(app, in_english("explain", scenario, "--json", tmp_path / "b.json"))
+    result = run_in_english("explain", scenario, "--json", tmp_path / "b.json")
     assert result.exit_code == 0, result.output
     assert "hours.total_max: from 126 to 144 raises coverage by" in result.stdout
     report = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
@@ -153,7 +148,7 @@ def test_explain_lists_a_binding_limit_with_a_positive_gain(tmp_path):
 
 def test_explain_on_an_infeasible_scenario_gives_the_conflicts(tmp_path):
     scenario = scenario_file(tmp_path, 'required_modules = ["SEEN-01"]\n[hours]\ntotal_max = 100\n')
-    result = CliRunner().invoke(app, in_english("explain", scenario))
+    result = run_in_english("explain", scenario)
     assert result.exit_code == 3
     assert "hours.total_max = 100 h" in result.stderr
 
