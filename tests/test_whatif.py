@@ -10,19 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from planner.builder import CatalogBuilder
 from planner.catalog import load_catalog
 from planner.errors import InfeasibleError
 from planner.model import (
     Catalog,
-    Demand,
-    Module,
-    ModuleSkill,
-    Prerequisite,
     Problem,
     Scenario,
-    Sector,
     SectorGoal,
-    Skill,
 )
 from planner.optimize import solve
 from planner.optimize.explain import bindings
@@ -34,15 +29,24 @@ ROOT = Path(__file__).resolve().parent.parent
 TINY_CATALOG = ROOT / "tests" / "fixtures" / "tiny_catalog"
 LIMIT = SolveOptions(time_limit=20)
 
+
 # Two conflicts that share nothing: C and D (90 h each) may only go in term 2, above term_max 150;
 # sector s wants all of its importance, but skill Z is taught by no module (at most 1/2).
 # B is 21 h so hours count in whole hours (gcd 1), and one unit less is one hour less.
-TWO = Catalog(
-    sectors=(Sector("s", "S", 1),),
-    skills=(Skill("X", "x", "c"), Skill("Z", "z", "c")),
-    demands=(Demand("s", "X", 1, 1), Demand("s", "Z", 1, 1)),
-    modules=(Module("B", "B", "c", 21), Module("C", "C", "c", 90, 2, 2), Module("D", "D", "c", 90, 2, 2)),
-    module_skills=(ModuleSkill("B", "X", 1),),
+def demanded_by_s(*skills: tuple[str, str] | tuple[str, str, int]) -> CatalogBuilder:
+    """Sector s demanding each skill (id, name[, importance]) at level 1; skills in cluster c."""
+    built = CatalogBuilder().add_sector("s", "S")
+    for skill_id, name, *importance in skills:
+        built.add_skill(skill_id, name, "c").add_demand("s", skill_id, 1, *importance)
+    return built
+
+
+TWO = (
+    demanded_by_s(("X", "x"), ("Z", "z"))
+    .add_module("B", 21, career="c", teaches={"X": 1})
+    .add_module("C", 90, career="c", earliest_term=2, latest_term=2)
+    .add_module("D", 90, career="c", earliest_term=2, latest_term=2)
+    .build()
 )
 TWO_SCENARIO = Scenario(
     name="two", terms=3, required_modules=("C", "D"), term_hours_max=150, sectors=(SectorGoal("s", Fraction(1)),)
@@ -90,13 +94,11 @@ def test_two_planted_conflicts_are_both_reported_disjoint_with_enough_and_smalle
 
 def test_an_exclusion_can_be_part_of_a_conflict_and_dropped():
     # B needs A first, A is excluded and B required: the exclusion is named and dropping it is the fix.
-    cat = Catalog(
-        sectors=(Sector("s", "S", 1),),
-        skills=(Skill("X", "x", "c"),),
-        demands=(Demand("s", "X", 1, 1),),
-        modules=(Module("A", "A", "c", 10), Module("B", "B", "c", 10)),
-        module_skills=(),
-        prerequisites=(Prerequisite("B", "A"),),
+    cat = (
+        demanded_by_s(("X", "x"))
+        .add_module("A", 10, career="c")
+        .add_module("B", 10, career="c", prerequisites=["A"])
+        .build()
     )
     (conflict,) = explained(cat, Scenario(name="x", terms=2, required_modules=("B",), excluded_modules=("A",))).found
     assert [key.as_dict() for key in conflict.requirements] == [
@@ -201,17 +203,13 @@ def test_buying_training_is_offered_as_a_verified_fix():
     # Only M teaches X, and nobody is qualified for M; training I0 for it costs 500. The floor of
     # 100% conflicts with the training budget of 0: lowering the floor to 1/2 is the smaller change,
     # and raising the budget to exactly 500 the alternative.
-    from planner.model import Instructor, Qualification, Training
-
-    cat = Catalog(
-        sectors=(Sector("s", "S", 1),),
-        skills=(Skill("X", "x", "c"), Skill("Y", "y", "c")),
-        demands=(Demand("s", "X", 1, 1), Demand("s", "Y", 1, 1)),
-        modules=(Module("M", "M", "c", 10), Module("N", "N", "c", 10)),
-        module_skills=(ModuleSkill("M", "X", 1), ModuleSkill("N", "Y", 1)),
-        instructors=(Instructor("I0", "i0", 40),),
-        qualifications=(Qualification("I0", "N"),),
-        training=(Training("I0", "M", 500),),
+    cat = (
+        demanded_by_s(("X", "x"), ("Y", "y"))
+        .add_module("M", 10, career="c", teaches={"X": 1})
+        .add_module("N", 10, career="c", teaches={"Y": 1})
+        .add_instructor("I0", 40, name="i0", qualified_for=["N"])
+        .add_training("I0", "M", 500)
+        .build()
     )
     scen = Scenario(name="t", terms=2, sectors=(SectorGoal("s", Fraction(1)),))
     (conflict,) = explained(cat, scen).found
@@ -226,13 +224,10 @@ def test_a_number_behind_several_members_is_offered_once():
     # Three 10-h modules, each teaching one demanded skill, and two terms of at most 10 h: the
     # 100% floor conflicts with the cap of both terms. The cap is one number (hours.term_max), so
     # raising it is one alternative, not one per term.
-    cat = Catalog(
-        sectors=(Sector("s", "S", 1),),
-        skills=tuple(Skill(x, x, "c") for x in "XYZ"),
-        demands=tuple(Demand("s", x, 1, 1) for x in "XYZ"),
-        modules=tuple(Module(x + "M", x, "c", 10) for x in "XYZ"),
-        module_skills=tuple(ModuleSkill(x + "M", x, 1) for x in "XYZ"),
-    )
+    built = demanded_by_s(*((x, x) for x in "XYZ"))
+    for x in "XYZ":
+        built.add_module(x + "M", 10, name=x, career="c", teaches={x: 1})
+    cat = built.build()
     scen = Scenario(name="t", terms=2, term_hours_max=10, sectors=(SectorGoal("s", Fraction(1)),))
     (conflict,) = explained(cat, scen).found
     assert [key.kind for key in conflict.requirements].count("term_max") == 2
@@ -242,16 +237,16 @@ def test_a_number_behind_several_members_is_offered_once():
 
 def training_catalog() -> Catalog:
     """M (weight 3) and N (weight 1) can only be taught after training; P is worth 2 and on offer too."""
-    from planner.model import Instructor, Training
-
-    return Catalog(
-        sectors=(Sector("s", "S", 1),),
-        skills=(Skill("X", "x", "c"), Skill("Y", "y", "c"), Skill("Z", "z", "c")),
-        demands=(Demand("s", "X", 1, 3), Demand("s", "Y", 1, 1), Demand("s", "Z", 1, 2)),
-        modules=(Module("M", "M", "c", 10), Module("N", "N", "c", 10), Module("P", "P", "c", 10)),
-        module_skills=(ModuleSkill("M", "X", 1), ModuleSkill("N", "Y", 1), ModuleSkill("P", "Z", 1)),
-        instructors=(Instructor("I0", "i0", 40),),
-        training=(Training("I0", "M", 300), Training("I0", "N", 100), Training("I0", "P", 450)),
+    return (
+        demanded_by_s(("X", "x", 3), ("Y", "y", 1), ("Z", "z", 2))
+        .add_module("M", 10, career="c", teaches={"X": 1})
+        .add_module("N", 10, career="c", teaches={"Y": 1})
+        .add_module("P", 10, career="c", teaches={"Z": 1})
+        .add_instructor("I0", 40, name="i0")
+        .add_training("I0", "M", 300)
+        .add_training("I0", "N", 100)
+        .add_training("I0", "P", 450)
+        .build()
     )
 
 
