@@ -29,7 +29,7 @@ COLUMN_WIDTH = 21  # characters (11-point units): six semesters and the band nam
 BAND_WIDTH = 6
 CELL_FONT = Font(size=9)
 CELL_POINTS = 12  # one line of 9-point text
-CHARS_PER_LINE = 24  # 9-point characters in a COLUMN_WIDTH column
+CHARS_PER_LINE = 21  # 9-point characters in a COLUMN_WIDTH column, with room for wider glyphs (accents, capitals)
 BAND_NAME = Alignment(text_rotation=90, wrap_text=True, horizontal="center", vertical="center")
 PROPOSED_FILL = PatternFill(fill_type="solid", start_color="FFF2CC", end_color="FFF2CC")
 BAND_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
