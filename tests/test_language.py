@@ -31,16 +31,33 @@ def test_every_marked_message_has_a_spanish_translation():
     assert missing == []
 
 
-def test_every_spanish_entry_translates_a_message_the_package_marks():
-    """A catalog entry nothing marks is dead text: it hides a message that lost its translation."""
-    marked = marked_messages()
-    unused = []
+def spanish_entries() -> list[tuple[str, str, str]]:
+    """(file, msgid, msgstr) of every entry of the Spanish catalogs; of a plural, its singular."""
+    found = []
     for po in sorted((PLANNER / "locale" / "es" / "LC_MESSAGES").glob("*.po")):
         with po.open("rb") as source:
             entries = read_po(source, locale="es")
-        ids = (m.id if isinstance(m.id, str) else m.id[0] for m in entries if m.id)
-        unused += [f"{po.name}: {i}" for i in ids if i not in marked]
-    assert unused == []
+        found += [(po.name, singular(m.id), singular(m.string)) for m in entries if m.id]
+    return found
+
+
+def singular(text: str | list[str] | tuple[str, ...] | None) -> str:
+    return text if isinstance(text, str) else (text or [""])[0]
+
+
+def test_every_spanish_entry_translates_a_message_the_package_marks():
+    """A catalog entry nothing marks is dead text: it hides a message that lost its translation."""
+    marked = marked_messages()
+    assert [f"{po}: {i}" for po, i, _s in spanish_entries() if i not in marked] == []
+
+
+def test_a_message_in_several_catalogs_has_one_translation():
+    """The catalogs are chained into one, the first file's entry winning: another translation of the
+    same message in a later file would never be shown."""
+    translations: dict[str, set[str]] = {}
+    for _po, message, spanish in spanish_entries():
+        translations.setdefault(message, set()).add(spanish)
+    assert {m: t for m, t in translations.items() if len(t) > 1} == {}
 
 
 def enforced_kinds() -> set[str]:
