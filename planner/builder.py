@@ -81,9 +81,12 @@ class CatalogBuilder:
         teaches: Mapping[str, int] | None = None,
         prerequisites: Iterable[str] = (),
         labs: Iterable[str] = (),
+        extra: Mapping[str, str] | None = None,
     ) -> CatalogBuilder:
-        """A module; `teaches` maps skill -> level, `prerequisites` and `labs` name their ids."""
-        self.modules.append(Module(module_id, name or module_id, career, hours, earliest_term, latest_term))
+        """A module; `teaches` maps skill -> level, `prerequisites` and `labs` name their ids, `extra`
+        holds the optional columns a catalog file may add (status, nucleo, credits)."""
+        module = Module(module_id, name or module_id, career, hours, earliest_term, latest_term, extra=extra or {})
+        self.modules.append(module)
         for skill_id, level in (teaches or {}).items():
             self.add_teaching(module_id, skill_id, level)
         for prerequisite in prerequisites:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from planner.reasons import Reason
-from planner.review_plan import DROP, LOCK, Review
+from planner.review_plan import DROP, LOCK, Review, ReviewRow
 
 ADDED = "added"
 REMOVED = "removed"
@@ -89,9 +89,19 @@ def decision_violations(
 ) -> list[Reason]:
     """Every decision the plan breaks, as reasons naming the sheet and row; `track_modules` (module
     -> track) for the decisions on whole tracks."""
-    track_modules = track_modules or {}
     if review is None:
         return []
+    out = _track_violations(review, terms, track_modules or {})
+    for r in review.decisions:
+        broken = _module_violation(review, r, terms, teachers)
+        if broken:
+            out.append(broken)
+    return out
+
+
+def _track_violations(review: Review, terms: dict[str, int], track_modules: dict[str, str]) -> list[Reason]:
+    """The decisions on whole tracks the plan breaks: a locked track not fully offered, a dropped
+    one partly offered."""
     out = []
     for d in review.tracks:
         modules = [m for m, track in track_modules.items() if track == d.track_id]
@@ -99,14 +109,21 @@ def decision_violations(
         if not kept:
             code = "decision_track_lock_broken" if d.decision == LOCK else "decision_track_drop_broken"
             out.append(Reason(code, {"sheet": review.sheet, "row": d.row, "track_id": d.track_id}))
-    for r in review.decisions:
-        where = {"sheet": review.sheet, "row": r.row, "module_id": r.module_id}
-        if r.decision == DROP and r.module_id in terms:
-            out.append(Reason("decision_drop_broken", where))
-        elif r.decision == LOCK and terms.get(r.module_id) != r.term:
-            out.append(Reason("decision_lock_broken", where | {"term": r.term}))
-        elif r.decision == LOCK and r.instructor_id:
-            taught = sum(1 for k in teachers.get(r.module_id, ()) if k == r.instructor_id)
-            if taught < review.lock_rank(r):
-                out.append(Reason("decision_instructor_broken", where | {"instructor_id": r.instructor_id}))
     return out
+
+
+def _module_violation(
+    review: Review, r: ReviewRow, terms: dict[str, int], teachers: dict[str, tuple[str | None, ...]]
+) -> Reason | None:
+    """How the plan breaks one decision on a module (dropped yet planned, locked elsewhere, or its
+    instructor given fewer sections than locked); None when it keeps it."""
+    where = {"sheet": review.sheet, "row": r.row, "module_id": r.module_id}
+    if r.decision == DROP and r.module_id in terms:
+        return Reason("decision_drop_broken", where)
+    if r.decision == LOCK and terms.get(r.module_id) != r.term:
+        return Reason("decision_lock_broken", where | {"term": r.term})
+    if r.decision == LOCK and r.instructor_id:
+        taught = sum(1 for k in teachers.get(r.module_id, ()) if k == r.instructor_id)
+        if taught < review.lock_rank(r):
+            return Reason("decision_instructor_broken", where | {"instructor_id": r.instructor_id})
+    return None

@@ -20,12 +20,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from planner.cli import app
 from planner.errors import InputError
 from planner.rollout import CampusJob, inputs_fingerprint, load_rollout, solver_workers
 from planner.scenario import load_scenario
+from tests.helpers import run_in_english
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CATALOG = FIXTURES / "tiny_catalog"
@@ -56,12 +57,6 @@ def make_rollout(root: Path, bad: bool = False) -> Path:
     listed = ", ".join(f'"s/{c}.toml"' for c in STATES)
     rollout.write_text(f'name = "Tiny rollout"\nscenarios = [{listed}]\n', encoding="utf-8")
     return rollout
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(app, [*(str(a) for a in args), "--lang", "en"])
-    assert "Traceback" not in result.output
-    return result
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
@@ -120,7 +115,7 @@ def announced_address(scheduler: subprocess.Popen[str]) -> str:
 def test_a_rollout_runs_on_a_real_scheduler_and_worker(tmp_path, scheduler):
     rollout = make_rollout(tmp_path)
     national = tmp_path / "out" / "national.xlsx"
-    result = run("batch", rollout, "--scheduler", scheduler, "--out", national)
+    result = run_in_english("batch", rollout, "--scheduler", scheduler, "--out", national)
     assert result.exit_code == 0, result.output
     folder = tmp_path / "out" / "rollout"
     assert sorted(p.name for p in folder.iterdir()) == [
@@ -143,8 +138,8 @@ def test_a_rollout_runs_on_a_real_scheduler_and_worker(tmp_path, scheduler):
 
 def test_the_plan_on_the_cluster_is_the_plan_of_planner_plan(tmp_path, scheduler):
     rollout = make_rollout(tmp_path)
-    run("batch", rollout, "--scheduler", scheduler, "--out", tmp_path / "n.xlsx")
-    single = run("plan", tmp_path / "s" / "bc-tijuana.toml", "--out", tmp_path / "single.xlsx")
+    run_in_english("batch", rollout, "--scheduler", scheduler, "--out", tmp_path / "n.xlsx")
+    single = run_in_english("plan", tmp_path / "s" / "bc-tijuana.toml", "--out", tmp_path / "single.xlsx")
     assert single.exit_code == 0, single.output
     batch_plan = json.loads((tmp_path / "rollout" / "bc-tijuana.json").read_text())
     plan = json.loads((tmp_path / "single.json").read_text())
@@ -156,7 +151,7 @@ def test_an_unreachable_scheduler_exits_2_and_writes_nothing(tmp_path):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    result = run("batch", rollout, "--scheduler", f"tcp://127.0.0.1:{port}", "--out", tmp_path / "n.xlsx")
+    result = run_in_english("batch", rollout, "--scheduler", f"tcp://127.0.0.1:{port}", "--out", tmp_path / "n.xlsx")
     assert result.exit_code == 2
     assert f"--scheduler: the Dask scheduler at tcp://127.0.0.1:{port} cannot be reached" in result.stderr
     assert not (tmp_path / "n.xlsx").exists() and not (tmp_path / "rollout").exists()
@@ -189,7 +184,7 @@ def test_a_port_that_does_not_answer_as_a_scheduler_exits_2(tmp_path, monkeypatc
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
         address = f"tcp://127.0.0.1:{server.server_address[1]}"
-        result = run("batch", rollout, "--scheduler", address, "--out", tmp_path / "n.xlsx")
+        result = run_in_english("batch", rollout, "--scheduler", address, "--out", tmp_path / "n.xlsx")
         server.shutdown()
 
     assert result.exit_code == 2
@@ -203,7 +198,7 @@ def test_force_never_replaces_a_file_of_a_campus_folder(tmp_path):
     kept = tmp_path / "campuses" / "bc-tijuana" / "roster.xlsx"
     kept.write_bytes(b"the campus's own workbook")
 
-    result = run("batch", rollout, "--out", kept, "--force")
+    result = run_in_english("batch", rollout, "--out", kept, "--force")
 
     assert result.exit_code == 2
     assert "roster.xlsx" in result.stderr and "input folder" in " ".join(result.stderr.split())
@@ -216,7 +211,7 @@ def test_force_never_replaces_a_file_of_a_campus_folder(tmp_path):
 def test_embedded_cluster_reports_a_bad_campus_resumes_and_forces(tmp_path):
     rollout = make_rollout(tmp_path, bad=True)
     national = tmp_path / "national.xlsx"
-    first = run("batch", rollout, "--out", national)
+    first = run_in_english("batch", rollout, "--out", national)
     assert first.exit_code == 5, first.output
     assert "1 campus was not planned:" in first.stderr
     assert "jal-zapopan: invalid input: jal-zapopan.toml" in first.stderr and "NOPE-99" in first.stderr
@@ -230,14 +225,14 @@ def test_embedded_cluster_reports_a_bad_campus_resumes_and_forces(tmp_path):
     assert [row[3] for row in sheet_rows(national, 0)[4:]] == ["planned", "planned", "not planned"]
 
     before = snapshot(folder)
-    second = run("batch", rollout, "--out", national)
+    second = run_in_english("batch", rollout, "--out", national)
     assert second.exit_code == 5
     assert "0 campuses planned, 2 current (skipped), 1 not planned." in second.stdout
     assert snapshot(folder) == before  # the current campuses' files are untouched
     assert [row[3] for row in sheet_rows(national, 0)[4:]] == ["current (skipped)"] * 2 + ["not planned"]
 
     (tmp_path / "s" / "jal-zapopan.toml").write_text(scenario_text("jal-zapopan"), encoding="utf-8")
-    third = run("batch", rollout, "--out", national, "--force")
+    third = run_in_english("batch", rollout, "--out", national, "--force")
     assert third.exit_code == 0, third.output
     after = snapshot(folder)
     assert len(after) == 6
@@ -256,7 +251,7 @@ def test_a_campus_whose_inputs_changed_is_not_replaced_without_force(tmp_path):
     before = inputs_fingerprint(job, None)
     (tmp_path / "campuses" / "bc-mexicali" / "labs.csv").write_text("lab_id,name,max_hours_per_term\n")
     assert inputs_fingerprint(job, None) != before  # the campus folder is part of the fingerprint
-    result = run("batch", rollout, "--out", national)
+    result = run_in_english("batch", rollout, "--out", national)
     assert result.exit_code == 5
     assert "bc-mexicali: its files exist and were made from other inputs or options" in result.stderr
     assert (tmp_path / "rollout" / "bc-mexicali.xlsx").read_bytes() == b"old"
@@ -282,7 +277,7 @@ def test_a_campus_whose_inputs_changed_is_not_replaced_without_force(tmp_path):
 def test_an_invalid_rollout_file_exits_2_naming_the_key(tmp_path, text, message):
     make_rollout(tmp_path)
     (tmp_path / "rollout.toml").write_text(text, encoding="utf-8")
-    result = run("batch", tmp_path / "rollout.toml", "--out", tmp_path / "n.xlsx")
+    result = run_in_english("batch", tmp_path / "rollout.toml", "--out", tmp_path / "n.xlsx")
     assert result.exit_code == 2
     assert message in result.stderr
     assert not (tmp_path / "n.xlsx").exists()
@@ -291,7 +286,7 @@ def test_an_invalid_rollout_file_exits_2_naming_the_key(tmp_path, text, message)
 def test_another_file_where_the_national_workbook_goes_is_refused(tmp_path):
     rollout = make_rollout(tmp_path)
     (tmp_path / "n.xlsx").write_bytes(b"someone else's")
-    result = run("batch", rollout, "--out", tmp_path / "n.xlsx")
+    result = run_in_english("batch", rollout, "--out", tmp_path / "n.xlsx")
     assert result.exit_code == 2
     assert "is not a national workbook of this planner; nothing was written" in result.stderr
     assert (tmp_path / "n.xlsx").read_bytes() == b"someone else's" and not (tmp_path / "rollout").exists()
@@ -351,7 +346,7 @@ def test_the_shipped_rollouts_are_valid():
 def test_a_rerun_in_another_language_does_not_take_the_campus_files_as_current(tmp_path):
     rollout = make_rollout(tmp_path)
     out = tmp_path / "out" / "rollout.xlsx"
-    assert run("batch", rollout, "--out", out).exit_code == 0  # in English
+    assert run_in_english("batch", rollout, "--out", out).exit_code == 0  # in English
     before = snapshot(out.parent / "rollout")
 
     def spanish(*options: str) -> int:

@@ -36,7 +36,7 @@ from planner.model import (
 from planner.optimize import solve
 from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Status
-from tests.test_cli import TINY_CATALOG, listing, run, words, write_scenario
+from tests.helpers import TINY_CATALOG, listing, run, words, write_scenario
 
 LIMIT = SolveOptions(time_limit=20)
 

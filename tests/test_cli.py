@@ -19,25 +19,13 @@ from ortools.sat.python import cp_model
 import planner.export
 import planner.optimize
 from planner.optimize import mip
-from tests.helpers import run, words
+from tests.helpers import TINY_CATALOG, listing, run, words, write_scenario
 
 TESTS = Path(__file__).parent
 TINY_SCENARIO = TESTS / "fixtures" / "tiny.toml"
-TINY_CATALOG = TESTS / "fixtures" / "tiny_catalog"
 DEFECTS = TESTS / "defects"
 REPO = TESTS.parent
 SEED = REPO / "seeds" / "semiconductor_backend_baja.toml"
-
-
-def listing(folder: Path) -> dict[str, bytes]:
-    """Every file under a folder with its content, to show that nothing was written or changed."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def write_scenario(folder: Path, body: str, catalog: Path = TINY_CATALOG) -> Path:
-    path = folder / "scenario.toml"
-    path.write_text(f'name = "Test scenario"\ncatalog = "{catalog.as_posix()}"\n{body}', encoding="utf-8")
-    return path
 
 
 # --- exit 0 -------------------------------------------------------------------------------

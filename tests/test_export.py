@@ -5,34 +5,21 @@ from __future__ import annotations
 import json
 import os
 import stat
-from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from planner import i18n
 from planner.errors import OutputError
 from planner.export import write_plan_file, write_workbook
 from planner.model import (
-    Catalog,
     Demand,
-    Instructor,
-    Lab,
-    Module,
-    ModuleLab,
-    ModuleSkill,
-    Prerequisite,
     Problem,
-    Qualification,
-    Scenario,
-    Sector,
-    SectorGoal,
-    Skill,
 )
-from planner.result import Placement, PlanResult, SolverInfo, Stage, Status
+from planner.result import PlanResult
 from planner.words.reasons import say
+from tests.tiny_plan import FORMULA_NAME, tiny_result, with_catalog_columns
 
 SHEETS = [
     "Curriculum map",
@@ -47,92 +34,6 @@ SHEETS = [
     "Training",
 ]
 PINNED_PLAN_COLUMNS = {"Term", "Module ID", "Module", "Hours", "Section", "Instructor ID"}
-FORMULA_NAME = "=SUM(A1)"
-
-
-def tiny_catalog(with_instructors: bool = True) -> Catalog:
-    """Two sectors, six skills, five modules; names that look like formulas on purpose."""
-    instructors = (
-        Instructor("I1", "Ana López", 200, min_hours_per_term=80, cost_per_hour=200),
-        Instructor("I2", "+Beto Ruiz", 300, cost_per_hour=250),
-    )
-    qualifications = tuple(
-        Qualification(i, m) for i, m in [("I1", "M1"), ("I1", "M2"), ("I1", "M3"), ("I2", "M2"), ("I2", "M4")]
-    )
-    return Catalog(
-        sectors=(Sector("semi", "Semiconductores", 3), Sector("med", "Dispositivos médicos", 1)),
-        skills=(
-            Skill("S1", "Cleanroom protocol", "fab"),
-            Skill("S2", "Wire bonding", "packaging"),
-            Skill("S3", "SPC", "quality"),
-            Skill("S4", "@x injected", "quality"),
-            Skill("S5", "Soldadura", "assembly"),
-            Skill("S6", "Metrología", "quality"),
-        ),
-        demands=(
-            Demand("semi", "S1", 2, 3),
-            Demand("semi", "S2", 2, 2),
-            Demand("semi", "S3", 1, 1),
-            Demand("med", "S4", 1, 2),
-            Demand("med", "S5", 2, 1),
-            Demand("med", "S6", 3, 2),
-        ),
-        modules=(
-            Module("M1", "Cleanroom basics", "Electrónica Industrial", 60),
-            Module("M2", FORMULA_NAME, "Electrónica Industrial", 80, extra={"status": "new"}),
-            Module("M3", "Statistical process control", "Electrónica Industrial", 40),
-            Module("M4", "-Soldadura", "Mecatrónica", 60),
-            Module("M5", "Metrología avanzada", "Mecatrónica", 100),
-        ),
-        module_skills=(
-            ModuleSkill("M1", "S1", 2),
-            ModuleSkill("M2", "S2", 3),
-            ModuleSkill("M2", "S4", 1),
-            ModuleSkill("M3", "S3", 2),
-            ModuleSkill("M4", "S5", 2),
-            ModuleSkill("M5", "S6", 3),
-        ),
-        prerequisites=(Prerequisite("M3", "M1"),),
-        labs=(Lab("WB", "Wire bonder", 200),),
-        module_labs=(ModuleLab("M2", "WB"),),
-        instructors=instructors if with_instructors else (),
-        qualifications=qualifications if with_instructors else (),
-        source="tests/tiny",
-        fingerprint="sha256:0123abcd",
-    )
-
-
-def tiny_result(with_instructors: bool = True, placements: tuple[Placement, ...] | None = None) -> PlanResult:
-    scenario = Scenario(
-        name="Técnico en semiconductores",
-        terms=3,
-        sections=2,
-        total_hours_max=400,
-        sectors=(SectorGoal("semi", Fraction(1, 2), weight=5), SectorGoal("med")),
-    )
-    problem = Problem.build(tiny_catalog(with_instructors), scenario)
-    if placements is None:
-        teachers = {"M1": "I1", "M2": "I2", "M3": "I1", "M4": "I2"}
-        terms = {"M1": 1, "M2": 1, "M3": 2, "M4": 3}
-        placements = tuple(
-            Placement(m, terms[m], (teachers[m] if with_instructors else None,) * 2) for m in ("M3", "M1", "M4", "M2")
-        )
-    return PlanResult(
-        problem,
-        Status.OPTIMAL,
-        placements=placements,
-        stages=(Stage("coverage", 22, 22, True, 0.1), Stage("hours", 240, 240, True, 0.2)),
-        solver=SolverInfo("9.15", {"num_workers": "2"}, 0.3),
-    )
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """These tests read the English labels; tests/test_workbook_language.py covers Spanish."""
-    before = i18n.current()
-    i18n.use("en")
-    yield
-    i18n.use(before)
 
 
 @pytest.fixture
@@ -424,17 +325,6 @@ def test_an_unwritable_target_is_an_output_error(result, tmp_path):
 
 
 # --- version 2: the curriculum map, the plan's hours and the plain summary ---------------------
-
-
-def with_catalog_columns(result: PlanResult) -> PlanResult:
-    """The same plan over a catalog that has the optional `nucleo` and `credits` module columns."""
-    from dataclasses import replace
-
-    extra = {"M1": {"nucleo": "Profesional", "credits": "9"}, "M2": {"nucleo": "Básico", "credits": "7.5"}}
-    catalog = result.problem.catalog
-    modules = tuple(replace(m, extra={**m.extra, **extra.get(m.module_id, {})}) for m in catalog.modules)
-    problem = Problem.build(replace(catalog, modules=modules), result.problem.scenario)
-    return PlanResult(problem, result.status, result.placements, result.stages, result.solver)
 
 
 def banded(result: PlanResult) -> PlanResult:

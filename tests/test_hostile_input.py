@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from openpyxl.chart import BarChart, Reference
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from planner.catalog import load_catalog
 from planner.cli import app
@@ -21,16 +21,11 @@ from planner.errors import InputError, NoPlanFoundError
 from planner.loaders import workbooks
 from planner.options import SolveOptions
 from planner.planning import make_plan
+from tests.helpers import run_in_english
 
 TESTS = Path(__file__).parent
 TINY_SCENARIO = TESTS / "fixtures" / "tiny.toml"
 TINY_CATALOG = TESTS / "fixtures" / "tiny_catalog"
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(app, [*map(str, args), "--lang", "en"])
-    assert "Traceback" not in result.output
-    return result
 
 
 def problems(path: Path) -> list[str]:
@@ -75,7 +70,7 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path, command):
         "batch": ("batch", pipe, "--out", tmp_path / "n.xlsx"),
     }[command]
 
-    result = run(*args)
+    result = run_in_english(*args)
 
     assert result.exit_code == 2
     assert "input.toml: this is not a regular file but a pipe (FIFO)" in " ".join(result.output.split())
@@ -85,14 +80,14 @@ def test_a_folder_given_as_the_scenario_is_named(tmp_path):
     folder = tmp_path / "s.toml"
     folder.mkdir()
 
-    result = run("plan", folder, "--out", tmp_path / "p.xlsx")
+    result = run_in_english("plan", folder, "--out", tmp_path / "p.xlsx")
 
     assert result.exit_code == 2
     assert "this is not a regular file but a folder" in " ".join(result.output.split())
 
 
 def test_a_device_as_a_plan_file_is_refused_without_reading_it(tmp_path):
-    result = run("compare", os.devnull, os.devnull, "--out", tmp_path / "c.xlsx")
+    result = run_in_english("compare", os.devnull, os.devnull, "--out", tmp_path / "c.xlsx")
 
     assert result.exit_code == 2
     assert f"this is not a regular file but a device ({os.devnull})" in " ".join(result.output.split())
@@ -101,7 +96,7 @@ def test_a_device_as_a_plan_file_is_refused_without_reading_it(tmp_path):
 def test_a_scenario_above_its_size_bound_is_refused(tmp_path):
     path = scenario(tmp_path, "# " + "x" * (2**20) + "\n")
 
-    result = run("plan", path, "--out", tmp_path / "p.xlsx")
+    result = run_in_english("plan", path, "--out", tmp_path / "p.xlsx")
 
     assert result.exit_code == 2
     assert "s.toml: the file is larger than 1 MB" in " ".join(result.output.split())
@@ -203,7 +198,7 @@ def test_deeply_nested_inline_tables_are_refused_naming_the_scenario(tmp_path, a
     path = scenario(tmp_path, "deep = " + "{a = " * 60_000 + "1" + "}" * 60_000 + "\n")
     filled = [a.format(s=path, tmp=tmp_path) for a in args]
 
-    result = run(*filled)
+    result = run_in_english(*filled)
 
     assert result.exit_code == 2
     assert "s.toml: this is not valid TOML: its values are nested too deeply." in " ".join(result.output.split())
@@ -274,7 +269,7 @@ def test_a_cell_beyond_the_csv_modules_limit_is_named_by_row_and_column(tmp_path
 
 
 def test_sections_above_the_real_limit_names_that_limit(tmp_path):
-    result = run("plan", scenario(tmp_path, "sections = 5000\n"), "--out", tmp_path / "p.xlsx")
+    result = run_in_english("plan", scenario(tmp_path, "sections = 5000\n"), "--out", tmp_path / "p.xlsx")
 
     assert result.exit_code == 2
     assert "s.toml, sections: 5000 is more than 100, the most this planner accepts." in " ".join(result.output.split())

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 from typer.testing import CliRunner, Result
 
 from planner import i18n
 from planner.cli import app
 from planner.reasons import Reason
+from planner.words.conflicts import relaxation_text, requirement_text
 
 PLANNER = Path(i18n.__file__).parent
 
@@ -27,6 +29,55 @@ def test_every_marked_message_has_a_spanish_translation():
     spanish = i18n.translations("es")
     missing = sorted(m for m in marked_messages() if spanish.gettext(m) == m)
     assert missing == []
+
+
+def spanish_entries() -> list[tuple[str, str, str]]:
+    """(file, msgid, msgstr) of every entry of the Spanish catalogs; of a plural, its singular."""
+    found = []
+    for po in sorted((PLANNER / "locale" / "es" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as source:
+            entries = read_po(source, locale="es")
+        found += [(po.name, singular(m.id), singular(m.string)) for m in entries if m.id]
+    return found
+
+
+def singular(text: str | list[str] | tuple[str, ...] | None) -> str:
+    return text if isinstance(text, str) else (text or [""])[0]
+
+
+def test_every_spanish_entry_translates_a_message_the_package_marks():
+    """A catalog entry nothing marks is dead text: it hides a message that lost its translation."""
+    marked = marked_messages()
+    assert [f"{po}: {i}" for po, i, _s in spanish_entries() if i not in marked] == []
+
+
+def test_a_message_in_several_catalogs_has_one_translation():
+    """The catalogs are chained into one, the first file's entry winning: another translation of the
+    same message in a later file would never be shown."""
+    translations: dict[str, set[str]] = {}
+    for _po, message, spanish in spanish_entries():
+        translations.setdefault(message, set()).add(spanish)
+    assert {m: t for m, t in translations.items() if len(t) > 1} == {}
+
+
+def enforced_kinds() -> set[str]:
+    """Every requirement kind the optimizer enforces or relaxes (`requirement("kind", ...)`)."""
+    sources = (PLANNER / "optimize").glob("*.py")
+    return {kind for path in sources for kind in re.findall(r'requirement\("(\w+)"', path.read_text(encoding="utf-8"))}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_requirement_kind_is_worded_not_named_by_its_code(language):
+    i18n.use(language)
+    fields = {"module_id": "M-1", "sector_id": "S-1", "instructor_id": "I-1", "lab_id": "L-1", "period": 1}
+    fields |= {"term": 2, "sheet": "Revisión", "row": 4, "terms": (1, 2), "limit": 3, "hours": 90}
+    fields |= {"first": 1, "last": 3}
+    kinds = enforced_kinds()
+    assert {"decision", "instructor_commitment", "sections", "max_company_hours", "tracks_offer"} <= kinds
+    for kind in sorted(kinds):
+        fallback = i18n._("requirement {kind}", kind=kind)  # the code itself, for a kind nobody worded
+        said = (requirement_text({"kind": kind, **fields}, {}), relaxation_text({"kind": kind, **fields, "drop": True}))
+        assert not any(fallback in text for text in said), said
 
 
 def test_an_unknown_language_is_refused_before_anything_runs(tmp_path):

@@ -19,6 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 from planner.cli import app
+from tests.helpers import vocabularies
+from tests.tiny_plan import tiny_result
 
 TESTS = Path(__file__).parent
 CATALOG = TESTS / "fixtures" / "tiny_catalog"
@@ -144,8 +146,6 @@ def printed(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     national = folder / "national.xlsx"
     i18n.use("es")
     try:
-        from test_export import tiny_result
-
         summary = campus_summary(tiny_result())
         rows = [
             CampusRow("bc-mexicali", "bc-mexicali", "CONALEP Mexicali", "Baja California", "planned", "", summary),
@@ -235,8 +235,6 @@ def test_no_cell_text_is_cut_off_in_print(printed, kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_spanish_document_prints_no_english_label(printed, kind):
-    from test_workbook_language import vocabularies
-
     _workbook, pdf = printed[kind]
     english_only, _spanish_only = vocabularies()
     english_only |= {"optimal", "feasible", "proposed", "assumed", "verified", "true", "false", "period", "changes"}

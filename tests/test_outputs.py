@@ -22,24 +22,16 @@ from typing import BinaryIO
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner, Result
 
 import planner.optimize.explain
 from planner import i18n
-from planner.cli import app
 from planner.console import ProgressLine
 from planner.result import Progress
-from tests.helpers import words
+from tests.helpers import run_as_typed, words
 
 TESTS = Path(__file__).parent
 TINY_SCENARIO = TESTS / "fixtures" / "tiny.toml"
 TINY_CATALOG = TESTS / "fixtures" / "tiny_catalog"
-
-
-def run(*args: str | Path) -> Result:
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    assert "Traceback" not in result.output
-    return result
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -90,7 +82,7 @@ def test_force_never_replaces_a_catalog_table(tmp_path):
     catalog = shutil.copytree(TINY_CATALOG, tmp_path / "cat")
     before = (catalog / "skills.csv").read_bytes()
 
-    result = run(
+    result = run_as_typed(
         "plan", TINY_SCENARIO, "--catalog", catalog, "--json", catalog / "skills.csv", "--force", "--lang", "en"
     )
 
@@ -101,12 +93,12 @@ def test_force_never_replaces_a_catalog_table(tmp_path):
 
 def test_force_never_replaces_the_reviewed_workbook(tmp_path):
     first = tmp_path / "first.xlsx"
-    assert run("plan", TINY_SCENARIO, "--out", first, "--lang", "en").exit_code == 0
+    assert run_as_typed("plan", TINY_SCENARIO, "--out", first, "--lang", "en").exit_code == 0
     reviewed = tmp_path / "reviewed.xlsx"
     os.link(first, reviewed)  # another name for the same file is the same input
     before = first.read_bytes()
 
-    result = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", first, "--force", "--lang", "en")
+    result = run_as_typed("plan", TINY_SCENARIO, "--review", reviewed, "--out", first, "--force", "--lang", "en")
 
     assert result.exit_code == 2
     assert "input file of this run" in words(result.stderr)
@@ -124,7 +116,7 @@ def test_force_never_replaces_a_workbook_catalog(tmp_path):
     book.save(catalog)
     before = catalog.read_bytes()
 
-    result = run("plan", TINY_SCENARIO, "--catalog", catalog, "--out", catalog, "--force", "--lang", "en")
+    result = run_as_typed("plan", TINY_SCENARIO, "--catalog", catalog, "--out", catalog, "--force", "--lang", "en")
 
     assert result.exit_code == 2
     assert "catalog.xlsx" in result.stderr and "input file of this run" in words(result.stderr)
@@ -147,7 +139,7 @@ def test_a_run_killed_while_replacing_leaves_the_old_or_the_new_pair(tmp_path, s
     assert any(name.endswith(".journal") for name in leftovers(out))
 
     # The next run writing to that folder, with other outputs, settles the interrupted replacement.
-    assert run("plan", TINY_SCENARIO, "--out", out / "other.xlsx", "--lang", "en").exit_code == 0
+    assert run_as_typed("plan", TINY_SCENARIO, "--out", out / "other.xlsx", "--lang", "en").exit_code == 0
 
     assert leftovers(out) == []
     if survivor == "old":
@@ -163,7 +155,7 @@ def test_a_run_killed_between_creating_its_two_files_leaves_neither(tmp_path):
     assert killed.wait(timeout=120) == -signal.SIGKILL
     assert workbook.exists()  # the first name was given when the run died
 
-    assert run("plan", TINY_SCENARIO, "--out", tmp_path / "next.xlsx", "--lang", "en").exit_code == 0
+    assert run_as_typed("plan", TINY_SCENARIO, "--out", tmp_path / "next.xlsx", "--lang", "en").exit_code == 0
 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["next.json", "next.xlsx"]
 
@@ -287,7 +279,7 @@ def test_a_closed_stdout_after_writing_still_exits_0_and_says_what_was_written(t
 
 def test_compare_on_a_full_stdout_still_exits_0(tmp_path):
     plan = tmp_path / "a.xlsx"
-    assert run("plan", TINY_SCENARIO, "--out", plan, "--lang", "en").exit_code == 0
+    assert run_as_typed("plan", TINY_SCENARIO, "--out", plan, "--lang", "en").exit_code == 0
     with open("/dev/full", "w") as full:
         process = start(["compare", plan.with_suffix(".json"), "--out", tmp_path / "c.xlsx"], stdout=full)
         _, stderr = process.communicate(timeout=120)
@@ -319,7 +311,7 @@ def test_explain_checks_its_json_output_before_the_analysis(tmp_path, monkeypatc
     monkeypatch.setattr(planner.optimize.explain, "bindings", analysed)
     (tmp_path / "taken").write_text("a file, where a folder must be", encoding="utf-8")
 
-    result = run("explain", TINY_SCENARIO, "--json", tmp_path / "taken" / "report.json", "--lang", "en")
+    result = run_as_typed("explain", TINY_SCENARIO, "--json", tmp_path / "taken" / "report.json", "--lang", "en")
 
     assert result.exit_code == 2
     assert "is a file, not a folder" in words(result.stderr)
@@ -328,7 +320,7 @@ def test_explain_checks_its_json_output_before_the_analysis(tmp_path, monkeypatc
 def test_a_dangling_link_as_output_folder_is_called_a_link(tmp_path):
     (tmp_path / "exports").symlink_to(tmp_path / "gone")
 
-    result = run("plan", TINY_SCENARIO, "--out", tmp_path / "exports" / "p.xlsx", "--lang", "en")
+    result = run_as_typed("plan", TINY_SCENARIO, "--out", tmp_path / "exports" / "p.xlsx", "--lang", "en")
 
     assert result.exit_code == 2
     assert "is a link to a missing folder" in words(result.stderr)
@@ -338,7 +330,7 @@ def test_a_rollout_file_given_to_plan_says_to_use_batch(tmp_path):
     rollout = tmp_path / "campuses.toml"
     rollout.write_text(f'name = "Two campuses"\nscenarios = ["{TINY_SCENARIO.as_posix()}"]\n', encoding="utf-8")
 
-    result = run("plan", rollout, "--lang", "en")
+    result = run_as_typed("plan", rollout, "--lang", "en")
 
     assert result.exit_code == 2
     assert "this is a rollout file, not a scenario" in words(result.stderr)

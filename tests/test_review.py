@@ -14,23 +14,16 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from planner.cli import app
 from planner.compare import load_plans
 from planner.errors import InputError
 from planner.planning import load_problem
 from planner.review import load_review
+from tests.helpers import outcome_in_english
 
 TESTS = Path(__file__).parent
 TINY_SCENARIO = TESTS / "fixtures" / "tiny.toml"
 HEADERS = {"term": "Term", "module": "Module ID", "instructor": "Instructor ID", "decision": "Decision"}
-
-
-def run(*args: str | Path) -> tuple[int, str]:
-    result = CliRunner().invoke(app, [*map(str, args), "--lang", "en"])
-    assert "Traceback" not in result.output
-    return result.exit_code, " ".join(result.output.split())
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +31,7 @@ def exported(tmp_path_factory) -> Path:
     """The tiny plan's workbook: MCEL-02, SECL-01, SEEN-01, CEPR-01 and SEPR-01, one row each
     (their rows follow the plan's terms; tests look them up with `plan_rows`)."""
     path = tmp_path_factory.mktemp("export") / "plan.xlsx"
-    code, output = run("plan", TINY_SCENARIO, "--out", path)
+    code, output = outcome_in_english("plan", TINY_SCENARIO, "--out", path)
     assert code == 0, output
     return path
 
@@ -84,7 +77,7 @@ def test_the_decisions_hold_and_the_changes_sheet_lists_them(exported, tmp_path)
     assert workbook["planner_export"].sheet_state == "veryHidden"
     reviewed = edit(exported, tmp_path / "reviewed.xlsx", administrator)
 
-    code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+    code, output = outcome_in_english("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
 
     assert code == 0, output
     plan = json.loads((tmp_path / "new.json").read_text(encoding="utf-8"))
@@ -121,7 +114,7 @@ def test_spanish_headers_and_words_are_read_too(exported, tmp_path):
         ws.cell(rows["CEPR-01"], column["decision"]).value = "fijar"
 
     reviewed = edit(exported, tmp_path / "revisado.xlsx", spanish)
-    code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+    code, output = outcome_in_english("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
     assert code == 0, output
     modules = {m["module_id"]: m["term"] for m in json.loads((tmp_path / "new.json").read_text())["modules"]}
     assert "SEPR-01" not in modules and modules["CEPR-01"] == 2
@@ -164,7 +157,7 @@ def _other_catalog(wb, ws, column, rows):
 )
 def test_bad_reviews_exit_2_naming_sheet_row_and_column(exported, tmp_path, change, expected):
     reviewed = edit(exported, tmp_path / "reviewed.xlsx", change)
-    code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+    code, output = outcome_in_english("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
     assert code == 2
     assert expected.format(row=plan_rows(exported)["CEPR-01"]) in output
     assert not (tmp_path / "new.xlsx").exists()
@@ -176,7 +169,9 @@ def test_a_workbook_that_is_not_a_planner_export_is_refused(tmp_path):
     workbook.active.append(["Term", "Module ID", "Instructor ID", "Decision"])
     workbook.active.append([1, "MCEL-02", None, "lock"])
     workbook.save(tmp_path / "mine.xlsx")
-    code, output = run("plan", TINY_SCENARIO, "--review", tmp_path / "mine.xlsx", "--out", tmp_path / "new.xlsx")
+    code, output = outcome_in_english(
+        "plan", TINY_SCENARIO, "--review", tmp_path / "mine.xlsx", "--out", tmp_path / "new.xlsx"
+    )
     assert code == 2
     assert "mine.xlsx, sheet planner_export row 1, column B: this workbook was not written by planner" in output
 
@@ -188,7 +183,7 @@ def test_decisions_that_cannot_all_hold_exit_3_naming_the_rows(exported, tmp_pat
         ws.cell(rows["SEEN-01"], column["decision"]).value = "lock"
 
     reviewed = edit(exported, tmp_path / "reviewed.xlsx", conflicting)
-    code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+    code, output = outcome_in_english("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
     assert code == 3, output
     rows = plan_rows(exported)
     assert f"decision on sheet Plan row {rows['SEEN-01']}: lock SEEN-01 in term 3" in output
@@ -197,13 +192,15 @@ def test_decisions_that_cannot_all_hold_exit_3_naming_the_rows(exported, tmp_pat
 
 def test_compare_puts_plans_side_by_side_and_says_when_scenarios_differ(exported, tmp_path):
     reviewed = edit(exported, tmp_path / "reviewed.xlsx", administrator)
-    assert run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")[0] == 0
+    assert outcome_in_english("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")[0] == 0
     other = tmp_path / "other.json"
     document = json.loads(exported.with_suffix(".json").read_text(encoding="utf-8"))
     other.write_text(json.dumps(document | {"scenario": "Another scenario"}), encoding="utf-8")
     out = tmp_path / "compare.xlsx"
 
-    code, output = run("compare", exported.with_suffix(".json"), tmp_path / "new.json", other, "--out", out)
+    code, output = outcome_in_english(
+        "compare", exported.with_suffix(".json"), tmp_path / "new.json", other, "--out", out
+    )
 
     assert code == 0, output
     workbook = openpyxl.load_workbook(out)
@@ -217,17 +214,19 @@ def test_compare_puts_plans_side_by_side_and_says_when_scenarios_differ(exported
     assert rows["SEPR-01"][2:4] == (3, None) and rows["SEPR-01"][5] == "removed"
     assert rows["MASE-02"][5] == "added"
     assert workbook["Coverage by sector"]._charts
-    assert run("compare", exported.with_suffix(".json"), "--out", out)[0] == 2  # exists, no --force
+    assert outcome_in_english("compare", exported.with_suffix(".json"), "--out", out)[0] == 2  # exists, no --force
 
 
 def test_compare_refuses_an_output_it_cannot_write_before_reading_the_plans(exported, tmp_path):
     plan = exported.with_suffix(".json")
     before = plan.read_bytes()
-    code, output = run("compare", plan, "--out", tmp_path / "side.csv")
+    code, output = outcome_in_english("compare", plan, "--out", tmp_path / "side.csv")
     assert code == 2 and "must end in .xlsx" in output
-    code, output = run("compare", plan, "--out", plan.with_suffix(".xlsx").parent / "missing" / "x.json.xlsx")
+    code, output = outcome_in_english(
+        "compare", plan, "--out", plan.with_suffix(".xlsx").parent / "missing" / "x.json.xlsx"
+    )
     assert code == 0, output  # a new folder is fine
-    code, output = run("compare", tmp_path / "absent.json", "--out", tmp_path / "a.xlsx")
+    code, output = outcome_in_english("compare", tmp_path / "absent.json", "--out", tmp_path / "a.xlsx")
     assert code == 2
     assert plan.read_bytes() == before
 
@@ -249,7 +248,7 @@ def _far_right(wb, ws, column, rows):
 def test_a_reviewed_workbook_padded_past_the_cell_bound_is_refused(exported, tmp_path):
     reviewed = edit(exported, tmp_path / "reviewed.xlsx", _far_right)
 
-    code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+    code, output = outcome_in_english("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
 
     assert code == 2
     assert "reviewed.xlsx: the workbook holds more than 2,000,000 cells" in output
@@ -278,7 +277,7 @@ def test_a_reviewed_workbook_that_inflates_far_beyond_its_size_is_refused(export
             target.writestr(entry, source.read(entry))
         target.writestr("xl/media/padding.xml", b" " * (9 * 2**20))
 
-    code, output = run("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+    code, output = outcome_in_english("plan", TINY_SCENARIO, "--review", reviewed, "--out", tmp_path / "new.xlsx")
 
     assert code == 2
     assert "reviewed.xlsx: the workbook part xl/media/padding.xml is compressed" in output
@@ -289,10 +288,10 @@ def test_a_named_pipe_as_the_review_or_a_plan_file_is_refused(exported, tmp_path
     pipe = tmp_path / "pipe.xlsx"
     os.mkfifo(pipe)
 
-    code, output = run("plan", TINY_SCENARIO, "--review", pipe, "--out", tmp_path / "new.xlsx")
+    code, output = outcome_in_english("plan", TINY_SCENARIO, "--review", pipe, "--out", tmp_path / "new.xlsx")
     assert code == 2 and "pipe.xlsx: this is not a regular file but a pipe (FIFO)" in output
 
-    code, output = run("compare", exported.with_suffix(".json"), pipe, "--out", tmp_path / "c.xlsx")
+    code, output = outcome_in_english("compare", exported.with_suffix(".json"), pipe, "--out", tmp_path / "c.xlsx")
     assert code == 2 and "pipe.xlsx: this is not a regular file but a pipe (FIFO)" in output
 
 
@@ -323,7 +322,7 @@ def test_compare_refuses_a_broken_plan_file_naming_it(exported, tmp_path, change
     broken = tmp_path / "broken.json"
     broken.write_text(change(exported.with_suffix(".json").read_text(encoding="utf-8")), encoding="utf-8")
 
-    code, output = run("compare", exported.with_suffix(".json"), broken, "--out", tmp_path / "c.xlsx")
+    code, output = outcome_in_english("compare", exported.with_suffix(".json"), broken, "--out", tmp_path / "c.xlsx")
 
     assert code == 2
     assert "broken.json: this is not a plan file" in output and expected in output

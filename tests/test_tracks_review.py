@@ -8,18 +8,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from planner.cli import app
+from tests.helpers import outcome_in_english
 
 CATALOG = Path(__file__).parent.parent / "catalog"
 TRACKS = ("TT-CDIA-1", "TT-CDIA-2")
-
-
-def run(*args: str | Path) -> tuple[int, str]:
-    result = CliRunner().invoke(app, [*map(str, args), "--lang", "en"])
-    assert "Traceback" not in result.output
-    return result.exit_code, " ".join(result.output.split())
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +26,7 @@ def planned(tmp_path_factory) -> tuple[Path, Path, str]:
         encoding="utf-8",
     )
     workbook = folder / "plan.xlsx"
-    code, output = run("plan", scenario, "--out", workbook)
+    code, output = outcome_in_english("plan", scenario, "--out", workbook)
     assert code == 0, output
     (track,) = json.loads(workbook.with_suffix(".json").read_text(encoding="utf-8"))["tracks"]
     return scenario, workbook, track
@@ -60,7 +53,7 @@ def test_a_track_row_offers_or_removes_the_whole_track(planned, tmp_path, decisi
     named = other if decision == "lock" else offered
     reviewed = with_rows(workbook, tmp_path / "reviewed.xlsx", [(named, decision)])
 
-    code, output = run("plan", scenario, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+    code, output = outcome_in_english("plan", scenario, "--review", reviewed, "--out", tmp_path / "new.xlsx")
 
     assert code == 0, output
     plan = json.loads((tmp_path / "new.json").read_text(encoding="utf-8"))
@@ -73,7 +66,7 @@ def test_a_track_both_locked_and_dropped_is_refused(planned, tmp_path) -> None:
     scenario, workbook, offered = planned
     reviewed = with_rows(workbook, tmp_path / "reviewed.xlsx", [(offered, "lock"), (offered, "drop")])
 
-    code, output = run("plan", scenario, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+    code, output = outcome_in_english("plan", scenario, "--review", reviewed, "--out", tmp_path / "new.xlsx")
 
     assert code == 2
     assert f"track {offered} is both locked and dropped" in output
@@ -84,7 +77,7 @@ def test_locking_both_tracks_when_one_is_offered_is_a_conflict(planned, tmp_path
     scenario, workbook, _offered = planned
     reviewed = with_rows(workbook, tmp_path / "reviewed.xlsx", [(t, "lock") for t in TRACKS])
 
-    code, output = run("plan", scenario, "--review", reviewed, "--out", tmp_path / "new.xlsx")
+    code, output = outcome_in_english("plan", scenario, "--review", reviewed, "--out", tmp_path / "new.xlsx")
 
     assert code == 3
     assert "tracks.offer" in output and "lock track TT-CDIA-1" in output

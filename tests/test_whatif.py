@@ -9,41 +9,44 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from planner.builder import CatalogBuilder
 from planner.catalog import load_catalog
-from planner.cli import app
 from planner.errors import InfeasibleError
 from planner.model import (
     Catalog,
-    Demand,
-    Module,
-    ModuleSkill,
-    Prerequisite,
     Problem,
     Scenario,
-    Sector,
     SectorGoal,
-    Skill,
 )
 from planner.optimize import solve
 from planner.optimize.explain import bindings
 from planner.options import SolveOptions
 from planner.planning import load_problem
+from tests.helpers import run_in_english
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY_CATALOG = ROOT / "tests" / "fixtures" / "tiny_catalog"
 LIMIT = SolveOptions(time_limit=20)
 
+
 # Two conflicts that share nothing: C and D (90 h each) may only go in term 2, above term_max 150;
 # sector s wants all of its importance, but skill Z is taught by no module (at most 1/2).
 # B is 21 h so hours count in whole hours (gcd 1), and one unit less is one hour less.
-TWO = Catalog(
-    sectors=(Sector("s", "S", 1),),
-    skills=(Skill("X", "x", "c"), Skill("Z", "z", "c")),
-    demands=(Demand("s", "X", 1, 1), Demand("s", "Z", 1, 1)),
-    modules=(Module("B", "B", "c", 21), Module("C", "C", "c", 90, 2, 2), Module("D", "D", "c", 90, 2, 2)),
-    module_skills=(ModuleSkill("B", "X", 1),),
+def demanded_by_s(*skills: tuple[str, str] | tuple[str, str, int]) -> CatalogBuilder:
+    """Sector s demanding each skill (id, name[, importance]) at level 1; skills in cluster c."""
+    built = CatalogBuilder().add_sector("s", "S")
+    for skill_id, name, *importance in skills:
+        built.add_skill(skill_id, name, "c").add_demand("s", skill_id, 1, *importance)
+    return built
+
+
+TWO = (
+    demanded_by_s(("X", "x"), ("Z", "z"))
+    .add_module("B", 21, career="c", teaches={"X": 1})
+    .add_module("C", 90, career="c", earliest_term=2, latest_term=2)
+    .add_module("D", 90, career="c", earliest_term=2, latest_term=2)
+    .build()
 )
 TWO_SCENARIO = Scenario(
     name="two", terms=3, required_modules=("C", "D"), term_hours_max=150, sectors=(SectorGoal("s", Fraction(1)),)
@@ -91,13 +94,11 @@ def test_two_planted_conflicts_are_both_reported_disjoint_with_enough_and_smalle
 
 def test_an_exclusion_can_be_part_of_a_conflict_and_dropped():
     # B needs A first, A is excluded and B required: the exclusion is named and dropping it is the fix.
-    cat = Catalog(
-        sectors=(Sector("s", "S", 1),),
-        skills=(Skill("X", "x", "c"),),
-        demands=(Demand("s", "X", 1, 1),),
-        modules=(Module("A", "A", "c", 10), Module("B", "B", "c", 10)),
-        module_skills=(),
-        prerequisites=(Prerequisite("B", "A"),),
+    cat = (
+        demanded_by_s(("X", "x"))
+        .add_module("A", 10, career="c")
+        .add_module("B", 10, career="c", prerequisites=["A"])
+        .build()
     )
     (conflict,) = explained(cat, Scenario(name="x", terms=2, required_modules=("B",), excluded_modules=("A",))).found
     assert [key.as_dict() for key in conflict.requirements] == [
@@ -111,10 +112,6 @@ def test_an_exclusion_can_be_part_of_a_conflict_and_dropped():
     assert feasible(cat, fixed)
 
 
-def in_english(*args: object) -> list[str]:
-    return [*(str(a) for a in args), "--lang", "en"]
-
-
 def scenario_file(folder: Path, body: str) -> Path:
     path = folder / "scenario.toml"
     path.write_text(f'name = "T"\ncatalog = "{TINY_CATALOG.as_posix()}"\nterms = 3\n{body}', encoding="utf-8")
@@ -125,7 +122,7 @@ def test_an_infeasible_plan_with_json_writes_the_conflicts_report_and_no_workboo
     scenario = scenario_file(tmp_path, 'required_modules = ["SEEN-01"]\n[hours]\ntotal_max = 100\n')
     out = tmp_path / "out"
     out.mkdir()
-    result = CliRunner().invoke(app, in_english("plan", scenario, "--out", out / "p.xlsx", "--json", out / "p.json"))
+    result = run_in_english("plan", scenario, "--out", out / "p.xlsx", "--json", out / "p.json")
     assert result.exit_code == 3
     assert "Fix: raise hours.total_max from 100 to 144" in " ".join(result.stderr.split())
     assert sorted(p.name for p in out.iterdir()) == ["p.json"]
@@ -138,7 +135,7 @@ def test_an_infeasible_plan_with_json_writes_the_conflicts_report_and_no_workboo
 
 def test_explain_lists_a_binding_limit_with_a_positive_gain(tmp_path):
     scenario = scenario_file(tmp_path, "[hours]\ntotal_max = 126\n")
-    result = CliRunner().invoke(app, in_english("explain", scenario, "--json", tmp_path / "b.json"))
+    result = run_in_english("explain", scenario, "--json", tmp_path / "b.json")
     assert result.exit_code == 0, result.output
     assert "hours.total_max: from 126 to 144 raises coverage by" in result.stdout
     report = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
@@ -153,7 +150,7 @@ def test_explain_lists_a_binding_limit_with_a_positive_gain(tmp_path):
 
 def test_explain_on_an_infeasible_scenario_gives_the_conflicts(tmp_path):
     scenario = scenario_file(tmp_path, 'required_modules = ["SEEN-01"]\n[hours]\ntotal_max = 100\n')
-    result = CliRunner().invoke(app, in_english("explain", scenario))
+    result = run_in_english("explain", scenario)
     assert result.exit_code == 3
     assert "hours.total_max = 100 h" in result.stderr
 
@@ -206,17 +203,13 @@ def test_buying_training_is_offered_as_a_verified_fix():
     # Only M teaches X, and nobody is qualified for M; training I0 for it costs 500. The floor of
     # 100% conflicts with the training budget of 0: lowering the floor to 1/2 is the smaller change,
     # and raising the budget to exactly 500 the alternative.
-    from planner.model import Instructor, Qualification, Training
-
-    cat = Catalog(
-        sectors=(Sector("s", "S", 1),),
-        skills=(Skill("X", "x", "c"), Skill("Y", "y", "c")),
-        demands=(Demand("s", "X", 1, 1), Demand("s", "Y", 1, 1)),
-        modules=(Module("M", "M", "c", 10), Module("N", "N", "c", 10)),
-        module_skills=(ModuleSkill("M", "X", 1), ModuleSkill("N", "Y", 1)),
-        instructors=(Instructor("I0", "i0", 40),),
-        qualifications=(Qualification("I0", "N"),),
-        training=(Training("I0", "M", 500),),
+    cat = (
+        demanded_by_s(("X", "x"), ("Y", "y"))
+        .add_module("M", 10, career="c", teaches={"X": 1})
+        .add_module("N", 10, career="c", teaches={"Y": 1})
+        .add_instructor("I0", 40, name="i0", qualified_for=["N"])
+        .add_training("I0", "M", 500)
+        .build()
     )
     scen = Scenario(name="t", terms=2, sectors=(SectorGoal("s", Fraction(1)),))
     (conflict,) = explained(cat, scen).found
@@ -231,13 +224,10 @@ def test_a_number_behind_several_members_is_offered_once():
     # Three 10-h modules, each teaching one demanded skill, and two terms of at most 10 h: the
     # 100% floor conflicts with the cap of both terms. The cap is one number (hours.term_max), so
     # raising it is one alternative, not one per term.
-    cat = Catalog(
-        sectors=(Sector("s", "S", 1),),
-        skills=tuple(Skill(x, x, "c") for x in "XYZ"),
-        demands=tuple(Demand("s", x, 1, 1) for x in "XYZ"),
-        modules=tuple(Module(x + "M", x, "c", 10) for x in "XYZ"),
-        module_skills=tuple(ModuleSkill(x + "M", x, 1) for x in "XYZ"),
-    )
+    built = demanded_by_s(*((x, x) for x in "XYZ"))
+    for x in "XYZ":
+        built.add_module(x + "M", 10, name=x, career="c", teaches={x: 1})
+    cat = built.build()
     scen = Scenario(name="t", terms=2, term_hours_max=10, sectors=(SectorGoal("s", Fraction(1)),))
     (conflict,) = explained(cat, scen).found
     assert [key.kind for key in conflict.requirements].count("term_max") == 2
@@ -247,16 +237,16 @@ def test_a_number_behind_several_members_is_offered_once():
 
 def training_catalog() -> Catalog:
     """M (weight 3) and N (weight 1) can only be taught after training; P is worth 2 and on offer too."""
-    from planner.model import Instructor, Training
-
-    return Catalog(
-        sectors=(Sector("s", "S", 1),),
-        skills=(Skill("X", "x", "c"), Skill("Y", "y", "c"), Skill("Z", "z", "c")),
-        demands=(Demand("s", "X", 1, 3), Demand("s", "Y", 1, 1), Demand("s", "Z", 1, 2)),
-        modules=(Module("M", "M", "c", 10), Module("N", "N", "c", 10), Module("P", "P", "c", 10)),
-        module_skills=(ModuleSkill("M", "X", 1), ModuleSkill("N", "Y", 1), ModuleSkill("P", "Z", 1)),
-        instructors=(Instructor("I0", "i0", 40),),
-        training=(Training("I0", "M", 300), Training("I0", "N", 100), Training("I0", "P", 450)),
+    return (
+        demanded_by_s(("X", "x", 3), ("Y", "y", 1), ("Z", "z", 2))
+        .add_module("M", 10, career="c", teaches={"X": 1})
+        .add_module("N", 10, career="c", teaches={"Y": 1})
+        .add_module("P", 10, career="c", teaches={"Z": 1})
+        .add_instructor("I0", 40, name="i0")
+        .add_training("I0", "M", 300)
+        .add_training("I0", "N", 100)
+        .add_training("I0", "P", 450)
+        .build()
     )
 
 

@@ -15,45 +15,15 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from babel.messages.pofile import read_po
-from test_export import FORMULA_NAME, tiny_result, with_catalog_columns
 
 from planner import i18n
 from planner.export import write_workbook
 from planner.export.workbook import build_workbook
 from planner.result import PlanResult
+from tests.helpers import vocabularies, vocabulary
+from tests.tiny_plan import FORMULA_NAME, tiny_result, with_catalog_columns
 
-PO = Path(i18n.__file__).parent / "locale" / "es" / "LC_MESSAGES" / "workbook.po"
-WORD = re.compile(r"[^\W\d_]{2,}")
-PLACEHOLDER = re.compile(r"\{\w+(?::[^}]*)?\}")  # {hours} and {hours:,}
 IDENTIFIER = re.compile(r"[\w-]*[_.][\w.-]*")  # scenario keys and solver parameters: budget.max_cost
-
-
-def words(text: str) -> set[str]:
-    return {w.casefold() for w in WORD.findall(PLACEHOLDER.sub(" ", text))}
-
-
-def vocabularies() -> tuple[set[str], set[str]]:
-    """(words only the English labels use, words only the Spanish labels use)."""
-    with PO.open("rb") as source:
-        catalog = read_po(source, locale="es")
-    english: set[str] = set()
-    spanish: set[str] = set()
-    for message in catalog:
-        if not message.id:
-            continue
-        ids = _texts(message.id)
-        strings = _texts(message.string)
-        english |= set().union(*(words(m) for m in ids))
-        spanish |= set().union(*(words(m) for m in strings))
-    return english - spanish, spanish - english
-
-
-def _texts(field: str | list[str] | tuple[str, ...] | None) -> list[str]:
-    """A message's texts: one, or singular and plural forms."""
-    if field is None:
-        return []
-    return [field] if isinstance(field, str) else list(field)
 
 
 def not_labels(result: PlanResult) -> list[str]:
@@ -98,7 +68,7 @@ def foreign_words(language: str, result: PlanResult) -> dict[str, set[str]]:
         book = build_workbook(result)
     finally:
         i18n.use(before)
-    found = {where: words(text) & foreign for where, text in label_texts(book, result)}
+    found = {where: vocabulary(text) & foreign for where, text in label_texts(book, result)}
     return {where: bad for where, bad in found.items() if bad}
 
 
@@ -126,7 +96,7 @@ def test_the_check_finds_labels_of_the_wrong_language():
     for built_in, words_of_built in (("en", english_only), ("es", spanish_only)):
         i18n.use(built_in)
         book = build_workbook(result)
-        found = {w for _where, text in label_texts(book, result) for w in words(text)}
+        found = {w for _where, text in label_texts(book, result) for w in vocabulary(text)}
         assert len(found & words_of_built) > 50, built_in
     i18n.use(i18n.DEFAULT_LANGUAGE)
 

@@ -82,69 +82,77 @@ def _knob(key: RequirementKey, scenario: Scenario, catalog: Catalog, problem: Pr
     """The number behind a requirement kind; None for requirements one can only drop."""
     fields = dict(key.fields)
     unit = _unit(problem)
-    all_hours = sum(problem.hours) or 1
-    most = problem.most_sections * all_hours
-
-    def hours(attr: str, current: int, raise_: bool, end: int, kind: str) -> Knob:
-        start = current // unit if raise_ else -(-current // unit)
-        return Knob(
-            {"kind": kind},
-            current,
-            raise_,
-            start,
-            -(-end // unit) if raise_ else 0,
-            lambda n: n * unit,
-            lambda n: (_with(scenario, attr, n * unit), catalog),
-        )
-
-    def count(attr: str, current: int, raise_: bool, end: int, kind: str) -> Knob:
-        return Knob(
-            {"kind": kind},
-            current,
-            raise_,
-            current,
-            end,
-            lambda n: n,
-            lambda n: (_with(scenario, attr, n), catalog),
-        )
-
+    most = problem.most_sections * (sum(problem.hours) or 1)
     kind = key.kind
-    if kind == "term_min":
-        return hours("term_hours_min", scenario.term_hours_min, False, 0, kind)
-    if kind == "term_max" and scenario.term_hours_max is not None:
-        return hours("term_hours_max", scenario.term_hours_max, True, all_hours, kind)
-    if kind == "total_max" and scenario.total_hours_max is not None:
-        return hours("total_hours_max", scenario.total_hours_max, True, all_hours, kind)
-    if kind == "modules_per_term_min":
-        return count("modules_per_term_min", scenario.modules_per_term_min, False, 0, kind)
-    if kind == "modules_per_term_max" and scenario.modules_per_term_max is not None:
-        return count("modules_per_term_max", scenario.modules_per_term_max, True, len(problem.candidates), kind)
-    if kind == "max_used" and scenario.max_instructors_used is not None:
-        return count("max_instructors_used", scenario.max_instructors_used, True, len(catalog.instructors), kind)
-    if kind == "max_cost" and scenario.max_cost is not None:
-        dearest = max((i.cost_per_hour for i in catalog.instructors), default=0)
-        return count("max_cost", scenario.max_cost, True, max(most * dearest, scenario.max_cost), kind)
-    if kind == "training_budget":
-        spend = sum(t.cost for t in catalog.training)
-        return count("training_budget", scenario.training_budget, True, max(spend, scenario.training_budget), kind)
     if kind == "min_coverage":
         return _coverage_knob(fields["sector_id"], scenario, problem)
     if kind in ("instructor_capacity", "instructor_floor"):
         return _contract_knob(kind, fields["instructor_id"], scenario, catalog, unit, most)
     if kind == "lab_capacity":
         return _lab_knob(fields["lab_id"], scenario, catalog, unit, most)
-    if kind == "max_company_hours" and scenario.max_company_hours is not None:
-        company = sum(m.dual_hours for m in catalog.modules) * max(scenario.dual)
-        return count(
-            "max_company_hours", scenario.max_company_hours, True, max(company, scenario.max_company_hours), kind
-        )
     if kind == "instructor_commitment":
         return _commitment_knob(fields["instructor_id"], fields["period"], scenario, catalog)
     if kind == "sections":
         return _groups_knob(fields["term"], scenario, catalog)
-    if kind == "tracks_offer" and scenario.tracks_offer is not None:
-        return count("tracks_offer", scenario.tracks_offer, False, 1, kind)  # fewer tracks to staff
-    return None
+    return _scenario_knob(kind, scenario, catalog, problem)
+
+
+# requirement kind -> (the scenario's number behind it, counted in hours, relaxing raises it)
+_SCENARIO_NUMBERS = {
+    "term_min": ("term_hours_min", True, False),
+    "term_max": ("term_hours_max", True, True),
+    "total_max": ("total_hours_max", True, True),
+    "modules_per_term_min": ("modules_per_term_min", False, False),
+    "modules_per_term_max": ("modules_per_term_max", False, True),
+    "max_used": ("max_instructors_used", False, True),
+    "max_cost": ("max_cost", False, True),
+    "training_budget": ("training_budget", False, True),
+    "max_company_hours": ("max_company_hours", False, True),
+    "tracks_offer": ("tracks_offer", False, False),
+}
+
+
+def _scenario_knob(kind: str, scenario: Scenario, catalog: Catalog, problem: Problem) -> Knob | None:
+    """A number of the scenario, searched in steps of the hour unit when it counts hours; None when
+    the kind has no such number or the scenario leaves it unset."""
+    if kind not in _SCENARIO_NUMBERS:
+        return None
+    attr, in_hours, raise_ = _SCENARIO_NUMBERS[kind]
+    current = getattr(scenario, attr)
+    if current is None:
+        return None
+    step = _unit(problem) if in_hours else 1
+    loosest = _loosest(kind, current, scenario, catalog, problem)
+    return Knob(
+        {"kind": kind},
+        current,
+        raise_,
+        current // step if raise_ else -(-current // step),
+        -(-loosest // step) if raise_ else loosest // step,
+        lambda n: n * step,
+        lambda n: (_with(scenario, attr, n * step), catalog),
+    )
+
+
+def _loosest(kind: str, current: int, scenario: Scenario, catalog: Catalog, problem: Problem) -> int:
+    """The value of a scenario's number as good as dropping its requirement."""
+    all_hours = sum(problem.hours) or 1
+    if kind in ("term_max", "total_max"):
+        return all_hours
+    if kind == "modules_per_term_max":
+        return len(problem.candidates)
+    if kind == "max_used":
+        return len(catalog.instructors)
+    if kind == "max_cost":
+        dearest = max((i.cost_per_hour for i in catalog.instructors), default=0)
+        return max(problem.most_sections * all_hours * dearest, current)
+    if kind == "training_budget":
+        return max(sum(t.cost for t in catalog.training), current)
+    if kind == "max_company_hours":
+        return max(sum(m.dual_hours for m in catalog.modules) * max(scenario.dual), current)
+    if kind == "tracks_offer":
+        return 1  # fewer tracks to staff
+    return 0  # the floors: no minimum at all
 
 
 def _commitment_knob(who: str, period: int, scenario: Scenario, catalog: Catalog) -> Knob:

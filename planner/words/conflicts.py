@@ -93,6 +93,7 @@ def requirement_text(req: dict[str, Any], facts: dict[str, Any]) -> str:
             "dual.max_company_hours = {limit} h in period {period} (terms {terms})",
             **(p | {"terms": _listed(p.get("terms", ()))}),
         ),
+        "decision": lambda: _("decision on sheet {sheet} row {row}", sheet=p["sheet"], row=p["row"]),
     }
     if kind in texts:
         return texts[kind]()
@@ -157,6 +158,7 @@ def _number_name(r: dict[str, Any]) -> str:
         "sections": lambda: _("the groups of term {term} (sections)", **r),
         "max_company_hours": lambda: "dual.max_company_hours",
         "tracks_offer": lambda: "tracks.offer",
+        "decision": lambda: _("the decision on sheet {sheet} row {row}", sheet=r["sheet"], row=r["row"]),
     }
     if r["kind"] in names:
         return names[r["kind"]]()
