@@ -24,7 +24,7 @@ from planner.optimize import solve
 from planner.options import SolveOptions
 from planner.planning import load_problem, make_plan
 from planner.result import Status
-from tests.test_oracle import staffing_problems
+from tests.oracles import staffing_problems
 
 TESTS = Path(__file__).parent
 TINY_SCENARIO = TESTS / "fixtures" / "tiny.toml"
