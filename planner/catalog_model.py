@@ -254,7 +254,7 @@ class Training:
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _require(self.cost >= 0, f"cost {self.cost} must not be negative.")
+        _require(self.cost >= 0, _("cost {cost} must not be negative.", cost=self.cost))
 
 
 @dataclass(frozen=True)
