@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.export import styles
 from planner.export.cells import put, write_line
-from planner.export.printing import line_count, set_up_page, wrap_lines
+from planner.export.printing import chars_per_line, line_count, set_up_page, wrap_lines
 from planner.i18n import _
 from planner.model import Module, per_week
 from planner.result import PlanResult
@@ -29,7 +29,6 @@ COLUMN_WIDTH = 21  # characters (11-point units): six semesters and the band nam
 BAND_WIDTH = 6
 CELL_FONT = Font(size=9)
 CELL_POINTS = 12  # one line of 9-point text
-CHARS_PER_LINE = 21  # 9-point characters in a COLUMN_WIDTH column, with room for wider glyphs (accents, capitals)
 BAND_NAME = Alignment(text_rotation=90, wrap_text=True, horizontal="center", vertical="center")
 PROPOSED_FILL = PatternFill(fill_type="solid", start_color="FFF2CC", end_color="FFF2CC")
 BAND_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
@@ -246,4 +245,4 @@ def _num(value: float) -> str:
 
 
 def _lines(value: object) -> int:
-    return line_count(value, CHARS_PER_LINE) if isinstance(value, str) else 0
+    return line_count(value, chars_per_line(COLUMN_WIDTH, CELL_FONT.sz)) if isinstance(value, str) else 0
