@@ -216,6 +216,12 @@ class ModuleLab:
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
 
+def _check_period_hours(period: int, hours: int) -> None:
+    """A commitment names a numbered period (1, 2, ...) and whole hours."""
+    _require(period >= 1, _("period {period} must be at least 1.", period=period))
+    _require(hours >= 0, _("hours {hours} must not be negative.", hours=hours))
+
+
 @dataclass(frozen=True)
 class Commitment:
     """Hours an instructor already teaches in a period for the campus's other careers."""
@@ -226,8 +232,7 @@ class Commitment:
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _require(self.period >= 1, _("period {period} must be at least 1.", period=self.period))
-        _require(self.hours >= 0, _("hours {hours} must not be negative.", hours=self.hours))
+        _check_period_hours(self.period, self.hours)
 
 
 @dataclass(frozen=True)
@@ -240,8 +245,7 @@ class LabCommitment:
     origin: Origin | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        _require(self.period >= 1, _("period {period} must be at least 1.", period=self.period))
-        _require(self.hours >= 0, _("hours {hours} must not be negative.", hours=self.hours))
+        _check_period_hours(self.period, self.hours)
 
 
 @dataclass(frozen=True)
