@@ -79,11 +79,19 @@ def write_table(
     formats = formats or {}
     align = align or {}
     widths = [_header_length(header) + styles.FILTER_BUTTON for header in headers]
+    numeric: list[bool] = []
     for offset, header in enumerate(headers):
         put(ws, top, left + offset, header)
         cell = ws.cell(row=top, column=left + offset)
         cell.font = styles.HEADER
-        cell.alignment = _header_alignment([row[offset] for row in rows], align.get(header))
+        alignment = _header_alignment([row[offset] for row in rows], align.get(header))
+        cell.alignment = alignment
+        numeric.append(alignment is styles.RIGHT)
+    spaced = _after_numbers(headers, numeric, align)
+    for offset, header in enumerate(headers):
+        if header in spaced:
+            ws.cell(row=top, column=left + offset).alignment = styles.HEADER_AFTER_NUMBER
+            widths[offset] += 1  # the indent
     for r, values in enumerate(rows, start=top + 1):
         for offset, (header, value) in enumerate(zip(headers, values, strict=True)):
             if value is None and header not in align:
@@ -91,6 +99,8 @@ def write_table(
             put(ws, r, left + offset, value, formats.get(header))
             if header in align:
                 ws.cell(row=r, column=left + offset).alignment = align[header]
+            elif header in spaced:
+                ws.cell(row=r, column=left + offset).alignment = styles.AFTER_NUMBER
             widths[offset] = max(widths[offset], _display_length(value, formats.get(header)))
     for offset, width in enumerate(widths):  # once per column: the widest cell sets its width
         _widen(ws, left + offset, width)
@@ -101,6 +111,15 @@ def write_table(
     table.tableStyleInfo = TableStyleInfo(name=styles.TABLE_STYLE, showRowStripes=True)
     ws.add_table(table)
     return top + len(rows) + 1
+
+
+def _after_numbers(headers: Sequence[str], numeric: Sequence[bool], align: Mapping[str, Alignment]) -> set[str]:
+    """The text columns that stand right after a column of numbers (and have no alignment of their own)."""
+    return {
+        header
+        for offset, header in enumerate(headers)
+        if offset and numeric[offset - 1] and not numeric[offset] and header not in align
+    }
 
 
 def _header_alignment(values: Sequence[Any], own: Alignment | None) -> Alignment:
@@ -249,10 +268,14 @@ def _text_of_size(points: int) -> RichText:
 
 def stand_upright(ws: Worksheet, row: int, first: int, last: int) -> None:
     """Turn the headers of columns first..last upright and keep the columns narrow (long module names)."""
+    longest = 0
     for column in range(first, last + 1):
-        ws.cell(row=row, column=column).alignment = styles.UPRIGHT
+        cell = ws.cell(row=row, column=column)
+        cell.alignment = styles.UPRIGHT
         ws.column_dimensions[get_column_letter(column)].width = styles.UPRIGHT_WIDTH
-    ws.row_dimensions[row].height = styles.UPRIGHT_HEIGHT
+        longest = max(longest, len(str(cell.value or "")))
+    # Tall enough for the longest header ("MCPE-00, semestre 3"), or its end is cut in print.
+    ws.row_dimensions[row].height = max(styles.UPRIGHT_HEIGHT, math.ceil(longest * styles.UPRIGHT_POINTS_PER_CHAR) + 8)
 
 
 def break_between(ws: Worksheet, groups: Sequence[Any], first_row: int) -> None:

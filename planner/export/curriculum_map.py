@@ -27,7 +27,7 @@ from planner.result import PlanResult
 
 COLUMN_WIDTH = 21  # characters (11-point units): six semesters and the band names fit letter width at 100 %
 BAND_WIDTH = 6
-CELL_FONT = Font(size=9)
+CELL_FONT = Font(name=styles.FONT_NAME, size=9)
 CELL_POINTS = 12  # one line of 9-point text
 BAND_NAME = Alignment(text_rotation=90, wrap_text=True, horizontal="center", vertical="center")
 PROPOSED_FILL = PatternFill(fill_type="solid", start_color="FFF2CC", end_color="FFF2CC")
@@ -147,7 +147,7 @@ def _band(ws: Worksheet, top: int, band: str, per_term: dict[int, list[Module]],
         ws.row_dimensions[top + offset].height = CELL_POINTS * max(lines, 1) + 2
     put(ws, top, 1, band_name(band, result))
     name = ws.cell(row=top, column=1)
-    name.font, name.alignment, name.fill = Font(bold=True, size=9), BAND_NAME, BAND_FILL
+    name.font, name.alignment, name.fill = Font(name=styles.FONT_NAME, bold=True, size=9), BAND_NAME, BAND_FILL
     ws.merge_cells(start_row=top, start_column=1, end_row=top + depth - 1, end_column=1)
     return top + depth
 

@@ -175,7 +175,8 @@ def print_ready(ws: Worksheet, key_columns: str | None = None) -> None:
     """Page setup, columns narrowed to print at 8 pt or more, and free-standing lines wrapped.
 
     A sheet still too wide prints across pages at ACROSS_SCALE, left to right then down,
-    repeating its `key_columns` ("A:C": the ids a reader follows a row by) on each page.
+    repeating its `key_columns` ("A:C": the ids a reader follows a row by; by default the first
+    column, which names each row of every table here) on each page, so no page is anonymous rows.
     """
     set_up_page(ws)
     fits = fit_columns(ws)
@@ -186,8 +187,7 @@ def print_ready(ws: Worksheet, key_columns: str | None = None) -> None:
         ws.sheet_properties.pageSetUpPr.fitToPage = False
         ws.page_setup.scale = ACROSS_SCALE
         ws.page_setup.pageOrder = "overThenDown"
-        if key_columns:
-            ws.print_title_cols = key_columns
+        ws.print_title_cols = key_columns or "A:A"
 
 
 def _first_page_columns(ws: Worksheet) -> int:

@@ -91,7 +91,7 @@ def build_workbook(result: PlanResult) -> Workbook:
         write_sheet(workbook.create_sheet(), result)
     add_review_parts(workbook, result)  # Decision column, protection, Changes sheet, export marker
     summary_sheet(summary, result, sheet_guide(result))
-    key_columns = {"Plan": "A:C", _("Coverage"): "B:C", _("Teaching load"): "A:A", _("Instructors"): "A:B"}
+    key_columns = {"Plan": "A:C", _("Coverage"): "B:C", _("Instructors"): "A:B"}
     for ws in workbook.worksheets[1:]:
         if ws.sheet_state == "visible":
             print_ready(ws, key_columns.get(ws.title))
@@ -134,7 +134,7 @@ def plan_sheet(ws: Worksheet, result: PlanResult) -> None:
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
     total = result.group_hours
-    ws.oddFooter.center.text = _("Total group-hours of the plan: {total}", total=total)
+    ws.oddFooter.center.text = _("Total group-hours of the plan: {total:,}", total=total)
 
 
 def catalog_extras(result: PlanResult) -> list[tuple[str, str]]:
