@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 import planner
@@ -245,6 +246,9 @@ def coverage_sheet(ws: Worksheet, result: PlanResult) -> None:
         _("A demand is covered when a taken module teaches its skill at the demanded level or above."),
     )
     if placements:
+        # The key is for reading on screen; in print the matrix's header row would repeat over it,
+        # heading module names with "Sector" and "Skill", and the Plan sheet names the modules.
+        ws.print_area = f"A1:{get_column_letter(len(headers))}{row - 1}"
         named = [(p.module_id, catalog.module_by_id[p.module_id].name, p.term) for p in placements]
         key_headers = (_("Module ID"), _("Module"), _("Term"))
         write_table(ws, row + 1, 1, key_headers, named, "CoverageModules", align={_("Term"): styles.CENTER})
