@@ -73,12 +73,19 @@ def bacp8(tmp_path_factory):
     return load_problem(write_instance(published.instance("bacp8"), tmp_path_factory.mktemp("bacp8")))
 
 
+@pytest.fixture(scope="module")
+def tiny():
+    """The tiny catalog (no contract floors) under three objectives: coverage, hours, balance."""
+    return load_problem(TINY_SCENARIO)
+
+
 @pytest.mark.parametrize("slow", ["highs", "cp-sat"])
-def test_without_floors_the_plan_is_the_same_whichever_engine_proves_the_last_stage(bacp8, monkeypatch, slow):
-    # Without contract floors HiGHS's proof of the last stage on a translation of its own is the
-    # canonical plan. When CP-SAT proves it first, HiGHS searches that translation again after the
-    # race; the plan must not change. BACP's balanced terms have many equal optima.
-    problem = bacp8
+@pytest.mark.parametrize("name", ["bacp8", "tiny"])
+def test_without_floors_the_plan_is_the_same_whichever_engine_proves_each_stage(request, monkeypatch, slow, name):
+    # Without contract floors HiGHS's proof of the first stage on a translation of its own is the
+    # first canonical plan (searched again after the race when CP-SAT proves the stage first), and
+    # each later stage's plan follows the one before. BACP's balanced terms have many equal optima.
+    problem = request.getfixturevalue(name)
     usual = solve(problem, SolveOptions(60))
     if slow == "highs":
         monkeypatch.setattr(mip.Search, "_run", late(mip.Search._run, 0.4))
@@ -92,9 +99,9 @@ def test_without_floors_the_plan_is_the_same_whichever_engine_proves_the_last_st
     assert delayed.objectives == usual.objectives
 
 
-def test_without_floors_highs_proving_the_last_stage_leaves_no_search_after_it(bacp8, monkeypatch):
-    # CP-SAT gives up as soon as HiGHS has ended: HiGHS proves the last stage, and no tie-break
-    # search follows (the plan is already the canonical one).
+def test_without_floors_highs_proving_the_first_stage_leaves_no_search_after_it(bacp8, monkeypatch):
+    # CP-SAT gives up as soon as HiGHS has ended: HiGHS proves BACP's only stage on its own
+    # translation, and no search follows (the plan is already the canonical one).
     problem = bacp8
 
     def after_highs(solver, model, *args, wake=None, **kwargs):
@@ -103,14 +110,26 @@ def test_without_floors_highs_proving_the_last_stage_leaves_no_search_after_it(b
 
     monkeypatch.setattr(portfolio, "run_solver", after_highs)
     searched = []
-    monkeypatch.setattr(canonical, "_search", lambda *args: searched.append("CP-SAT"))
-    monkeypatch.setattr(canonical, "_highs_plan", lambda *args: searched.append("HiGHS"))
+    monkeypatch.setattr(canonical, "_search", lambda *args: searched.append("tie-break"))
+    monkeypatch.setattr(canonical, "first_plan", lambda *args: searched.append("HiGHS"))
+    monkeypatch.setattr(canonical, "follow", lambda *args: searched.append("follow"))
 
     result = solve(problem, SolveOptions(60))
 
     assert result.status is Status.OPTIMAL
     assert result.stages[-1].engine is Engine.HIGHS
     assert searched == []
+    assert result.violations() == []
+
+
+def test_without_floors_a_later_stage_the_time_limit_cuts_leaves_the_run_feasible(tiny, monkeypatch):
+    # Every objective proven, but a later stage's canonical plan not reached in time: the plan is
+    # optimal yet not the one every run would give, so it is not called OPTIMAL.
+    monkeypatch.setattr(canonical, "follow", lambda *args: None)
+    result = solve(tiny, SolveOptions(60))
+
+    assert len(result.stages) > 1 and all(s.proven for s in result.stages)
+    assert result.status is Status.FEASIBLE
     assert result.violations() == []
 
 

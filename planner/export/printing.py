@@ -11,6 +11,7 @@ repeated on every page.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
@@ -118,8 +119,9 @@ def fit_row_heights(ws: Worksheet) -> None:
         if lines > 1 and row and (height is None or height < lines * POINTS_PER_LINE):
             ws.row_dimensions[row[0].row].height = math.ceil(lines * POINTS_PER_LINE) + 1
             for cell in row:  # every cell of a tall row starts at the top, level with the wrapped text
-                if cell.value is not None and not cell.alignment.text_rotation:
-                    cell.alignment = replace_alignment(cell.alignment, vertical="top")
+                alignment = cell.alignment
+                if cell.value is not None and not alignment.text_rotation and alignment.vertical != "top":
+                    cell.alignment = replace_alignment(alignment, vertical="top")
 
 
 def chars_per_line(width: float, size: float, bold: bool = False) -> int:
@@ -211,6 +213,8 @@ def _wrapped(alignment: Alignment) -> Alignment:
 
 
 def replace_alignment(alignment: Alignment, **changes: object) -> Alignment:
+    """`alignment` with `changes`; one shared object per outcome (a workbook holds a few alignments
+    over thousands of cells, and openpyxl looks up each one it is given)."""
     values = {
         "horizontal": alignment.horizontal,
         "vertical": alignment.vertical,
@@ -220,4 +224,9 @@ def replace_alignment(alignment: Alignment, **changes: object) -> Alignment:
         "shrink_to_fit": alignment.shrink_to_fit,
     }
     values.update(changes)
-    return Alignment(**values)  # type: ignore[arg-type]
+    return _alignment(tuple(values.items()))
+
+
+@lru_cache(maxsize=256)
+def _alignment(values: tuple[tuple[str, object], ...]) -> Alignment:
+    return Alignment(**dict(values))  # type: ignore[arg-type]

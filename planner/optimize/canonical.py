@@ -1,11 +1,11 @@
-"""The last stage: among the plans every objective stage left optimal, the one the model names.
+"""The canonical plan: among the plans every objective stage left optimal, the one the inputs name.
 
 Equal optima are many (which of two equal modules, which of two equal teachers), and the one an
 objective stage ends with depends on which engine proved it, on how many workers ran and on thread
-timing. So the plan written comes from one deterministic search alone, with no hint carried over
-from the race; its plan is a function of the model, hence of the inputs, whatever the machine, its
-load or the batch task's cores (PLANNER-SPEC.md, "One plan, whatever runs it"). docs/PERFORMANCE.md
-says why this design and what it costs.
+timing. So the plan written comes from deterministic searches only, none hinted with a plan of the
+race; it is a function of the model, hence of the inputs, whatever the machine, its load or the
+batch task's cores (PLANNER-SPEC.md, "One plan, whatever runs it"). docs/PERFORMANCE.md says why
+this design and what it costs.
 
 Where instructors have contract floors (`has_floors`), every objective is fixed at its value and
 CP-SAT with one worker (a sequential search: no threads, no clock), a fixed seed and a
@@ -16,11 +16,16 @@ choices are then fixed and its whole plan (itself a function of the model) hints
 keeps the later searches short. A search that spends its budget keeps its best plan, which the same
 search always reaches; one that finds nothing in it is run again with twice the budget.
 
-Elsewhere (selection, covering) the canonical plan is HiGHS's optimal plan of the last objective
-stage, searched on a translation of its own (one thread, fixed seed, no start, nothing learnt in
-earlier stages): sequential branch and bound, deterministic by itself. The race gives HiGHS exactly
-that search on the last stage, so when HiGHS proves it there its plan is taken with no search after;
-when CP-SAT proves it first, the same HiGHS search runs after the race.
+Elsewhere (selection, covering, balancing without staffing) the plan follows the stages: the first
+stage's plan is HiGHS's proof of it on a translation of its own (one thread, fixed seed, no start):
+sequential branch and bound, deterministic by itself; the race gives HiGHS exactly that search, so
+when HiGHS proves the stage there its plan is taken as it is, and when CP-SAT proves it first the
+same search runs after the race. Each later stage, once proven, `follow`s: CP-SAT, in deterministic
+interleaved batches of a fixed number of workers whatever the machine's cores, starts from the
+previous stage's plan and searches for a plan at the proven value (given as a bound, so it stops
+there). The previous plan is a function of the inputs, so the next one is too. A search from the
+previous plan takes a fraction of a second on most stages where HiGHS's own search of the last
+stage took 5-20 s (the synthetic campus class: docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
@@ -37,6 +42,10 @@ from planner.optimize.running import run_solver
 
 # Deterministic time of one tie-break search (0.2-0.7 s on the seeds on a loaded 2-core machine).
 BUDGET = 0.5
+# A stage's plan following the previous one: CP-SAT's interleaved portfolio of this many workers
+# (deterministic however many cores run it), within this deterministic time, doubled until found.
+FOLLOW_WORKERS = 8
+FOLLOW_BUDGET = 5.0
 
 
 @dataclass(frozen=True)
@@ -48,19 +57,10 @@ class Settled:
     finished: bool
 
 
-def settle(
-    pm: PlanModel, objective: cp_model.LinearExprT, value: int, seconds: float, seed: int, known: list[int] | None
-) -> Settled:
-    """The canonical plan of `pm.model`, whose last objective stage, still set on it, was proven at
-    `value` (`objective`); `known`: HiGHS's plan of that stage from a translation of its own
-    (portfolio.race's `own`), which is the canonical plan where instructors have no floors."""
+def settle(pm: PlanModel, objective: cp_model.LinearExprT, value: int, seconds: float, seed: int) -> Settled:
+    """The canonical plan of `pm.model` where instructors have floors; its last objective stage,
+    still set on it, was proven at `value` (`objective`)."""
     deadline = time.monotonic() + seconds
-    if not has_floors(pm):
-        if known is not None:
-            return Settled(known, True)
-        translation = mip.translate(pm.model)
-        if translation is not None:
-            return _highs_plan(translation, value, deadline)
     pm.model.add(objective == value)
     values: list[int] | None = None
     pm.model.clear_hints()  # the race's plan must not steer the search
@@ -74,10 +74,59 @@ def settle(
             return Settled(values, False)
         for v in choices:
             pm.model.add(v == values[v.index])
-        pm.model.clear_hints()
-        for v in pm.variables.decisions():
-            pm.model.add_hint(v, values[v.index])
+        _hint_all(pm, values)
     return Settled(values, True)
+
+
+def first_plan(
+    pm: PlanModel, objective: cp_model.LinearExprT, value: int, seconds: float, seed: int
+) -> list[int] | None:
+    """Without floors, the first stage's plan: HiGHS's proof of the stage set on `pm.model` (proven
+    at `value` in CP-SAT's terms) on a translation of its own; None if it does not prove it in time.
+    Where HiGHS cannot take the model (no temporary folder to hand it over), CP-SAT's search from
+    nothing, as `follow` runs it."""
+    translation = mip.translate(pm.model)
+    if translation is None:
+        return follow(pm, objective, value, [], seconds, seed)
+    search = mip.Search(translation, seconds)
+    search.begin()
+    mip.wait(search)
+    if search.proven and search.objective == value:
+        return search.values
+    return None
+
+
+def follow(
+    pm: PlanModel, objective: cp_model.LinearExprT, value: int, previous: list[int], seconds: float, seed: int
+) -> list[int] | None:
+    """Without floors, the plan of the stage set on `pm.model` (proven at `value`) that follows the
+    previous stage's plan; None if the time limit comes first."""
+    deadline = time.monotonic() + seconds
+    maximising = (pm.model.proto.objective.scaling_factor or 1.0) < 0
+    pm.model.add(objective <= value if maximising else objective >= value)  # proven: the search stops there
+    _hint_all(pm, previous)
+    budget = FOLLOW_BUDGET
+    while True:
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(deadline - time.monotonic(), 0.01)
+        solver.parameters.max_deterministic_time = budget
+        solver.parameters.num_workers = FOLLOW_WORKERS
+        solver.parameters.interleave_search = True
+        solver.parameters.interleave_batch_size = 2
+        solver.parameters.random_seed = seed
+        status = run_solver(solver, pm.model)
+        if status == cp_model.OPTIMAL:
+            return list(solver.response_proto.solution)
+        if status == cp_model.INFEASIBLE or solver.deterministic_time < budget:
+            return None  # the time limit (or an interruption) came first
+        budget *= 2
+
+
+def _hint_all(pm: PlanModel, values: list[int]) -> None:
+    pm.model.clear_hints()
+    for v in pm.variables.decisions():
+        if v.index < len(values):
+            pm.model.add_hint(v, values[v.index])
 
 
 def orders(pm: PlanModel) -> Iterator[tuple[cp_model.LinearExprT, list[cp_model.IntVar]]]:
@@ -102,21 +151,9 @@ def has_floors(pm: PlanModel) -> bool:
     """Whether instructors have contract floors: the staffed campuses, where CP-SAT settles the
     tie-break in a fraction of a second. Elsewhere (selection, covering) finding an optimal plan at
     all is an LP-bound search, which one CP-SAT worker without a hint does not finish (set covering:
-    no plan in 30 s), and HiGHS's sequential branch and bound, deterministic too, names the plan.
+    no plan in 30 s), and the stages' plans follow HiGHS's plan of the first (`first_plan`).
     Read from the inputs, so every run of them picks the same engine."""
     return any(i.min_hours_per_term > 0 for i in pm.problem.instructors)
-
-
-def _highs_plan(translation: mip.Translation, value: int, deadline: float) -> Settled:
-    """HiGHS's optimal plan of the last stage (one thread, fixed seed, no start, nothing learnt
-    before): the same search the race's `own` translation ran, so the same plan. It must prove the
-    value CP-SAT proved, else the plan is no canonical one."""
-    search = mip.Search(translation, deadline - time.monotonic())
-    search.begin()
-    mip.wait(search)
-    if search.proven and search.objective == value:
-        return Settled(search.values, True)
-    return Settled(None, False)  # the race's plan stays, optimal but not the canonical one
 
 
 def _search(pm: PlanModel, deadline: float, seed: int) -> tuple[list[int], bool] | None:

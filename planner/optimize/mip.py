@@ -276,6 +276,7 @@ class Search:
 
     translation: Translation
     seconds: float
+    start: list[int] | None = None  # a plan of the stage to start from (the previous stage's)
     values: list[int] | None = None
     objective: int | None = None  # in CP-SAT terms
     bound: int | None = None
@@ -288,6 +289,9 @@ class Search:
     def begin(self) -> None:
         highs = self.translation.highs
         highs.setOptionValue("time_limit", max(self.seconds, 0.01))
+        if self.start is not None:  # columns added since (a stage's measure) are left to HiGHS
+            n = min(len(self.start), highs.getNumCol())
+            highs.setSolution(n, np.arange(n, dtype=np.int32), np.array(self.start[:n], dtype=np.float64))
         highs.setCallback(self._callback, None)
         for kind in CALLBACKS:
             highs.startCallback(kind)
@@ -313,8 +317,8 @@ class Search:
             self.values = [round(v) for v in values]
             # The plan's value as CP-SAT counts it, from the rounded plan. Given a start plan
             # (setSolution), highspy 1.16 reported optima it returned no plan of (the seed's hours
-            # stage: optimum 200 units, plan 204), so no start is given; a figure that still
-            # disagrees with the plan is no proof, and a stage fixed at it would be empty.
+            # stage: optimum 200 units, plan 204): a figure that disagrees with the plan is no
+            # proof (CP-SAT goes on), and a stage fixed at it would be empty.
             self.objective = self.translation.in_cp_sat_terms(float(self.translation.costs @ np.array(self.values)))
             exact = self.objective == self.translation.in_cp_sat_terms(info.objective_function_value)
         self.proven = status == highspy.HighsModelStatus.kOptimal and not self._stop and exact

@@ -8,9 +8,9 @@ Where instructors have contract floors (`canonical.has_floors`), CP-SAT first se
 cores for CLAIM units of deterministic time (most stages of a campus's plan end there, proven).
 Then both engines search, CP-SAT hinted with the best plan at hand, and the first proof ends the
 stage. Which engine proves it does not change the plan written: a stage hands on only its value,
-and the last stage (canonical.py) picks the plan among the optima by the model alone. Without
-floors, HiGHS searches the last objective stage on a translation of its own (`own`), whose proof is
-that plan.
+and canonical.py picks the plan among the optima by the inputs alone. Without
+floors, HiGHS searches the first objective stage on a translation of its own (`own`), whose proof
+is the first of the stages' canonical plans.
 
 `settle` ends the other engine and waits for it; `choose` is the pure rule that reads the two
 outcomes. HiGHS's "infeasible" counts only when CP-SAT confirms it or holds no plan: a MILP solver
@@ -52,7 +52,7 @@ class Found:
     engine: Engine | None
     parameters: dict[str, object]
     # HiGHS's proven plan from a translation of the stage's model alone (`race(own=True)`): the
-    # canonical plan where instructors have no contract floors (canonical.py), no search needed.
+    # first stage's canonical plan where instructors have no contract floors (canonical.py).
     canonical: list[int] | None = None
 
 
@@ -92,7 +92,7 @@ def race(
 ) -> Found:
     """Search the stage whose objective is set on `pm.model`; `start` is the previous stage's plan.
     `own`: HiGHS searches a translation of this model of its own, with nothing learnt in earlier
-    stages, so that its plan is the one canonical.py would search for (the last stage)."""
+    stages, so that its plan is the one canonical.first_plan would search for (the first stage)."""
     clock = time.monotonic()
     budget = _budget(pm, later)
     claim: _Run | None = None
@@ -103,11 +103,13 @@ def race(
         start = claim.outcome().values or start  # the search goes on from CP-SAT's best plan
     translation = None
     if later is not None:
-        translation = mip.translate(pm.model) if own else later.get()
+        # The first translation is the stage's own; a later one has learnt from earlier stages.
+        translation = mip.translate(pm.model) if own and later.done else later.get()
     highs = None
     if translation is not None:
         wake = threading.Event()
-        highs = mip.Search(translation, HIGHS_SHARE * (seconds - (time.monotonic() - clock)), wake=wake)
+        given = None if own else start  # the first stage's own search starts from nothing
+        highs = mip.Search(translation, HIGHS_SHARE * (seconds - (time.monotonic() - clock)), given, wake=wake)
         highs.begin()
     if start is not None:
         # Racing HiGHS, the placements only: see `hint`. Alone, the whole plan.

@@ -41,6 +41,7 @@ def solve(
     pm = build(problem)
     run = _Run(pm, (*stage_order(problem), *((TRAINING_STAGE,) if problem.offers else ())), limit, start)
     translation = mip.Later(pm.model) if options.highs else None
+    floors = canonical.has_floors(pm)
     for number, name in enumerate(run.objective, start=1):
         remaining = limit - options.reserve - (time.monotonic() - start)
         if run.values is not None and remaining < MIN_STAGE_SECONDS:
@@ -48,18 +49,21 @@ def solve(
         expr, scale = _set_objective(pm, name)
         reporter = _reporter(progress, name, number, len(run.objective), start, limit, scale)
         stage_start = time.monotonic()
-        last = number == len(run.objective)
-        own = last and not canonical.has_floors(pm)  # HiGHS's proof of it is then the canonical plan
+        own = number == 1 and not floors  # HiGHS's proof of it is then the first canonical plan
         found = race(pm, translation, remaining, options, reporter, run.values, own)
         if not run.keep(name, found, scale, time.monotonic() - stage_start):
             break
         assert run.values is not None and found.value is not None
-        if not last:  # the next stage keeps this optimum and starts from this plan
+        left = limit - options.reserve - (time.monotonic() - start)
+        if not floors:
+            run.follow(expr, found, number == 1, left, options.seed)
+        if number < len(run.objective):  # the next stage keeps this optimum and starts from this plan
             pm.model.add(expr == found.value)
-            hint(pm, run.values, pm.variables.decisions())  # this plan stays feasible there
-        else:
-            seconds = limit - options.reserve - (time.monotonic() - start)
-            run.settle(expr, found.value, seconds, options.seed, found.canonical)
+            hint(pm, run.chain or run.values, pm.variables.decisions())  # this plan stays feasible there
+        elif floors:
+            run.settle(expr, found.value, left, options.seed)
+        elif run.chain is not None:
+            run.values, run.canonical = run.chain, True
     return run.result()
 
 
@@ -85,7 +89,8 @@ class _Run:
     stages: list[Stage] = field(default_factory=list)
     values: list[int] | None = None
     parameters: dict[str, object] = field(default_factory=dict)
-    canonical: bool = False  # the tie-break ended on its own: the plan depends on the inputs only
+    canonical: bool = False  # the plan written is the canonical one: it depends on the inputs only
+    chain: list[int] | None = None  # without floors, the latest proven stage's canonical plan
 
     def keep(self, name: str, found: Found, scale: int, seconds: float) -> bool:
         """Record a stage's outcome; whether the next stage may run (this one was proven)."""
@@ -108,16 +113,25 @@ class _Run:
         self.values = found.values
         return found.proven  # else no time is left for the next stages
 
-    def settle(
-        self, objective: cp_model.LinearExprT, value: int, seconds: float, seed: int, known: list[int] | None
-    ) -> None:
-        """Every objective proven: replace the plan by the model's canonical one."""
-        if seconds < MIN_STAGE_SECONDS and known is None:
+    def settle(self, objective: cp_model.LinearExprT, value: int, seconds: float, seed: int) -> None:
+        """Every objective proven, where instructors have floors: the tie-break's canonical plan."""
+        if seconds < MIN_STAGE_SECONDS:
             return
-        settled = canonical.settle(self.pm, objective, value, seconds, seed, known)
+        settled = canonical.settle(self.pm, objective, value, seconds, seed)
         if settled.values is not None:
             self.values = settled.values
         self.canonical = settled.finished
+
+    def follow(self, objective: cp_model.LinearExprT, found: Found, first: bool, seconds: float, seed: int) -> None:
+        """Without floors: this stage's canonical plan, HiGHS's proof of the first stage or the
+        plan following the previous stage's; the chain breaks (None) when the time limit comes first."""
+        assert found.value is not None
+        if first:
+            self.chain = found.canonical or canonical.first_plan(self.pm, objective, found.value, seconds, seed)
+        elif self.chain is not None and seconds >= MIN_STAGE_SECONDS:
+            self.chain = canonical.follow(self.pm, objective, found.value, self.chain, seconds, seed)
+        else:
+            self.chain = None
 
     def result(self) -> PlanResult:
         assert self.values is not None
