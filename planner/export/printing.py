@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
@@ -86,42 +87,41 @@ def fit_columns(ws: Worksheet, budget: int = BUDGET_PX) -> bool:
     return fits
 
 
-def wrap_overflowing(ws: Worksheet) -> None:
-    """Text longer than its column wraps, rather than being cut by the next cell in print."""
+def fit_rows(ws: Worksheet) -> None:
+    """Text longer than its column wraps, rather than being cut by the next cell in print; rows
+    whose wrapped text needs more than one line get the height for it (spreadsheet programs do not
+    all grow rows on opening a file), their cells starting at the top, level with the wrapped text.
+    One pass over the cells: a campus workbook has thousands, each style read costs a lookup."""
     merged = {r.min_row for r in ws.merged_cells.ranges}
+    widths = {c: width_of(ws, c) for c in range(1, ws.max_column + 1)}
     for row in ws.iter_rows():
-        for cell in row:
-            if not isinstance(cell.value, str) or cell.row in merged or cell.alignment.text_rotation:
-                continue
-            if cell.alignment.wrap_text:
-                continue
-            size = cell.font.sz or 11
-            bold = 1.1 if cell.font.b else 1.0  # bold letters are wider
-            if len(cell.value) * bold * size / 11 > width_of(ws, cell.column) - 1:
-                cell.alignment = _wrapped(cell.alignment)
-
-
-def fit_row_heights(ws: Worksheet) -> None:
-    """Rows whose wrapped text needs more than one line get the height for it (spreadsheet
-    programs do not all grow rows on opening a file)."""
-    merged = {r.min_row for r in ws.merged_cells.ranges}
-    for row in ws.iter_rows():
+        if not row or row[0].row in merged:
+            continue
         lines = 1.0
         for cell in row:
-            if not isinstance(cell.value, str) or not cell.alignment.wrap_text or cell.row in merged:
-                continue
-            if cell.alignment.text_rotation:
-                continue
-            size = cell.font.sz or 11
-            per_line = chars_per_line(width_of(ws, cell.column) - 2, size, bool(cell.font.b))
-            lines = max(lines, line_count(cell.value, per_line) * size / 11)
-        height = ws.row_dimensions[row[0].row].height if row else None
-        if lines > 1 and row and (height is None or height < lines * POINTS_PER_LINE):
+            if isinstance(cell.value, str):
+                lines = max(lines, _lines_of(cell, widths[cell.column]))
+        height = ws.row_dimensions[row[0].row].height
+        if lines > 1 and (height is None or height < lines * POINTS_PER_LINE):
             ws.row_dimensions[row[0].row].height = math.ceil(lines * POINTS_PER_LINE) + 1
-            for cell in row:  # every cell of a tall row starts at the top, level with the wrapped text
+            for cell in row:
                 alignment = cell.alignment
                 if cell.value is not None and not alignment.text_rotation and alignment.vertical != "top":
                     cell.alignment = replace_alignment(alignment, vertical="top")
+
+
+def _lines_of(cell: Cell, width: float) -> float:
+    """The lines a text cell takes in 11-point lines, wrapping it first if it overflows its column."""
+    alignment, font = cell.alignment, cell.font
+    if alignment.text_rotation:
+        return 1.0
+    size = font.sz or 11
+    text = str(cell.value)
+    if not alignment.wrap_text:
+        if len(text) * (1.1 if font.b else 1.0) * size / 11 <= width - 1:  # bold letters are wider
+            return 1.0
+        cell.alignment = _wrapped(alignment)
+    return line_count(text, chars_per_line(width - 2, size, bool(font.b))) * size / 11
 
 
 def chars_per_line(width: float, size: float, bold: bool = False) -> int:
@@ -183,8 +183,7 @@ def print_ready(ws: Worksheet, key_columns: str | None = None) -> None:
     set_up_page(ws)
     fits = fit_columns(ws)
     wrap_lines(ws, None if fits else _first_page_columns(ws))
-    wrap_overflowing(ws)
-    fit_row_heights(ws)
+    fit_rows(ws)
     if not fits:
         ws.sheet_properties.pageSetUpPr.fitToPage = False
         ws.page_setup.scale = ACROSS_SCALE
