@@ -122,6 +122,29 @@ def test_without_floors_highs_proving_the_first_stage_leaves_no_search_after_it(
     assert result.violations() == []
 
 
+def test_without_floors_a_task_without_highs_still_runs_it_on_the_first_stage_only(tiny, monkeypatch):
+    # A one-core batch task leaves HiGHS out of the race, but without floors HiGHS's search of the
+    # first stage names the plan: it runs there (in the race, and again after it if CP-SAT proved
+    # the stage first), and not on the later stages, whose plans follow the first.
+    events = []
+    monkeypatch.setattr(mip.Search, "begin", recorded(mip.Search.begin, events, "HiGHS"))
+    monkeypatch.setattr(canonical, "follow", recorded(canonical.follow, events, "follow"))
+
+    result = solve(tiny, SolveOptions(60, workers=1, highs=False))
+
+    assert result.status is Status.OPTIMAL and len(result.stages) == 3
+    assert events[0] == "HiGHS" and events[-2:] == ["follow", "follow"] and set(events[:-2]) == {"HiGHS"}
+    assert plan_of(result) == plan_of(solve(tiny, SolveOptions(60)))
+
+
+def recorded(function, events: list, name: str):
+    def record(*args, **kwargs):
+        events.append(name)
+        return function(*args, **kwargs)
+
+    return record
+
+
 def test_without_floors_a_later_stage_the_time_limit_cuts_leaves_the_run_feasible(tiny, monkeypatch):
     # Every objective proven, but a later stage's canonical plan not reached in time: the plan is
     # optimal yet not the one every run would give, so it is not called OPTIMAL.

@@ -40,8 +40,10 @@ def solve(
     start = options.started if options.started is not None else time.monotonic()  # the run's clock
     pm = build(problem)
     run = _Run(pm, (*stage_order(problem), *((TRAINING_STAGE,) if problem.offers else ())), limit, start)
-    translation = mip.Later(pm.model) if options.highs else None
     floors = canonical.has_floors(pm)
+    # Without floors HiGHS's search of the first stage names the plan, so it runs there even where
+    # the options leave HiGHS out (a one-core batch task): it would run after the race otherwise.
+    translation = mip.Later(pm.model) if options.highs or not floors else None
     for number, name in enumerate(run.objective, start=1):
         remaining = limit - options.reserve - (time.monotonic() - start)
         if run.values is not None and remaining < MIN_STAGE_SECONDS:
@@ -50,7 +52,8 @@ def solve(
         reporter = _reporter(progress, name, number, len(run.objective), start, limit, scale)
         stage_start = time.monotonic()
         own = number == 1 and not floors  # HiGHS's proof of it is then the first canonical plan
-        found = race(pm, translation, remaining, options, reporter, run.values, own)
+        racing = translation if options.highs or own else None
+        found = race(pm, racing, remaining, options, reporter, run.values, own)
         if not run.keep(name, found, scale, time.monotonic() - stage_start):
             break
         assert run.values is not None and found.value is not None
