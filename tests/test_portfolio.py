@@ -110,7 +110,6 @@ def test_without_floors_highs_proving_the_first_stage_leaves_no_search_after_it(
 
     monkeypatch.setattr(portfolio, "run_solver", after_highs)
     searched = []
-    monkeypatch.setattr(canonical, "_search", lambda *args: searched.append("tie-break"))
     monkeypatch.setattr(canonical, "first_plan", lambda *args: searched.append("HiGHS"))
     monkeypatch.setattr(canonical, "follow", lambda *args: searched.append("follow"))
 
@@ -314,15 +313,30 @@ def test_a_stage_that_finds_nothing_keeps_the_previous_stage_plan(seed_problem, 
     assert result.violations() == []
 
 
-def test_a_tie_break_the_time_limit_cuts_leaves_the_run_feasible(seed_problem, monkeypatch):
-    # Every objective proven, but no time left to pick the canonical plan among the optima: the
-    # plan is optimal yet not the one every run would give, so it is not called OPTIMAL.
-    monkeypatch.setattr(canonical, "settle", lambda *args: canonical.Settled(None, False))
+def test_a_canonical_search_the_time_limit_cuts_leaves_the_run_feasible(seed_problem, monkeypatch):
+    # Every objective proven by the race (no claim), but no time left to search the canonical plan
+    # from the previous one: the plan is optimal yet not the one every run would give, so it is not
+    # called OPTIMAL.
+    monkeypatch.setattr(portfolio, "_budget", lambda pm, later: 0.0)
+    monkeypatch.setattr(canonical, "follow", lambda *args: None)
     result = solve(seed_problem, SolveOptions(60))
 
     assert result.status is Status.FEASIBLE
     assert all(s.proven for s in result.stages)
     assert result.violations() == []
+
+
+def test_with_floors_a_claim_that_proves_the_stage_holds_its_canonical_plan(seed_problem, monkeypatch):
+    # The seed's claims prove every stage: their plans are the canonical ones, no search follows,
+    # and HiGHS never starts.
+    events = []
+    monkeypatch.setattr(canonical, "follow", recorded(canonical.follow, events, "follow"))
+    monkeypatch.setattr(mip.Search, "begin", recorded(mip.Search.begin, events, "HiGHS"))
+
+    result = solve(seed_problem, SolveOptions(60))
+
+    assert result.status is Status.OPTIMAL
+    assert events == []
 
 
 def pigeonhole(holes: int) -> cp_model.CpModel:

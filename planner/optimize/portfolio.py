@@ -28,7 +28,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from planner.optimize import mip
+from planner.optimize import canonical, mip
 from planner.optimize.canonical import has_floors
 from planner.optimize.constraints import PlanModel
 from planner.optimize.mip import Outcome
@@ -51,22 +51,27 @@ class Found:
     infeasible: bool
     engine: Engine | None
     parameters: dict[str, object]
-    # HiGHS's proven plan from a translation of the stage's model alone (`race(own=True)`): the
-    # first stage's canonical plan where instructors have no contract floors (canonical.py).
+    # The stage's canonical plan when the race holds it (canonical.py): HiGHS's proof on a
+    # translation of the stage's model alone (`race(own=True)`), or CP-SAT's proof in its claim.
     canonical: list[int] | None = None
+    # The claim's best plan when the claim spent its deterministic budget unproven: a function of
+    # the inputs too, from which the stage's canonical plan is searched (canonical.follow).
+    claimed: list[int] | None = None
 
 
-def cp_sat_parameters(seconds: float, options: SolveOptions, racing: bool = True) -> dict[str, object]:
+def cp_sat_parameters(
+    seconds: float, options: SolveOptions, racing: bool = True, workers: int | None = None
+) -> dict[str, object]:
     """CP-SAT settings for one objective stage.
 
     Eight workers (a portfolio that includes LP-based and LNS workers) beat two even on a 2-core
     machine. Interleaved search runs that portfolio in deterministic batches. Beside HiGHS the
     batches hold one task, which leaves HiGHS the other core; alone (its claim, or a model HiGHS
-    cannot take) they hold two.
+    cannot take) they hold two. `workers` fixes their number whatever the options (the claim).
     """
     return {
         "max_time_in_seconds": max(seconds, 0.01),
-        "num_workers": options.workers,
+        "num_workers": workers or options.workers,
         "random_seed": options.seed,
         "interleave_search": True,
         "interleave_batch_size": 1 if racing else 2,
@@ -77,7 +82,8 @@ def cp_sat_parameters(seconds: float, options: SolveOptions, racing: bool = True
 # stops a little early to keep the whole run within the time limit.
 HIGHS_SHARE = 0.9
 # CP-SAT's first run alone, where it claims, in deterministic time units (about 1-4 s on two cores,
-# by catalog size): the instructor_shortage seed takes 4.3 s with 2.0, 6-7 s with 0.3.
+# by catalog size): the instructor_shortage seed takes 4.3 s with 2.0, 6-7 s with 0.3. It runs
+# canonical.WORKERS workers whatever the machine, so its plan is a function of the inputs.
 CLAIM = 2.0
 
 
@@ -96,10 +102,16 @@ def race(
     clock = time.monotonic()
     budget = _budget(pm, later)
     claim: _Run | None = None
+    claimed = None
     if budget:  # CP-SAT's claim: alone on both cores, for a short deterministic time
-        claim = _cp_sat(pm, seconds, options, reporter, None, budget, start is not None)
-        if claim.status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+        claim = _cp_sat(pm, seconds, options, reporter, None, budget, start is not None, canonical.WORKERS)
+        if claim.status == cp_model.OPTIMAL:
+            found = choose(claim.outcome(), None, _maximising(pm), claim.parameters)
+            return replace(found, canonical=found.values)
+        if claim.status == cp_model.INFEASIBLE:
             return choose(claim.outcome(), None, _maximising(pm), claim.parameters)
+        if claim.solver.deterministic_time >= budget:  # ended by its budget, not the clock
+            claimed = claim.outcome().values
         start = claim.outcome().values or start  # the search goes on from CP-SAT's best plan
     translation = None
     if later is not None:
@@ -121,13 +133,13 @@ def race(
     settle(run, highs)
     outcome = run.outcome()
     if claim is not None and outcome.values is None:  # the race found nothing better than the claim
-        claimed = claim.outcome()
-        outcome = replace(claimed, bound=claimed.bound if outcome.bound is None else outcome.bound)
+        best = claim.outcome()
+        outcome = replace(best, bound=best.bound if outcome.bound is None else outcome.bound)
     parameters = run.parameters | ({"engines": "cp-sat, highs"} if highs is not None else {})
     verdict = highs.outcome() if highs is not None else None
     if verdict is not None and verdict.infeasible and held:
         verdict = Outcome()
-    found = choose(outcome, verdict, _maximising(pm), parameters)
+    found = replace(choose(outcome, verdict, _maximising(pm), parameters), claimed=claimed)
     if own and verdict is not None and verdict.proven and verdict.value == found.value:
         return replace(found, canonical=verdict.values)
     return found
@@ -150,12 +162,12 @@ def hint(pm: PlanModel, values: list[int], variables: Iterable[cp_model.IntVar])
 def _budget(pm: PlanModel, later: mip.Later | None) -> float | None:
     """CP-SAT's claim in deterministic time: CLAIM where instructors have contract floors (each
     teaches at least the floor in a period or nothing), which its propagation handles best (the
-    staffed seeds: it proves in 1.2 s what takes HiGHS 4.6 s); 0 elsewhere, where HiGHS's LP settles
-    selection and covering sooner (both start at once); None when HiGHS cannot take the model
-    (CP-SAT searches alone)."""
-    if later is None:
-        return None
-    return CLAIM if has_floors(pm) else 0.0
+    staffed seeds: it proves in 1.2 s what takes HiGHS 4.6 s), whether or not HiGHS races after it;
+    0 elsewhere, where HiGHS's LP settles selection and covering sooner (both start at once); None
+    when HiGHS cannot take the model (CP-SAT searches alone)."""
+    if has_floors(pm):
+        return CLAIM
+    return None if later is None else 0.0
 
 
 @dataclass
@@ -182,10 +194,12 @@ class _Run:
         )
 
 
-def _cp_sat(pm, seconds, options, reporter, highs: mip.Search | None, budget: float | None, held=False) -> _Run:
+def _cp_sat(
+    pm, seconds, options, reporter, highs: mip.Search | None, budget: float | None, held=False, workers=None
+) -> _Run:
     """One CP-SAT run; ends early when HiGHS has settled the stage (see `_answered`); `held`: a plan
     of the stage is known already."""
-    parameters = cp_sat_parameters(seconds, options, racing=highs is not None)
+    parameters = cp_sat_parameters(seconds, options, racing=highs is not None, workers=workers)
     if budget is not None:
         parameters["max_deterministic_time"] = budget
     solver = cp_model.CpSolver()

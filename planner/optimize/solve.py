@@ -58,13 +58,10 @@ def solve(
             break
         assert run.values is not None and found.value is not None
         left = limit - options.reserve - (time.monotonic() - start)
-        if not floors:
-            run.follow(expr, found, number == 1, left, options.seed)
+        run.follow(expr, found, own, left, options.seed)
         if number < len(run.objective):  # the next stage keeps this optimum and starts from this plan
             pm.model.add(expr == found.value)
             hint(pm, run.chain or run.values, pm.variables.decisions())  # this plan stays feasible there
-        elif floors:
-            run.settle(expr, found.value, left, options.seed)
         elif run.chain is not None:
             run.values, run.canonical = run.chain, True
     return run.result()
@@ -93,7 +90,7 @@ class _Run:
     values: list[int] | None = None
     parameters: dict[str, object] = field(default_factory=dict)
     canonical: bool = False  # the plan written is the canonical one: it depends on the inputs only
-    chain: list[int] | None = None  # without floors, the latest proven stage's canonical plan
+    chain: list[int] | None = None  # the latest proven stage's canonical plan
 
     def keep(self, name: str, found: Found, scale: int, seconds: float) -> bool:
         """Record a stage's outcome; whether the next stage may run (this one was proven)."""
@@ -116,25 +113,22 @@ class _Run:
         self.values = found.values
         return found.proven  # else no time is left for the next stages
 
-    def settle(self, objective: cp_model.LinearExprT, value: int, seconds: float, seed: int) -> None:
-        """Every objective proven, where instructors have floors: the tie-break's canonical plan."""
-        if seconds < MIN_STAGE_SECONDS:
-            return
-        settled = canonical.settle(self.pm, objective, value, seconds, seed)
-        if settled.values is not None:
-            self.values = settled.values
-        self.canonical = settled.finished
-
     def follow(self, objective: cp_model.LinearExprT, found: Found, first: bool, seconds: float, seed: int) -> None:
-        """Without floors: this stage's canonical plan, HiGHS's proof of the first stage or the
-        plan following the previous stage's; the chain breaks (None) when the time limit comes first."""
+        """This stage's canonical plan (canonical.py): the race's when it holds it, else HiGHS's
+        search when `first` (the first stage without floors), else the search that follows the
+        claim's plan or the previous stage's. Once broken (None: the time limit came first), the
+        chain stays so."""
         assert found.value is not None
-        if first:
-            self.chain = found.canonical or canonical.first_plan(self.pm, objective, found.value, seconds, seed)
-        elif self.chain is not None and seconds >= MIN_STAGE_SECONDS:
-            self.chain = canonical.follow(self.pm, objective, found.value, self.chain, seconds, seed)
-        else:
+        broken = len(self.stages) > 1 and self.chain is None
+        if found.canonical is not None:
+            self.chain = found.canonical
+        elif first:
+            self.chain = canonical.first_plan(self.pm, objective, found.value, seconds, seed)
+        elif broken or seconds < MIN_STAGE_SECONDS:
             self.chain = None
+        else:
+            previous = found.claimed or self.chain or []
+            self.chain = canonical.follow(self.pm, objective, found.value, previous, seconds, seed)
 
     def result(self) -> PlanResult:
         assert self.values is not None
