@@ -110,7 +110,7 @@ def test_without_floors_highs_proving_the_first_stage_leaves_no_search_after_it(
 
     monkeypatch.setattr(portfolio, "run_solver", after_highs)
     searched = []
-    monkeypatch.setattr(canonical, "first_plan", lambda *args: searched.append("HiGHS"))
+    monkeypatch.setattr(canonical, "highs_plan", lambda *args: searched.append("HiGHS"))
     monkeypatch.setattr(canonical, "follow", lambda *args: searched.append("follow"))
 
     result = solve(problem, SolveOptions(60))

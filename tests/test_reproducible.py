@@ -64,7 +64,7 @@ def plan_of(result) -> tuple:
 
 @pytest.mark.parametrize(
     "scenario",
-    [SEED, CAMPUS, TINY_SCENARIO],  # the tiny catalog has no contract floors: HiGHS runs its tie-break
+    [SEED, CAMPUS, TINY_SCENARIO],  # the tiny catalog has no contract floors: HiGHS names its first stage's plan
     ids=["semiconductor_backend_baja", "jal-guadalajara", "tiny"],
 )
 def test_a_proven_plan_is_the_same_however_it_is_run(scenario):

@@ -14,15 +14,17 @@ each is a function of the inputs in turn, and the last stage's is written.
   in deterministic interleaved batches, a fixed seed, a deterministic time budget, started from the
   previous canonical plan (portfolio.race). A claim that proves the stage (most stages of a campus's
   plan) holds its canonical plan. One that spends its budget hands on its best plan, deterministic
-  too, and once the race has proven the stage's value, `follow` searches from it.
+  too, and HiGHS's proof of the stage from that plan, on a translation of its own, names the plan.
 - Elsewhere (selection, covering, campuses without staffing) the first stage's plan is HiGHS's
-  proof of it on a translation of its own (one thread, fixed seed, no start): sequential branch and
-  bound, deterministic by itself. The race gives HiGHS exactly that search, so when HiGHS proves the
-  stage there its plan is taken; when CP-SAT proves it first the same search runs after the race
-  (`first_plan`). Each later stage, once proven, `follow`s the previous one.
+  proof of it on a translation of its own, from no plan. Each later stage, once proven, `follow`s:
+  CP-SAT, WORKERS workers in deterministic interleaved batches whatever the cores, started from the
+  previous plan, the stage's objective bounded by its proven value (so it stops there).
 
-`follow` is CP-SAT, WORKERS workers in deterministic interleaved batches whatever the cores, started
-from the previous plan, the stage's objective bounded by its proven value (so it stops there).
+HiGHS's search is sequential branch and bound (one thread, fixed seed): deterministic by itself.
+The race gives HiGHS exactly that search, so when HiGHS proves the stage there its plan is taken;
+when CP-SAT proves it first the same search runs after the race (`highs_plan`). `follow` after a
+large staffed stage is hopeless (campus-staffing-5's coverage: no plan in 133 s from the claim's
+plan, where HiGHS proves the stage in 17 s), hence HiGHS there.
 """
 
 from __future__ import annotations
@@ -49,17 +51,17 @@ def has_floors(pm: PlanModel) -> bool:
     return any(i.min_hours_per_term > 0 for i in pm.problem.instructors)
 
 
-def first_plan(
-    pm: PlanModel, objective: cp_model.LinearExprT, value: int, seconds: float, seed: int
+def highs_plan(
+    pm: PlanModel, objective: cp_model.LinearExprT, value: int, seconds: float, seed: int, start: list[int] | None
 ) -> list[int] | None:
-    """Without floors, the first stage's plan: HiGHS's proof of the stage set on `pm.model` (proven
-    at `value` in CP-SAT's terms) on a translation of its own; None if it does not prove it in time.
-    Where HiGHS cannot take the model (no temporary folder to hand it over), CP-SAT's search from
-    nothing, as `follow` runs it."""
+    """HiGHS's proof of the stage set on `pm.model` (proven at `value` in CP-SAT's terms) on a
+    translation of its own, from `start` (a canonical plan, or none): the search the race gave
+    HiGHS when CP-SAT proved the stage first. None if it does not prove it in time. Where HiGHS
+    cannot take the model (no temporary folder to hand it over), CP-SAT's search as `follow` runs it."""
     translation = mip.translate(pm.model)
     if translation is None:
-        return follow(pm, objective, value, [], seconds, seed)
-    search = mip.Search(translation, seconds)
+        return follow(pm, objective, value, start or [], seconds, seed)
+    search = mip.Search(translation, seconds, start)
     search.begin()
     mip.wait(search)
     if search.proven and search.objective == value:

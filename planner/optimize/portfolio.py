@@ -5,10 +5,11 @@ They are good at different things. HiGHS's LP-based branch and bound proves cove
 small catalogs and on the staffing model quicker. On two cores each gets about one.
 
 Where instructors have contract floors (`canonical.has_floors`), CP-SAT first searches alone on both
-cores for CLAIM units of deterministic time (most stages of a campus's plan end there, proven).
+cores for CLAIM units of deterministic time, with canonical.WORKERS workers whatever the machine
+(most stages of a campus's plan end there, proven, and its plan is then the stage's canonical one).
 Then both engines search, CP-SAT hinted with the best plan at hand, and the first proof ends the
-stage. Which engine proves it does not change the plan written: a stage hands on only its value,
-and canonical.py picks the plan among the optima by the inputs alone. Without
+stage. Which engine proves it does not change the plan written: the race hands on the stage's value
+(and the claim's plan), and canonical.py searches the plan from them by the inputs alone. Without
 floors, HiGHS searches the first objective stage on a translation of its own (`own`), whose proof
 is the first of the stages' canonical plans.
 
@@ -54,8 +55,9 @@ class Found:
     # The stage's canonical plan when the race holds it (canonical.py): HiGHS's proof on a
     # translation of the stage's model alone (`race(own=True)`), or CP-SAT's proof in its claim.
     canonical: list[int] | None = None
-    # The claim's best plan when the claim spent its deterministic budget unproven: a function of
-    # the inputs too, from which the stage's canonical plan is searched (canonical.follow).
+    # Whether HiGHS's search on a translation of its own, from `claimed` (the plan of a claim that
+    # spent its deterministic budget unproven, or none), names the stage's plan (canonical.py).
+    own: bool = False
     claimed: list[int] | None = None
 
 
@@ -85,6 +87,7 @@ HIGHS_SHARE = 0.9
 # by catalog size): the instructor_shortage seed takes 4.3 s with 2.0, 6-7 s with 0.3. It runs
 # canonical.WORKERS workers whatever the machine, so its plan is a function of the inputs.
 CLAIM = 2.0
+CUT = 0.95  # a claim that ran this share of its seconds or more may have been cut by the clock
 
 
 def race(
@@ -98,31 +101,25 @@ def race(
 ) -> Found:
     """Search the stage whose objective is set on `pm.model`; `start` is the previous stage's plan.
     `own`: HiGHS searches a translation of this model of its own, with nothing learnt in earlier
-    stages, so that its plan is the one canonical.first_plan would search for (the first stage)."""
+    stages and no start, so that its plan is the one canonical.highs_plan would search for (the
+    first stage without floors). So it does, from the claim's plan, after a claim that spent its
+    budget unproven."""
     clock = time.monotonic()
     budget = _budget(pm, later)
     claim: _Run | None = None
     claimed = None
     if budget:  # CP-SAT's claim: alone on both cores, for a short deterministic time
         claim = _cp_sat(pm, seconds, options, reporter, None, budget, start is not None, canonical.WORKERS)
-        if claim.status == cp_model.OPTIMAL:
+        if claim.status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
             found = choose(claim.outcome(), None, _maximising(pm), claim.parameters)
-            return replace(found, canonical=found.values)
-        if claim.status == cp_model.INFEASIBLE:
-            return choose(claim.outcome(), None, _maximising(pm), claim.parameters)
-        if claim.solver.deterministic_time >= budget:  # ended by its budget, not the clock
-            claimed = claim.outcome().values
+            return replace(found, canonical=found.values)  # a proven claim's plan is the stage's
+        # Ended by its deterministic budget, not the clock (which stops it at `seconds`): its best
+        # plan, or none, is then a function of the inputs, and HiGHS's search from it names the plan.
+        own = own or claim.solver.wall_time < CUT * seconds
+        claimed = claim.outcome().values if own else None
         start = claim.outcome().values or start  # the search goes on from CP-SAT's best plan
-    translation = None
-    if later is not None:
-        # The first translation is the stage's own; a later one has learnt from earlier stages.
-        translation = mip.translate(pm.model) if own and later.done else later.get()
-    highs = None
-    if translation is not None:
-        wake = threading.Event()
-        given = None if own else start  # the first stage's own search starts from nothing
-        highs = mip.Search(translation, HIGHS_SHARE * (seconds - (time.monotonic() - clock)), given, wake=wake)
-        highs.begin()
+    racing = later if options.highs or own else None  # HiGHS's own search names the plan: it runs
+    highs = _highs(pm, racing, own, claimed if own else start, HIGHS_SHARE * (seconds - (time.monotonic() - clock)))
     if start is not None:
         # Racing HiGHS, the placements only: see `hint`. Alone, the whole plan.
         variables = pm.place.values() if highs is not None else pm.variables.decisions()
@@ -139,10 +136,23 @@ def race(
     verdict = highs.outcome() if highs is not None else None
     if verdict is not None and verdict.infeasible and held:
         verdict = Outcome()
-    found = replace(choose(outcome, verdict, _maximising(pm), parameters), claimed=claimed)
+    found = replace(choose(outcome, verdict, _maximising(pm), parameters), own=own, claimed=claimed)
     if own and verdict is not None and verdict.proven and verdict.value == found.value:
         return replace(found, canonical=verdict.values)
     return found
+
+
+def _highs(pm: PlanModel, later: mip.Later | None, own: bool, start: list[int] | None, seconds: float):
+    """HiGHS's search of the stage, begun (None when it does not race). `own`: on a translation of
+    the stage's model alone; the first translation is one, a later one has learnt from earlier stages."""
+    if later is None:
+        return None
+    translation = mip.translate(pm.model) if own and later.done else later.get()
+    if translation is None:
+        return None
+    highs = mip.Search(translation, seconds, start, wake=threading.Event())
+    highs.begin()
+    return highs
 
 
 def hint(pm: PlanModel, values: list[int], variables: Iterable[cp_model.IntVar]) -> None:
@@ -163,11 +173,8 @@ def _budget(pm: PlanModel, later: mip.Later | None) -> float | None:
     """CP-SAT's claim in deterministic time: CLAIM where instructors have contract floors (each
     teaches at least the floor in a period or nothing), which its propagation handles best (the
     staffed seeds: it proves in 1.2 s what takes HiGHS 4.6 s), whether or not HiGHS races after it;
-    0 elsewhere, where HiGHS's LP settles selection and covering sooner (both start at once); None
-    when HiGHS cannot take the model (CP-SAT searches alone)."""
-    if has_floors(pm):
-        return CLAIM
-    return None if later is None else 0.0
+    none elsewhere, where HiGHS's LP settles selection and covering sooner (both start at once)."""
+    return CLAIM if has_floors(pm) else None
 
 
 @dataclass

@@ -41,9 +41,9 @@ def solve(
     pm = build(problem)
     run = _Run(pm, (*stage_order(problem), *((TRAINING_STAGE,) if problem.offers else ())), limit, start)
     floors = canonical.has_floors(pm)
-    # Without floors HiGHS's search of the first stage names the plan, so it runs there even where
-    # the options leave HiGHS out (a one-core batch task): it would run after the race otherwise.
-    translation = mip.Later(pm.model) if options.highs or not floors else None
+    # HiGHS races where the options say, and wherever its search names the plan (portfolio.race)
+    # even where they leave it out (a one-core batch task): it would run after the race otherwise.
+    translation = mip.Later(pm.model)
     for number, name in enumerate(run.objective, start=1):
         remaining = limit - options.reserve - (time.monotonic() - start)
         if run.values is not None and remaining < MIN_STAGE_SECONDS:
@@ -52,13 +52,12 @@ def solve(
         reporter = _reporter(progress, name, number, len(run.objective), start, limit, scale)
         stage_start = time.monotonic()
         own = number == 1 and not floors  # HiGHS's proof of it is then the first canonical plan
-        racing = translation if options.highs or own else None
-        found = race(pm, racing, remaining, options, reporter, run.values, own)
+        found = race(pm, translation, remaining, options, reporter, run.values, own)
         if not run.keep(name, found, scale, time.monotonic() - stage_start):
             break
         assert run.values is not None and found.value is not None
         left = limit - options.reserve - (time.monotonic() - start)
-        run.follow(expr, found, own, left, options.seed)
+        run.follow(expr, found, left, options.seed)
         if number < len(run.objective):  # the next stage keeps this optimum and starts from this plan
             pm.model.add(expr == found.value)
             hint(pm, run.chain or run.values, pm.variables.decisions())  # this plan stays feasible there
@@ -113,22 +112,20 @@ class _Run:
         self.values = found.values
         return found.proven  # else no time is left for the next stages
 
-    def follow(self, objective: cp_model.LinearExprT, found: Found, first: bool, seconds: float, seed: int) -> None:
-        """This stage's canonical plan (canonical.py): the race's when it holds it, else HiGHS's
-        search when `first` (the first stage without floors), else the search that follows the
-        claim's plan or the previous stage's. Once broken (None: the time limit came first), the
-        chain stays so."""
+    def follow(self, objective: cp_model.LinearExprT, found: Found, seconds: float, seed: int) -> None:
+        """This stage's canonical plan (canonical.py): the race's when it holds it; else HiGHS's
+        search on a translation of its own when that names it; else the search that follows the
+        previous stage's. Once broken (None: the time limit came first), the chain stays so."""
         assert found.value is not None
         broken = len(self.stages) > 1 and self.chain is None
         if found.canonical is not None:
             self.chain = found.canonical
-        elif first:
-            self.chain = canonical.first_plan(self.pm, objective, found.value, seconds, seed)
+        elif found.own:
+            self.chain = canonical.highs_plan(self.pm, objective, found.value, seconds, seed, found.claimed)
         elif broken or seconds < MIN_STAGE_SECONDS:
             self.chain = None
         else:
-            previous = found.claimed or self.chain or []
-            self.chain = canonical.follow(self.pm, objective, found.value, previous, seconds, seed)
+            self.chain = canonical.follow(self.pm, objective, found.value, self.chain or [], seconds, seed)
 
     def result(self) -> PlanResult:
         assert self.values is not None
