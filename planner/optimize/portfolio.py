@@ -118,8 +118,25 @@ def race(
         own = own or claim.solver.wall_time < CUT * seconds
         claimed = claim.outcome().values if own else None
         start = claim.outcome().values or start  # the search goes on from CP-SAT's best plan
-    racing = later if options.highs or own else None  # HiGHS's own search names the plan: it runs
-    highs = _highs(pm, racing, own, claimed if own else start, HIGHS_SHARE * (seconds - (time.monotonic() - clock)))
+    return _both(pm, later, seconds - (time.monotonic() - clock), options, reporter, start, own, claimed, claim)
+
+
+def _both(
+    pm: PlanModel,
+    later: mip.Later | None,
+    seconds: float,
+    options: SolveOptions,
+    reporter: ReporterFactory,
+    start: list[int] | None,
+    own: bool,
+    claimed: list[int] | None,
+    claim: _Run | None,
+) -> Found:
+    """The race proper, after the claim if any: HiGHS (where the options say, or where its own
+    search names the plan) and CP-SAT, and the stage's outcome from the two."""
+    racing = later if options.highs or own else None
+    highs = _highs(pm, racing, own, claimed if own else start, HIGHS_SHARE * seconds)
+    clock = time.monotonic()
     if start is not None:
         # Racing HiGHS, the placements only: see `hint`. Alone, the whole plan.
         variables = pm.place.values() if highs is not None else pm.variables.decisions()
@@ -142,7 +159,9 @@ def race(
     return found
 
 
-def _highs(pm: PlanModel, later: mip.Later | None, own: bool, start: list[int] | None, seconds: float):
+def _highs(
+    pm: PlanModel, later: mip.Later | None, own: bool, start: list[int] | None, seconds: float
+) -> mip.Search | None:
     """HiGHS's search of the stage, begun (None when it does not race). `own`: on a translation of
     the stage's model alone; the first translation is one, a later one has learnt from earlier stages."""
     if later is None:
