@@ -326,6 +326,19 @@ def test_a_canonical_search_the_time_limit_cuts_leaves_the_run_feasible(seed_pro
     assert result.violations() == []
 
 
+def test_a_chain_broken_once_stays_broken(seed_problem, monkeypatch):
+    # The first stage's canonical plan is not reached in time; the next stages' claims start from
+    # the race's plan, so their proofs name no canonical plan either: the run is not OPTIMAL.
+    budgets = iter([0.0])
+    monkeypatch.setattr(portfolio, "_budget", lambda pm, later: next(budgets, portfolio.CLAIM))
+    monkeypatch.setattr(canonical, "follow", lambda *args: None)
+    result = solve(seed_problem, SolveOptions(60))
+
+    assert len(result.stages) == 3 and all(s.proven for s in result.stages)
+    assert result.status is Status.FEASIBLE
+    assert result.violations() == []
+
+
 def test_with_floors_a_claim_that_proves_the_stage_holds_its_canonical_plan(seed_problem, monkeypatch):
     # The seed's claims prove every stage: their plans are the canonical ones, no search follows,
     # and HiGHS never starts.

@@ -117,12 +117,13 @@ class _Run:
         search on a translation of its own when that names it; else the search that follows the
         previous stage's. Once broken (None: the time limit came first), the chain stays so."""
         assert found.value is not None
-        broken = len(self.stages) > 1 and self.chain is None
+        if len(self.stages) > 1 and self.chain is None:
+            return  # this stage's searches started from a plan of the race: none of them names it
         if found.canonical is not None:
             self.chain = found.canonical
         elif found.own:
             self.chain = canonical.highs_plan(self.pm, objective, found.value, seconds, seed, found.claimed)
-        elif broken or seconds < MIN_STAGE_SECONDS:
+        elif seconds < MIN_STAGE_SECONDS:
             self.chain = None
         else:
             self.chain = canonical.follow(self.pm, objective, found.value, self.chain or [], seconds, seed)
