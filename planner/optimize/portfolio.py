@@ -8,10 +8,10 @@ Where instructors have contract floors (`canonical.has_floors`), CP-SAT first se
 cores for CLAIM units of deterministic time, with canonical.WORKERS workers whatever the machine
 (most stages of a campus's plan end there, proven, and its plan is then the stage's canonical one).
 Then both engines search, CP-SAT hinted with the best plan at hand, and the first proof ends the
-stage. Which engine proves it does not change the plan written: the race hands on the stage's value
-(and the claim's plan), and canonical.py searches the plan from them by the inputs alone. Without
-floors, HiGHS searches the first objective stage on a translation of its own (`own`), whose proof
-is the first of the stages' canonical plans.
+stage. Which engine proves it does not change the plan written (canonical.py): after a claim that
+spent its budget, HiGHS searches a translation of its own from the claim's plan (`own`), and so it
+does on the first stage without floors, from no plan; the proof of such a search names the
+stage's plan, and when CP-SAT proves the stage first the same search runs after the race.
 
 `settle` ends the other engine and waits for it; `choose` is the pure rule that reads the two
 outcomes. HiGHS's "infeasible" counts only when CP-SAT confirms it or holds no plan: a MILP solver
