@@ -50,7 +50,7 @@ def seed_problem():
 def test_the_plan_does_not_depend_on_which_engine_finishes_first(seed_problem, monkeypatch, slow, claim):
     # The seed has contract floors, so CP-SAT claims it, and its usual claim settles every stage
     # before HiGHS starts: no claim, or one too short to finish in, puts each stage to the race.
-    monkeypatch.setattr(portfolio, "_budget", lambda pm, later: claim)
+    monkeypatch.setattr(portfolio, "_budget", lambda pm: claim)
     usual = solve(seed_problem, SolveOptions(60))
     if slow == "highs":
         monkeypatch.setattr(mip.Search, "_run", late(mip.Search._run, 0.4))
@@ -158,7 +158,7 @@ def test_without_floors_a_later_stage_the_time_limit_cuts_leaves_the_run_feasibl
 def test_each_stage_says_which_engine_proved_it(seed_problem, monkeypatch):
     # No claim, and CP-SAT waits for HiGHS to end and gives up: HiGHS proves every stage, the
     # stages say so as data, and the plan is the one CP-SAT's proofs lead to.
-    monkeypatch.setattr(portfolio, "_budget", lambda pm, later: 0.0)
+    monkeypatch.setattr(portfolio, "_budget", lambda pm: 0.0)
     usual = solve(seed_problem, SolveOptions(60))
 
     def after_highs(solver, model, *args, wake=None, **kwargs):
@@ -178,7 +178,7 @@ def test_a_wrong_infeasible_from_highs_is_not_an_infeasibility_while_cp_sat_hold
     # HiGHS answers "infeasible" as soon as CP-SAT has found its first plan (in later stages at
     # once: the previous stage's plan is a plan there). CP-SAT holds a plan, so the verdict is
     # wrong and must be set aside; CP-SAT goes on and proves every stage.
-    monkeypatch.setattr(portfolio, "_budget", lambda pm, later: 0.0)
+    monkeypatch.setattr(portfolio, "_budget", lambda pm: 0.0)
     usual = solve(seed_problem, SolveOptions(60))
     cp_sat_found = threading.Event()
     original = portfolio.run_solver
@@ -208,7 +208,7 @@ def test_a_wrong_infeasible_from_highs_is_not_an_infeasibility_while_cp_sat_hold
 def test_cp_sat_racing_highs_is_never_given_a_complete_hint(seed_problem, monkeypatch):
     # CP-SAT 9.15 can abort when stopped around the solution it loads from a complete hint, and in
     # the race it is stopped from outside: there its hint holds the placements only.
-    monkeypatch.setattr(portfolio, "_budget", lambda pm, later: 0.01)  # a claim, then the race
+    monkeypatch.setattr(portfolio, "_budget", lambda pm: 0.01)  # a claim, then the race
     hinted: list[tuple[bool, int, int]] = []  # (racing, hinted variables, model variables)
     original = portfolio.run_solver
 
@@ -317,7 +317,7 @@ def test_a_canonical_search_the_time_limit_cuts_leaves_the_run_feasible(seed_pro
     # Every objective proven by the race (no claim), but no time left to search the canonical plan
     # from the previous one: the plan is optimal yet not the one every run would give, so it is not
     # called OPTIMAL.
-    monkeypatch.setattr(portfolio, "_budget", lambda pm, later: 0.0)
+    monkeypatch.setattr(portfolio, "_budget", lambda pm: 0.0)
     monkeypatch.setattr(canonical, "follow", lambda *args: None)
     result = solve(seed_problem, SolveOptions(60))
 
@@ -330,7 +330,7 @@ def test_a_chain_broken_once_stays_broken(seed_problem, monkeypatch):
     # The first stage's canonical plan is not reached in time; the next stages' claims start from
     # the race's plan, so their proofs name no canonical plan either: the run is not OPTIMAL.
     budgets = iter([0.0])
-    monkeypatch.setattr(portfolio, "_budget", lambda pm, later: next(budgets, portfolio.CLAIM))
+    monkeypatch.setattr(portfolio, "_budget", lambda pm: next(budgets, portfolio.CLAIM))
     monkeypatch.setattr(canonical, "follow", lambda *args: None)
     result = solve(seed_problem, SolveOptions(60))
 

@@ -75,12 +75,8 @@ def follow(
     """The plan of the stage set on `pm.model` (proven at `value`) searched from `previous`, a
     canonical plan (the previous stage's, or the claim's); None if the time limit comes first."""
     deadline = time.monotonic() + seconds
-    maximising = (pm.model.proto.objective.scaling_factor or 1.0) < 0
-    pm.model.add(objective <= value if maximising else objective >= value)  # proven: the search stops there
-    pm.model.clear_hints()
-    for v in pm.variables.decisions():
-        if v.index < len(previous):
-            pm.model.add_hint(v, previous[v.index])
+    pm.model.add(objective <= value if pm.maximising else objective >= value)  # proven: the search stops there
+    pm.hint(previous)
     budget = FOLLOW_BUDGET
     while True:
         solver = cp_model.CpSolver()

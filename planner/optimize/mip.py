@@ -276,7 +276,7 @@ class Search:
 
     translation: Translation
     seconds: float
-    start: list[int] | None = None  # a plan of the stage to start from (the previous stage's)
+    start: list[int] | None = None  # a plan of the stage to start from (the previous stage's, the claim's)
     values: list[int] | None = None
     objective: int | None = None  # in CP-SAT terms
     bound: int | None = None

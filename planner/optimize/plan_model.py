@@ -9,6 +9,7 @@ groups conflict (see explain.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -134,3 +135,17 @@ class PlanModel:
     def path_on(self, track: int | None) -> cp_model.LinearExprT:
         """1 when the path is a student's: always without tracks, when its track is offered with them."""
         return 1 if track is None else self.variables.offered[track]
+
+    @property
+    def maximising(self) -> bool:
+        """Whether the objective now set on the model is maximised."""
+        return (self.model.proto.objective.scaling_factor or 1.0) < 0
+
+    def hint(self, values: list[int], variables: Iterable[cp_model.IntVar] | None = None) -> None:
+        """Start CP-SAT from `values` (a plan, one value per model variable) on `variables` only
+        (by default every decision). Variables made after the plan (a measure the stage's objective
+        added) are left to the search."""
+        self.model.clear_hints()
+        for v in self.variables.decisions() if variables is None else variables:
+            if v.index < len(values):
+                self.model.add_hint(v, values[v.index])

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -105,13 +105,13 @@ def race(
     first stage without floors). So it does, from the claim's plan, after a claim that spent its
     budget unproven."""
     clock = time.monotonic()
-    budget = _budget(pm, later)
+    budget = _budget(pm)
     claim: _Run | None = None
     claimed = None
     if budget:  # CP-SAT's claim: alone on both cores, for a short deterministic time
         claim = _cp_sat(pm, seconds, options, reporter, None, budget, start is not None, canonical.WORKERS)
         if claim.status in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
-            found = choose(claim.outcome(), None, _maximising(pm), claim.parameters)
+            found = choose(claim.outcome(), None, pm.maximising, claim.parameters)
             return replace(found, canonical=found.values)  # a proven claim's plan is the stage's
         # Ended by its deterministic budget, not the clock (which stops it at `seconds`): its best
         # plan, or none, is then a function of the inputs, and HiGHS's search from it names the plan.
@@ -138,9 +138,11 @@ def _both(
     highs = _highs(pm, racing, own, claimed if own else start, HIGHS_SHARE * seconds)
     clock = time.monotonic()
     if start is not None:
-        # Racing HiGHS, the placements only: see `hint`. Alone, the whole plan.
-        variables = pm.place.values() if highs is not None else pm.variables.decisions()
-        hint(pm, start, variables)
+        # Racing HiGHS, the placements only; alone, the whole plan. A complete hint is loaded as a
+        # first solution, and OR-Tools 9.15 can abort the process when a search is stopped around
+        # that moment ("Check failed: solution->size() == postsolve_mapping.size()"); the race is
+        # where CP-SAT is stopped from outside, as soon as HiGHS has the answer.
+        pm.hint(start, pm.place.values() if highs is not None else None)
     # The previous stage's plan is a plan of this stage too: with it at hand, "infeasible" is wrong.
     held = start is not None
     run = _cp_sat(pm, seconds - (time.monotonic() - clock), options, reporter, highs, None, held)
@@ -153,7 +155,7 @@ def _both(
     verdict = highs.outcome() if highs is not None else None
     if verdict is not None and verdict.infeasible and held:
         verdict = Outcome()
-    found = replace(choose(outcome, verdict, _maximising(pm), parameters), own=own, claimed=claimed)
+    found = replace(choose(outcome, verdict, pm.maximising, parameters), own=own, claimed=claimed)
     if own and verdict is not None and verdict.proven and verdict.value == found.value:
         return replace(found, canonical=verdict.values)
     return found
@@ -174,21 +176,7 @@ def _highs(
     return highs
 
 
-def hint(pm: PlanModel, values: list[int], variables: Iterable[cp_model.IntVar]) -> None:
-    """Start CP-SAT from `values` (a plan, one value per model variable) on `variables` only.
-
-    The race hints the placements only. A complete hint is loaded as a first solution, and
-    OR-Tools 9.15 can abort the process when a search is stopped around that moment ("Check failed:
-    solution->size() == postsolve_mapping.size()"); the race is where CP-SAT is stopped from
-    outside, as soon as HiGHS has the answer. Variables made after the plan (a measure the stage's
-    objective added) are left to the search."""
-    pm.model.clear_hints()
-    for v in variables:
-        if v.index < len(values):
-            pm.model.add_hint(v, values[v.index])
-
-
-def _budget(pm: PlanModel, later: mip.Later | None) -> float | None:
+def _budget(pm: PlanModel) -> float | None:
     """CP-SAT's claim in deterministic time: CLAIM where instructors have contract floors (each
     teaches at least the floor in a period or nothing), which its propagation handles best (the
     staffed seeds: it proves in 1.2 s what takes HiGHS 4.6 s), whether or not HiGHS races after it;
@@ -284,10 +272,6 @@ def choose(cp: Outcome, highs: Outcome | None, maximising: bool, parameters: dic
     if best.values is None:
         return Found(None, None, None, False, False, None, parameters)
     return Found(best.values, best.value, best.value if bound is None else bound, False, False, engine, parameters)
-
-
-def _maximising(pm: PlanModel) -> bool:
-    return (pm.model.proto.objective.scaling_factor or 1.0) < 0
 
 
 def _better(a: int | None, b: int | None, maximising: bool) -> bool:

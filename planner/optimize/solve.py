@@ -14,7 +14,7 @@ from planner.i18n import _
 from planner.model import Problem
 from planner.optimize import canonical, explain, mip
 from planner.optimize.constraints import OBJECTIVE_TERMS, TRAINING_STAGE, PlanModel, build, training_spent
-from planner.optimize.portfolio import Found, ReporterFactory, hint, race
+from planner.optimize.portfolio import Found, ReporterFactory, race
 from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Progress, SolverInfo, Stage, Status
 
@@ -60,7 +60,7 @@ def solve(
         run.follow(expr, found, left, options.seed)
         if number < len(run.objective):  # the next stage keeps this optimum and starts from this plan
             pm.model.add(expr == found.value)
-            hint(pm, run.chain or run.values, pm.variables.decisions())  # this plan stays feasible there
+            pm.hint(run.chain or run.values)  # this plan stays feasible there
         elif run.chain is not None:
             run.values, run.canonical = run.chain, True
     return run.result()
