@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import strategies as st
@@ -34,6 +35,18 @@ from planner.result import Placement, PlanResult, Status
 from planner.rules import RuleChecker
 
 SKILLS = ("A", "B", "C")
+
+
+def one_sector(draw: st.DrawFn, modules: tuple[Module, ...]) -> dict[str, Any]:
+    """A Catalog's sector, skills, demands and modules for the small staffed strategies: one sector
+    demanding SKILLS, each at a drawn importance, module i teaching SKILLS[i]."""
+    return {
+        "sectors": (Sector("s1", "one", 1),),
+        "skills": tuple(Skill(s, s, "c") for s in SKILLS),
+        "demands": tuple(Demand("s1", s, 1, draw(st.integers(1, 3))) for s in SKILLS),
+        "modules": modules,
+        "module_skills": tuple(ModuleSkill(m.module_id, SKILLS[i], 1) for i, m in enumerate(modules)),
+    }
 
 
 @st.composite
@@ -121,11 +134,7 @@ def staffing_problems(draw: st.DrawFn) -> Problem:
     instructors = tuple(draw(instructor(k, caps=[3, 4, 6, 8])) for k in range(2))
     qualified = [draw(st.sampled_from([("I0",), ("I1",), ("I0", "I1")])) for _ in modules]
     catalog = Catalog(
-        sectors=(Sector("s1", "one", 1),),
-        skills=tuple(Skill(s, s, "c") for s in SKILLS),
-        demands=tuple(Demand("s1", s, 1, draw(st.integers(1, 3))) for s in SKILLS),
-        modules=modules,
-        module_skills=tuple(ModuleSkill(m.module_id, SKILLS[i], 1) for i, m in enumerate(modules)),
+        **one_sector(draw, modules),
         instructors=instructors,
         qualifications=tuple(
             Qualification(k, m.module_id) for m, ks in zip(modules, qualified, strict=True) for k in ks

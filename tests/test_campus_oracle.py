@@ -23,24 +23,20 @@ from planner.model import (
     OBJECTIVES,
     Catalog,
     Commitment,
-    Demand,
     Instructor,
     Lab,
     LabCommitment,
     Module,
     ModuleLab,
-    ModuleSkill,
     Problem,
     Qualification,
     Scenario,
-    Sector,
     SectorGoal,
-    Skill,
 )
 from planner.optimize import mip
 from planner.optimize.constraints import OBJECTIVE_TERMS, build
 from planner.result import Placement, PlanResult, Status
-from tests.oracles import matches_brute_force, score
+from tests.oracles import matches_brute_force, one_sector, score
 
 SKILLS = ("A", "B", "C")
 ORDERS = [o for o in itertools.permutations(OBJECTIVES[:4]) if o]
@@ -71,11 +67,7 @@ def campus_problems(draw: st.DrawFn) -> Problem:
     qualified = [draw(st.sampled_from([("I0",), ("I1",), ("I0", "I1")])) for _ in modules]
     lab_capacity = draw(st.sampled_from([4, 6, 8]))
     catalog = Catalog(
-        sectors=(Sector("s1", "one", 1),),
-        skills=tuple(Skill(s, s, "c") for s in SKILLS),
-        demands=tuple(Demand("s1", s, 1, draw(st.integers(1, 3))) for s in SKILLS),
-        modules=modules,
-        module_skills=tuple(ModuleSkill(m.module_id, SKILLS[i], 1) for i, m in enumerate(modules)),
+        **one_sector(draw, modules),
         instructors=instructors,
         qualifications=tuple(
             Qualification(k, m.module_id) for m, ks in zip(modules, qualified, strict=True) for k in ks

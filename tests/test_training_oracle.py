@@ -26,7 +26,7 @@ from planner.model import (
 from planner.optimize import solve
 from planner.options import SolveOptions
 from planner.result import Placement, PlanResult, Status
-from tests.oracles import checker, matches_brute_force
+from tests.oracles import checker, matches_brute_force, one_sector
 from tests.oracles import every_plan as oracle_plans
 
 SKILLS = ("A", "B", "C")
@@ -42,11 +42,7 @@ def training_problems(draw: st.DrawFn) -> Problem:
     qualified = [p for p in pairs if draw(st.integers(0, 3)) == 0]
     offers = [p for p in pairs if p not in qualified and draw(st.booleans())]
     catalog = Catalog(
-        sectors=(Sector("s1", "one", 1),),
-        skills=tuple(Skill(s, s, "c") for s in SKILLS),
-        demands=tuple(Demand("s1", s, 1, draw(st.integers(1, 3))) for s in SKILLS),
-        modules=modules,
-        module_skills=tuple(ModuleSkill(m.module_id, SKILLS[i], 1) for i, m in enumerate(modules)),
+        **one_sector(draw, modules),
         instructors=instructors,
         qualifications=tuple(Qualification(k, m) for k, m in qualified),
         training=tuple(Training(k, m, draw(st.sampled_from([1, 2, 3, 5]))) for k, m in offers),
