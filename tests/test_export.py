@@ -13,6 +13,7 @@ import pytest
 
 from planner.errors import OutputError
 from planner.export import write_plan_file, write_workbook
+from planner.export.printing import LARGEST_POINTS
 from planner.model import (
     Demand,
     Problem,
@@ -205,6 +206,13 @@ def test_tables_have_filters_exact_refs_and_unique_names(workbook):
         "sectorcoverage",
     } <= set(names)
     assert len(names) == len(set(names))
+
+
+def test_no_text_is_larger_than_printing_assumes(workbook):
+    """Fitting rows counts short text as one line without reading its font, which holds only while
+    no text of any sheet is larger than printing.LARGEST_POINTS."""
+    sizes = {cell.font.sz or 11 for ws in workbook for row in ws.iter_rows() for cell in row if cell.value is not None}
+    assert max(sizes) == LARGEST_POINTS
 
 
 def test_every_sheet_has_frozen_header_rows(workbook):

@@ -376,10 +376,11 @@ def _locked(folders: Sequence[str]) -> Iterator[None]:
 
 def _refuse_inputs(targets: list[Path], protected: Sequence[Path]) -> None:
     """Checked again under the lock: a link may have been made to an input since the run began."""
-    from planner.export.paths import input_replaced_by
+    from planner.export.paths import InputGuard
 
+    guard = InputGuard(protected)
     for target in targets:
-        why = input_replaced_by(target, protected)
+        why = guard.replaced_by(target)
         if why is not None:
             raise OutputError(_("Cannot write {target}: {problem}; nothing was written.", target=target, problem=why))
 

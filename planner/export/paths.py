@@ -55,8 +55,9 @@ def refuse_inputs(files: Sequence[tuple[str, Path]], inputs: Sequence[Path]) -> 
     """Refuse (exit 2) outputs that would replace an input of the run; whether the others can be
     written, or may replace what exists, is left to the caller's own policy."""
     issues = []
+    guard = InputGuard(inputs)  # a rollout checks two outputs a campus against every campus's inputs
     for option, path in files:
-        problem = input_replaced_by(path, inputs)
+        problem = guard.replaced_by(path)
         if problem:
             issues.append(Issue(option, _("'{path}' cannot be written: {problem}.", path=path, problem=problem)))
     if issues:
@@ -121,14 +122,50 @@ def unwritable(path: Path, inputs: Sequence[Path] = ()) -> str | None:
 
 
 def input_replaced_by(path: Path, inputs: Sequence[Path]) -> str | None:
-    """Why writing `path` would replace an input of the run, or None: it is an input file, or an
-    existing file in an input folder (a catalog's table, a campus folder's)."""
-    for given in inputs:
-        if same_file(path, given):
+    """Why writing `path` would replace an input of the run, or None (InputGuard.replaced_by)."""
+    return InputGuard(inputs).replaced_by(path)
+
+
+class InputGuard:
+    """A run's inputs, each resolved once: an output is then checked against all of them with a
+    lookup, not a comparison with each (a rollout of 300 campuses checks 600 outputs against 900
+    inputs; comparing pairs took the client half a minute before any campus was planned)."""
+
+    def __init__(self, inputs: Sequence[Path]) -> None:
+        self.files: dict[object, Path] = {}
+        self.folders: dict[object, Path] = {}
+        for given in inputs:
+            keys = _identities(given)
+            for key in keys:
+                self.files.setdefault(key, given)
+            if given.is_dir():
+                for key in keys:
+                    self.folders.setdefault(key, given)
+
+    def replaced_by(self, path: Path) -> str | None:
+        """Why writing `path` would replace an input, or None: it is an input file (the same path,
+        or a link to one), or an existing file in an input folder (a catalog's table, a campus folder's)."""
+        if any(key in self.files for key in _identities(path)):
             return _("it is an input file of this run")
-        if given.is_dir() and path.is_file() and same_file(path.parent, given):
-            return _("it is a file of the input folder '{folder}' of this run", folder=given)
-    return None
+        if path.is_file():
+            for key in _identities(path.parent):
+                if key in self.folders:
+                    return _("it is a file of the input folder '{folder}' of this run", folder=self.folders[key])
+        return None
+
+
+def _identities(path: Path) -> list[object]:
+    """What makes two paths one file: the resolved path, and for one that exists its device and
+    inode (a hard link resolves elsewhere)."""
+    try:
+        keys: list[object] = [path.resolve()]
+    except OSError:
+        return []
+    try:
+        status = path.stat()
+    except OSError:
+        return keys
+    return [*keys, (status.st_dev, status.st_ino)]
 
 
 def _nearest_existing(folder: Path) -> Path:
@@ -145,10 +182,7 @@ def _name_max(folder: Path) -> int:
 
 
 def same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
-    except OSError:
-        return False
+    return bool(set(_identities(a)) & set(_identities(b)))
 
 
 def shown_path(path: Path | str, scenario: Path | None) -> str:

@@ -36,6 +36,7 @@ POINTS_PER_LINE = 15  # one line of 11-point text
 # fewer of them than the width says (LibreOffice wrapped "Resolución de problemas", 23 letters,
 # in a column 21 digits wide at 9 pt, where 25 were counted).
 GLYPH_FACTOR = 0.85
+LARGEST_POINTS = 14  # the largest text of any workbook (styles.TITLE); tests/test_printing.py checks it
 
 
 def set_up_page(ws: Worksheet, title_rows: str | None = None, pages_wide: int = 1) -> None:
@@ -78,12 +79,13 @@ def fit_columns(ws: Worksheet, budget: int = BUDGET_PX) -> bool:
     fits = total(cap) <= budget
     if not fits:
         cap = ACROSS_WIDTH
-    for column, width in widths.items():
-        if width > cap:
-            ws.column_dimensions[get_column_letter(column)].width = cap
-            for (cell,) in ws.iter_rows(min_col=column, max_col=column):
-                if isinstance(cell.value, str):
-                    cell.alignment = _wrapped(cell.alignment)
+    narrowed = {column for column, width in widths.items() if width > cap}
+    for column in narrowed:
+        ws.column_dimensions[get_column_letter(column)].width = cap
+    for cells in cells_by_row(ws).values():
+        for cell in cells:
+            if cell.column in narrowed and isinstance(cell.value, str):
+                cell.alignment = _wrapped(cell.alignment)
     return fits
 
 
@@ -94,16 +96,19 @@ def fit_rows(ws: Worksheet) -> None:
     One pass over the cells: a campus workbook has thousands, each style read costs a lookup."""
     merged = {r.min_row for r in ws.merged_cells.ranges}
     widths = {c: width_of(ws, c) for c in range(1, ws.max_column + 1)}
-    for row in ws.iter_rows():
-        if not row or row[0].row in merged:
+    # Text this short takes one line in any font of the workbooks, wrapped or not: no style to read.
+    short = {c: chars_per_line(w - 2, LARGEST_POINTS, bold=True) for c, w in widths.items()}
+    for number, row in cells_by_row(ws).items():
+        if number in merged:
             continue
         lines = 1.0
         for cell in row:
-            if isinstance(cell.value, str):
+            text = cell.value
+            if isinstance(text, str) and (len(text) > short[cell.column] or "\n" in text):
                 lines = max(lines, _lines_of(cell, widths[cell.column]))
-        height = ws.row_dimensions[row[0].row].height
+        height = ws.row_dimensions[number].height
         if lines > 1 and (height is None or height < lines * POINTS_PER_LINE):
-            ws.row_dimensions[row[0].row].height = math.ceil(lines * POINTS_PER_LINE) + 1
+            ws.row_dimensions[number].height = math.ceil(lines * POINTS_PER_LINE) + 1
             for cell in row:
                 alignment = cell.alignment
                 if cell.value is not None and not alignment.text_rotation and alignment.vertical != "top":
@@ -154,9 +159,9 @@ def wrap_lines(ws: Worksheet, last_column: int | None = None) -> None:
     last_column = max(last_column or ws.max_column, 1)
     merged = {r.min_row for r in ws.merged_cells.ranges}
     span = sum(width_of(ws, c) for c in range(1, last_column + 1))
-    for row in range(1, ws.max_row + 1):
-        cell = ws.cell(row=row, column=1)
-        if not isinstance(cell.value, str) or row in merged or _has_neighbours(ws, row, last_column):
+    for row, cells in cells_by_row(ws).items():
+        cell = cells[0]
+        if cell.column != 1 or not isinstance(cell.value, str) or row in merged or _has_neighbours(cells, last_column):
             continue
         size = cell.font.sz or 11
         lines = line_count(cell.value, max(1, chars_per_line(span, size, bool(cell.font.b)) - 2))
@@ -203,8 +208,18 @@ def _first_page_columns(ws: Worksheet) -> int:
     return max(count, 1)
 
 
-def _has_neighbours(ws: Worksheet, row: int, last_column: int) -> bool:
-    return any(ws.cell(row=row, column=c).value is not None for c in range(2, last_column + 1))
+def cells_by_row(ws: Worksheet) -> dict[int, list[Cell]]:
+    """The sheet's cells that exist, row by row, left to right. openpyxl's iter_rows would create
+    every empty cell of the sheet's rectangle (7,000 on a campus's sparse coverage matrix), each
+    then read here and passed over again when the file is saved."""
+    rows: dict[int, list[Cell]] = {}
+    for (row, _column), cell in sorted(ws._cells.items()):  # openpyxl has no public view of only these
+        rows.setdefault(row, []).append(cell)
+    return rows
+
+
+def _has_neighbours(row: list[Cell], last_column: int) -> bool:
+    return any(cell.value is not None for cell in row if 2 <= cell.column <= last_column)
 
 
 def _wrapped(alignment: Alignment) -> Alignment:
