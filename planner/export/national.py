@@ -149,6 +149,14 @@ def build_national(title: str, rows: Sequence[CampusRow]) -> Workbook:
     return book
 
 
+def header_on_every_page(ws: Worksheet, row: int) -> None:
+    """A sheet holding one long table (300 campuses) prints its header row atop every page and
+    keeps it in view on screen. Not on a sheet with a chart or a second table below: the header
+    would print over them too."""
+    ws.print_title_rows = f"{row}:{row}"
+    ws.freeze_panes = f"A{row + 1}"
+
+
 def _sectors(rows: Sequence[CampusRow]) -> list[str]:
     seen: dict[str, None] = {}
     for row in rows:
@@ -182,6 +190,7 @@ def _campuses_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> Non
         )
     formats = {_("Staffing cost"): styles.MONEY} | {_("Coverage {sector}", sector=s): styles.PERCENT for s in sectors}
     write_table(ws, top + 1, 1, headers, table, "Campuses", formats)
+    header_on_every_page(ws, top + 1)
 
 
 def _states_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> None:
@@ -251,6 +260,7 @@ def _modules_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> None
     ]
     headers = [_("Module ID"), _("Module"), _("Campuses"), _("Which campuses")]
     write_table(ws, top + 1, 1, headers, table, "ModulesToDevelop", none_text=_("No plan takes a proposed module."))
+    header_on_every_page(ws, top + 1)
 
 
 def _needs_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> None:
