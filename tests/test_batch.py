@@ -223,6 +223,9 @@ def test_embedded_cluster_reports_a_bad_campus_resumes_and_forces(tmp_path):
         "bc-tijuana.xlsx",
     ]
     assert [row[3] for row in sheet_rows(national, 0)[4:]] == ["planned", "planned", "not planned"]
+    campuses = openpyxl.load_workbook(national).worksheets[0]  # 300 campuses print on many pages
+    assert (campuses.print_title_rows, campuses.freeze_panes) == ("$4:$4", "A5")
+    assert campuses["A4"].value == "Campus"
 
     before = snapshot(folder)
     second = run_in_english("batch", rollout, "--out", national)
