@@ -20,6 +20,7 @@ from planner.model import (
 )
 from planner.result import PlanResult
 from planner.words.reasons import say
+from tests.helpers import run_in_english
 from tests.tiny_plan import FORMULA_NAME, tiny_result, with_catalog_columns
 
 SHEETS = [
@@ -558,3 +559,22 @@ def test_the_map_heads_a_campus_plan_with_the_plantel_and_its_state(result):
     problem = Problem.build(catalog, result.problem.scenario)
     ws = build_workbook(PlanResult(problem, result.status, result.placements))["Curriculum map"]
     assert ws["A3"].value == "Campus (plantel): CONALEP Mexicali. State: Baja California."
+
+
+def test_a_note_under_a_matrix_printed_across_pages_stays_out_of_its_repeated_key_columns(tmp_path):
+    """A campus's coverage matrix prints across pages with its key columns (B:C) repeated on each.
+    A note below it that spanned them (merged, or overflowing unwrapped) printed its middle again
+    beside the keys of every other page; it wraps within column A instead."""
+    seed = Path(__file__).resolve().parent.parent / "seeds" / "campuses" / "bc-mexicali.toml"
+    book = tmp_path / "plan.xlsx"
+    assert run_in_english("plan", seed, "--out", book).exit_code == 0
+    ws = openpyxl.load_workbook(book)["Coverage"]
+    assert ws.print_title_cols == "$B:$C"
+    notes = [
+        row[0]
+        for row in ws.iter_rows()
+        if isinstance(row[0].value, str) and len(row[0].value) > 60 and all(c.value is None for c in row[1:])
+    ]
+    assert notes, "the matrix has notes below it"
+    assert [c.coordinate for c in notes if any(f"B{c.row}" in r for r in ws.merged_cells.ranges)] == []
+    assert all(c.alignment.wrap_text for c in notes)

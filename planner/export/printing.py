@@ -161,7 +161,7 @@ def wrap_lines(ws: Worksheet, last_column: int | None = None) -> None:
     span = sum(width_of(ws, c) for c in range(1, last_column + 1))
     for row, cells in cells_by_row(ws).items():
         cell = cells[0]
-        if cell.column != 1 or not isinstance(cell.value, str) or row in merged or _has_neighbours(cells, last_column):
+        if cell.column != 1 or not isinstance(cell.value, str) or row in merged or _has_neighbours(cells):
             continue
         size = cell.font.sz or 11
         lines = line_count(cell.value, max(1, chars_per_line(span, size, bool(cell.font.b)) - 2))
@@ -187,13 +187,22 @@ def print_ready(ws: Worksheet, key_columns: str | None = None) -> None:
     """
     set_up_page(ws)
     fits = fit_columns(ws)
-    wrap_lines(ws, None if fits else _first_page_columns(ws))
+    wrap_lines(ws, None if fits else _note_columns(ws, key_columns))
     fit_rows(ws)
     if not fits:
         ws.sheet_properties.pageSetUpPr.fitToPage = False
         ws.page_setup.scale = ACROSS_SCALE
         ws.page_setup.pageOrder = "overThenDown"
         ws.print_title_cols = key_columns or "A:A"
+
+
+def _note_columns(ws: Worksheet, key_columns: str | None) -> int:
+    """The columns a line alone in column A spans on a sheet printed across pages: those of the
+    first page; only column A when the repeated key columns start further right, as a line spanning
+    them would print its middle again beside the keys of every other page."""
+    if key_columns and not key_columns.startswith("A"):
+        return 1
+    return _first_page_columns(ws)
 
 
 def _first_page_columns(ws: Worksheet) -> int:
@@ -218,8 +227,9 @@ def cells_by_row(ws: Worksheet) -> dict[int, list[Cell]]:
     return rows
 
 
-def _has_neighbours(row: list[Cell], last_column: int) -> bool:
-    return any(cell.value is not None for cell in row if 2 <= cell.column <= last_column)
+def _has_neighbours(row: list[Cell]) -> bool:
+    """Whether a row holds more than its first cell: a table row, not a line alone."""
+    return any(cell.value is not None for cell in row[1:])
 
 
 def _wrapped(alignment: Alignment) -> Alignment:
