@@ -106,12 +106,13 @@ PDFTOTEXT = shutil.which("pdftotext")
 # A word's box is about 1.3 times its font size (measured: 11-point text at 100 % is 14.3 points tall).
 BOX_PER_POINT = 1.3
 SMALLEST_POINTS = 8
-KINDS = ("plan", "reviewed", "compare", "national")
+KINDS = ("plan", "reviewed", "compare", "national", "campus")
 
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
-    """The four workbook kinds in Spanish, each with its PDF: {kind: (workbook, pdf)}."""
+    """The four workbook kinds in Spanish, and a shipped campus's plan, each with its PDF:
+    {kind: (workbook, pdf)}."""
     if PDFTOTEXT is None:
         pytest.skip("poppler's pdftotext is not installed (apt-get install poppler-utils)")
     if not _calibri_is_carlito():
@@ -154,7 +155,10 @@ def printed(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
         build_national("Despliegue nacional", rows).save(national)
     finally:
         i18n.use(i18n.DEFAULT_LANGUAGE)
-    books = {"plan": plan, "reviewed": reviewed, "compare": compare, "national": national}
+    campus = folder / "campus.xlsx"  # a shipped campus seed: the full catalog, documents of many pages
+    seed = TESTS.parent / "seeds" / "campuses" / "bc-mexicali.toml"
+    assert CliRunner().invoke(app, ["plan", str(seed), "--out", str(campus), "--lang", "es"]).exit_code == 0
+    books = {"plan": plan, "reviewed": reviewed, "compare": compare, "national": national, "campus": campus}
     outdir = folder / "pdf"
     command = [
         str(SOFFICE),
@@ -190,8 +194,15 @@ def words_on_pages(pdf: Path) -> list[list[tuple[float, str]]]:
     pages = []
     for page in html.split("<page ")[1:]:
         found = word.findall(page)
-        pages.append([(min(float(c) - float(a), float(d) - float(b)), unescape(w)) for a, b, c, d, w in found])
+        pages.append([(_text_height(float(c) - float(a), float(d) - float(b)), unescape(w)) for a, b, c, d, w in found])
     return pages
+
+
+def _text_height(width: float, height: float) -> float:
+    """A word's printed height: its box's height, or its width when the word runs upright (a box
+    much taller than wide). A narrow word such as "(P)" or "los" is not upright: its box's width
+    is less than its height, but its height is the text's."""
+    return width if height > 1.5 * width else height
 
 
 def cell_texts(workbook: Path) -> list[str]:
@@ -238,7 +249,8 @@ def test_a_spanish_document_prints_no_english_label(printed, kind):
     _workbook, pdf = printed[kind]
     english_only, _spanish_only = vocabularies()
     english_only |= {"optimal", "feasible", "proposed", "assumed", "verified", "true", "false", "period", "changes"}
-    catalog_text = " ".join(csv_file.read_text(encoding="utf-8") for csv_file in CATALOG.glob("*.csv"))
+    catalogs = [*CATALOG.glob("*.csv"), *(TESTS.parent / "catalog").rglob("*.csv")]  # the campus kind's too
+    catalog_text = " ".join(csv_file.read_text(encoding="utf-8") for csv_file in catalogs)
     catalog_words = {w.casefold() for w in re.findall(r"[^\W\d_]{2,}", f"{catalog_text} {CATALOG.as_posix()}")}
     found = {
         w.casefold() for page in words_on_pages(pdf) for _h, text in page for w in re.findall(r"[^\W\d_]{2,}", text)
@@ -252,3 +264,46 @@ def test_a_spanish_document_prints_no_english_label(printed, kind):
         if re.fullmatch(r"[a-z]+[._][a-z_.]+", text) and not text.endswith(files) and text not in CATALOG.parts
     }
     assert keys == set(), "file keys such as hours.term_max are named in words"
+
+
+KEPT = 2  # lines
+
+
+def headings(workbook: Path) -> set[str]:
+    """Bold texts alone in column A with something below them: titles and section headings."""
+    book = openpyxl.load_workbook(workbook)
+    found = set()
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        rows = list(ws.iter_rows())
+        for row, below in zip(rows, rows[1:], strict=False):
+            filled = [c for c in row if c.value is not None]
+            lone = len(filled) == 1 and filled[0].column == 1 and isinstance(filled[0].value, str)
+            if lone and filled[0].font.b and any(c.value is not None for c in below):
+                found.add(" ".join(filled[0].value.split()))
+    return found
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_heading_prints_alone_at_the_foot_of_a_page(printed, kind):
+    """A section heading among the last lines of a page, its table's rows on the next, is stranded.
+    A chart's title equals its section's heading, and poppler reads the text of a chart that
+    starts the next page at the foot of this one too (drawn clipped, unseen), so a heading that
+    heads the next page as well is that chart's title."""
+    workbook, pdf = printed[kind]
+    text = subprocess.run(
+        [str(PDFTOTEXT), "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=TIMEOUT, check=True
+    ).stdout
+    titles = headings(workbook)
+    pages = []
+    for page in text.split("\f")[:-1]:
+        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+        pages.append([line for line in lines if not re.search(r"\d+ / \d+$", line)][1:])  # less header, footer
+    stranded = [
+        (number, line)
+        for number, (lines, following) in enumerate(zip(pages, [*pages[1:], []], strict=True), start=1)
+        for line in lines[-KEPT:]
+        if line in titles and line not in following[:1]
+    ]
+    assert stranded == []

@@ -11,6 +11,7 @@ repeated on every page.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
 
 from openpyxl.cell.cell import Cell
@@ -31,7 +32,9 @@ ACROSS_SCALE = 90
 ACROSS_WIDTH = 30  # characters: the widest a text column gets on a sheet printed across pages
 DEFAULT_WIDTH = 8.43  # Excel's width of a column never sized
 NARROWEST_WRAPPED = 12  # characters: a wrapped text column is never squeezed below this
-POINTS_PER_LINE = 15  # one line of 11-point text
+POINTS_PER_LINE = 15  # one line of 11-point text, and a row's height unless set
+PAGE_POINTS = (8.5 - 2 * 0.6) * 72  # letter landscape less the top and bottom margins (set_up_page)
+KEPT_ROWS = 2  # a heading keeps the two rows below it (a table's header and first row) on its page
 # Column widths count digits; letters, accents and capitals run wider in print, so a line holds
 # fewer of them than the width says (LibreOffice wrapped "Resolución de problemas", 23 letters,
 # in a column 21 digits wide at 9 pt, where 25 were counted).
@@ -194,6 +197,60 @@ def print_ready(ws: Worksheet, key_columns: str | None = None) -> None:
         ws.page_setup.scale = ACROSS_SCALE
         ws.page_setup.pageOrder = "overThenDown"
         ws.print_title_cols = key_columns or "A:A"
+    keep_headings_with_what_follows(ws)
+
+
+def keep_headings_with_what_follows(ws: Worksheet) -> None:
+    """A heading printed at the foot of a page, its table on the next, reads as a stray line: such a
+    heading starts the next page instead. Where pages end is estimated for both programs: the sheet
+    scaled to the page width by its columns' pixels (Excel's, and LibreOffice's slightly wider
+    ones), rows 15 points unless set, repeated header rows on every page; a heading stranded by
+    either estimate moves."""
+    rooms = [PAGE_POINTS * 100 / _print_percent(ws, px) - _title_rows_points(ws) for px in (pixels, _office_pixels)]
+    breaks = {b.id for b in ws.row_breaks.brk}
+    rows = cells_by_row(ws)
+    headings = {n for n, cells in rows.items() if _is_heading(cells) and n + 1 in rows}
+    used = [0.0, 0.0]
+    for row in range(1, ws.max_row + 1):
+        height = _points(ws, row)
+        kept = sum(_points(ws, r) for r in range(row, row + 1 + KEPT_ROWS))
+        if row in headings and any(u > 0 and u + kept > room for u, room in zip(used, rooms, strict=True)):
+            ws.row_breaks.append(Break(id=row - 1))
+            used = [0.0, 0.0]
+        used = [height if u + height > room else u + height for u, room in zip(used, rooms, strict=True)]
+        if row in breaks:
+            used = [0.0, 0.0]
+
+
+def _print_percent(ws: Worksheet, px: Callable[[float], float]) -> float:
+    if not ws.sheet_properties.pageSetUpPr.fitToPage:
+        return float(ws.page_setup.scale or 100)
+    total = sum(px(width_of(ws, c)) for c in range(1, ws.max_column + 1))
+    return min(100.0, 100 * PRINTABLE_PX / max(total, 1))
+
+
+def _office_pixels(width: float) -> float:
+    """A column as LibreOffice draws it: fitted to the print scales it chose for two Summary and
+    Scenario sheets (0.927 and 0.900, from the printed size of 11-point text)."""
+    return width * 7.32 + 1.9
+
+
+def _points(ws: Worksheet, row: int) -> float:
+    return ws.row_dimensions[row].height or POINTS_PER_LINE
+
+
+def _title_rows_points(ws: Worksheet) -> float:
+    """The height of the header rows repeated atop every page ("$1:$1")."""
+    if not ws.print_title_rows:
+        return 0.0
+    first, last = (int(part.strip("$")) for part in ws.print_title_rows.split(":"))
+    return sum(_points(ws, r) for r in range(first, last + 1))
+
+
+def _is_heading(cells: list[Cell]) -> bool:
+    """A bold text alone in column A: a title or a section's heading."""
+    filled = [c for c in cells if c.value is not None]
+    return len(filled) == 1 and filled[0].column == 1 and isinstance(filled[0].value, str) and bool(filled[0].font.b)
 
 
 def _note_columns(ws: Worksheet, key_columns: str | None) -> int:
