@@ -358,3 +358,22 @@ def test_a_rerun_in_another_language_does_not_take_the_campus_files_as_current(t
     assert spanish() == 5  # the English campus files are kept, and reported as not planned
     assert snapshot(out.parent / "rollout") == before
     assert spanish("--force") == 0
+
+
+def test_the_national_training_needs_name_each_module():
+    """Administrators read needs by module name, not only by its catalog key."""
+    from planner.export.national import CampusRow, build_national, campus_summary
+    from planner.options import SolveOptions
+    from planner.planning import load_problem, solve_checked
+
+    result = solve_checked(load_problem(Path(__file__).parent.parent / "seeds" / "campuses" / "bc-mexicali.toml"),
+                           SolveOptions(60))  # fmt: skip
+    summary = campus_summary(result)
+    assert summary["training_needs"], "the campus has training needs"
+    row = CampusRow("bc-mexicali", "bc-mexicali", "CONALEP Mexicali", "Baja California", "planned", "", summary)
+    ws = build_national("Despliegue", [row]).worksheets[3]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
+    assert rows[0][:3] == ["Module ID", "Module", "Campuses"]
+    needs = rows[1 : rows.index([None] * len(rows[0]))]  # the training table, up to the blank row
+    names = {m.module_id: m.name for m in result.problem.catalog.modules}
+    assert needs and [r[1] for r in needs] == [names[r[0]] for r in needs]

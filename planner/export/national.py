@@ -28,6 +28,7 @@ from planner.export.plan_file import plan_document
 from planner.export.printing import chart_page, print_ready
 from planner.export.workbook import build_workbook
 from planner.i18n import _
+from planner.model import Module
 from planner.result import PlanResult
 
 # The national workbook says it is ours in its core properties, so a rerun may replace it.
@@ -113,7 +114,7 @@ def _staffing_needs(result: PlanResult) -> dict[str, list[dict[str, Any]]]:
         untaught = [i for i in row.covering if not problem.qualified[i]]
         if len(untaught) == len(row.covering):
             module = min(untaught, key=lambda i: (problem.candidates[i].hours, i))
-            training.append({**need, "module_id": problem.candidates[module].module_id})
+            training.append({**need, **_module(problem.candidates[module])})
             continue
         full = [
             i
@@ -123,8 +124,12 @@ def _staffing_needs(result: PlanResult) -> dict[str, list[dict[str, Any]]]:
         ]
         if len(full) + len(untaught) == len(row.covering):
             module = min(full, key=lambda i: (problem.candidates[i].hours, i))
-            shortage.append({**need, "module_id": problem.candidates[module].module_id})
+            shortage.append({**need, **_module(problem.candidates[module])})
     return {"training_needs": training, "instructor_shortages": shortage}
+
+
+def _module(module: Module) -> dict[str, str]:
+    return {"module_id": module.module_id, "module_name": module.name}
 
 
 # --- the national workbook ----------------------------------------------------------------------
@@ -283,16 +288,20 @@ def _needs_table(ws: Worksheet, top: int, rows: Sequence[CampusRow], key: str, n
     demands: dict[str, int] = defaultdict(int)
     importance: dict[str, int] = defaultdict(int)
     skills: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
     for r in rows:
         for need in r.summary.get(key, ()) if r.status != "failed" else ():
             m = need["module_id"]
+            names.setdefault(m, need.get("module_name", ""))  # plan files before 2026-12-08 lack it
             campuses[m].add(r.key)
             demands[m] += 1
             importance[m] += need["importance"]
             skills[m].add(need["skill_id"])
     table = [
-        [m, len(campuses[m]), demands[m], importance[m], ", ".join(sorted(skills[m])), ", ".join(sorted(campuses[m]))]
+        [m, names[m] or None, len(campuses[m]), demands[m], importance[m]]
+        + [", ".join(sorted(skills[m])), ", ".join(sorted(campuses[m]))]
         for m in sorted(campuses, key=lambda m: (-importance[m], m))
     ]
-    headers = [_("Module ID"), _("Campuses"), _("Uncovered demands"), _("Importance"), _("Skills"), _("Which campuses")]
+    headers = [_("Module ID"), _("Module"), _("Campuses"), _("Uncovered demands"), _("Importance"), _("Skills")]
+    headers.append(_("Which campuses"))
     return write_table(ws, top, 1, headers, table, name, none_text=none_text)
