@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 import planner
 from planner.export import styles
-from planner.export.cells import add_bar_chart, write_line, write_table
+from planner.export.cells import add_bar_chart, stand_upright, write_line, write_table
 from planner.export.files import write_together
 from planner.export.labels import status_name
 from planner.export.plan_file import plan_document
@@ -33,6 +34,7 @@ from planner.result import PlanResult
 
 # The national workbook says it is ours in its core properties, so a rerun may replace it.
 NATIONAL_MARKER = "planner-national-rollout"
+PERCENT_WIDTH = 6  # characters: "100 %"
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,12 @@ def _campuses_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> Non
         )
     formats = {_("Staffing cost"): styles.MONEY} | {_("Coverage {sector}", sector=s): styles.PERCENT for s in sectors}
     write_table(ws, top + 1, 1, headers, table, "Campuses", formats)
+    # Sector columns upright and narrow: the table then prints one page wide for a few sectors
+    # (printed across pages, the repeated campus column cut the sheet's title on every other page).
+    first = len(headers) - len(sectors) - 1
+    stand_upright(ws, top + 1, first, first + len(sectors) - 1)
+    for column in range(first, first + len(sectors)):
+        ws.column_dimensions[get_column_letter(column)].width = PERCENT_WIDTH
     header_on_every_page(ws, top + 1)
 
 
