@@ -226,6 +226,9 @@ def test_embedded_cluster_reports_a_bad_campus_resumes_and_forces(tmp_path):
     campuses = openpyxl.load_workbook(national).worksheets[0]  # 300 campuses print on many pages
     assert (campuses.print_title_rows, campuses.freeze_panes) == ("$4:$4", "A5")
     assert campuses["A4"].value == "Campus"
+    sector_headers = [c for c in campuses[4] if str(c.value).startswith("Coverage ")]
+    assert sector_headers and all(c.alignment.text_rotation == 90 for c in sector_headers)
+    assert campuses.sheet_properties.pageSetUpPr.fitToPage  # one page wide: not printed across pages
 
     before = snapshot(folder)
     second = run_in_english("batch", rollout, "--out", national)
