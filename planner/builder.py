@@ -82,10 +82,13 @@ class CatalogBuilder:
         prerequisites: Iterable[str] = (),
         labs: Iterable[str] = (),
         extra: Mapping[str, str] | None = None,
+        dual_hours: int = 0,
     ) -> CatalogBuilder:
         """A module; `teaches` maps skill -> level, `prerequisites` and `labs` name their ids, `extra`
-        holds the optional columns a catalog file may add (status, nucleo, credits)."""
-        module = Module(module_id, name or module_id, career, hours, earliest_term, latest_term, extra=extra or {})
+        holds the optional columns a catalog file may add (status, nucleo, credits); `dual_hours`
+        are learnt at a partner company by a dual group."""
+        terms = (earliest_term, latest_term)
+        module = Module(module_id, name or module_id, career, hours, *terms, dual_hours, extra or {})
         self.modules.append(module)
         for skill_id, level in (teaches or {}).items():
             self.add_teaching(module_id, skill_id, level)

@@ -155,6 +155,18 @@ def test_explain_on_an_infeasible_scenario_gives_the_conflicts(tmp_path):
     assert "hours.total_max = 100 h" in result.stderr
 
 
+def test_the_partner_companies_hours_bind_when_a_dual_module_needs_more():
+    # W's two groups are dual, each learning 54 of its 108 h at a company: 108 company hours a
+    # period. With 90 the module is left out; one step more (the fewest company hours of a dual
+    # module, 54) lets it in.
+    dual = demanded_by_s(("X", "x")).add_module("W", 108, career="c", teaches={"X": 1}, dual_hours=54)
+    catalog = dual.add_instructor("A", 400, qualified_for=["W"]).build()
+    scenario = Scenario("s", terms=1, sections=2, dual_groups=(2,), max_company_hours=90, intake="single")
+    found, complete = bindings(Problem.build(catalog, scenario), 20)
+    assert complete
+    assert [(b.limit, b.current, b.relaxed, b.gain) for b in found] == [({"kind": "max_company_hours"}, 90, 144, 1)]
+
+
 def test_bindings_are_empty_when_nothing_binds():
     problem = Problem.build(TWO, Scenario(name="free", terms=3))
     found, complete = bindings(problem, 20)

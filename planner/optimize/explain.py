@@ -515,14 +515,16 @@ def _limits(problem: Problem) -> list[tuple[dict[str, Any], Knob]]:
         keys.append(requirement("modules_per_term_min"))
     if problem.offers or problem.catalog.training:
         keys.append(requirement("training_budget"))
+    if problem.scenario.max_company_hours is not None:
+        keys.append(requirement("max_company_hours"))  # the partner companies' tutor hours
     keys += [requirement("instructor_capacity", instructor_id=i.instructor_id) for i in problem.instructors]
     keys += [requirement("lab_capacity", lab_id=lab.lab_id) for lab in problem.labs]
     out: list[tuple[dict[str, Any], Knob]] = []
     for key in keys:
         knob = _knob(key, problem.scenario, problem.catalog, problem)
         if knob is not None and knob.start != knob.end:
-            if key.kind == "max_cost":
-                knob = _money_step(knob, problem)
+            if key.kind in ("max_cost", "max_company_hours"):
+                knob = _one_step(knob, problem)
             out.append((knob.key, knob))
     return out + _one_more_track(problem)
 
@@ -545,22 +547,28 @@ def _one_more_track(problem: Problem) -> list[tuple[dict[str, Any], Knob]]:
     return [(key, knob)]
 
 
-def _money_step(knob: Knob, problem: Problem) -> Knob:
-    """For the staffing budget one step is the cost of the cheapest paid section, not one peso."""
-    costs = [
-        problem.hours[i] * problem.instructors[k].cost_per_hour
-        for i, qualified in enumerate(problem.qualified)
-        for k in qualified
-        if problem.instructors[k].cost_per_hour
-    ]
-    step = min(costs, default=1)
+def _one_step(knob: Knob, problem: Problem) -> Knob:
+    """One step of the staffing budget or the companies' hours is what one more section needs: the
+    cost of the cheapest paid section, the fewest company hours of a dual module; not one peso or hour."""
+    kind = knob.key["kind"]
+    if kind == "max_cost":
+        needs = [
+            problem.hours[i] * problem.instructors[k].cost_per_hour
+            for i, qualified in enumerate(problem.qualified)
+            for k in qualified
+            if problem.instructors[k].cost_per_hour
+        ]
+    else:
+        needs = [problem.dual_hours(i) for i in range(len(problem.candidates)) if problem.dual_hours(i)]
+    step = min(needs, default=1)
+    attr = _SCENARIO_NUMBERS[kind][0]
     scenario = problem.scenario
     return replace(
         knob,
         start=0,
         end=1,
         value=lambda n: knob.current + n * step,
-        apply=lambda n: (replace(scenario, max_cost=knob.current + n * step), problem.catalog),
+        apply=lambda n: (_with(scenario, attr, knob.current + n * step), problem.catalog),
     )
 
 
