@@ -214,6 +214,8 @@ def test_compare_puts_plans_side_by_side_and_says_when_scenarios_differ(exported
     assert rows["SEPR-01"][2:4] == (3, None) and rows["SEPR-01"][5] == "removed"
     assert rows["MASE-02"][5] == "added"
     assert workbook["Coverage by sector"]._charts
+    for long in ("Modules", "Instructor loads"):  # a campus's lists run over several printed pages
+        assert (workbook[long].print_title_rows, workbook[long].freeze_panes) == ("$1:$1", "A2")
     assert outcome_in_english("compare", exported.with_suffix(".json"), "--out", out)[0] == 2  # exists, no --force
 
 

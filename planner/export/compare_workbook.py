@@ -13,7 +13,7 @@ from planner.export import styles
 from planner.export.cells import add_bar_chart, write_line, write_table
 from planner.export.files import write_atomically
 from planner.export.labels import period_named, status_name
-from planner.export.printing import chart_page, print_ready
+from planner.export.printing import chart_page, header_on_every_page, print_ready
 from planner.i18n import _
 from planner.words import review as words
 
@@ -107,6 +107,7 @@ def _modules_sheet(ws: Worksheet, plans: list[PlanSummary]) -> None:
     )
     centred = {p.name: styles.CENTER for p in plans}
     write_table(ws, 1, 1, headers, rows, "ModulesCompared", none_text=words.no_modules(), align=centred)
+    header_on_every_page(ws, 1)
 
 
 def _loads_sheet(ws: Worksheet, plans: list[PlanSummary]) -> None:
@@ -127,6 +128,7 @@ def _loads_sheet(ws: Worksheet, plans: list[PlanSummary]) -> None:
     )
     formats = dict.fromkeys((p.name for p in plans), styles.HOURS)
     write_table(ws, 1, 1, headers, rows, "LoadsCompared", formats, words.no_loads())
+    header_on_every_page(ws, 1)
 
 
 def _period(plan: PlanSummary, n: int) -> str:

@@ -26,7 +26,7 @@ from planner.export.cells import add_bar_chart, stand_upright, write_line, write
 from planner.export.files import write_together
 from planner.export.labels import status_name
 from planner.export.plan_file import plan_document
-from planner.export.printing import chart_page, print_ready
+from planner.export.printing import chart_page, header_on_every_page, print_ready
 from planner.export.workbook import build_workbook
 from planner.i18n import _
 from planner.model import Module
@@ -154,14 +154,6 @@ def build_national(title: str, rows: Sequence[CampusRow]) -> Workbook:
     book.properties.keywords = NATIONAL_MARKER
     book.properties.title = title
     return book
-
-
-def header_on_every_page(ws: Worksheet, row: int) -> None:
-    """A sheet holding one long table (300 campuses) prints its header row atop every page and
-    keeps it in view on screen. Not on a sheet with a chart or a second table below: the header
-    would print over them too."""
-    ws.print_title_rows = f"{row}:{row}"
-    ws.freeze_panes = f"A{row + 1}"
 
 
 def _sectors(rows: Sequence[CampusRow]) -> list[str]:

@@ -175,6 +175,14 @@ def wrap_lines(ws: Worksheet, last_column: int | None = None) -> None:
             ws.row_dimensions[row].height = lines * POINTS_PER_LINE * size / 11 + 2
 
 
+def header_on_every_page(ws: Worksheet, row: int) -> None:
+    """A sheet holding one long table (a rollout's campuses, a comparison's modules) prints its
+    header row atop every page and keeps it in view on screen. Not on a sheet with a chart or a
+    second table below: the header would print over them too."""
+    ws.print_title_rows = f"{row}:{row}"
+    ws.freeze_panes = f"A{row + 1}"
+
+
 def chart_page(ws: Worksheet, row: int) -> None:
     """Charts start a new printed page, so none is cut across two."""
     if row > 1:
