@@ -193,6 +193,20 @@ def test_a_port_that_does_not_answer_as_a_scheduler_exits_2(tmp_path, monkeypatc
     assert not (tmp_path / "n.xlsx").exists() and not (tmp_path / "rollout").exists()
 
 
+def test_force_never_replaces_a_scenario_through_a_hard_link_among_the_outputs(tmp_path):
+    rollout = make_rollout(tmp_path)
+    scenario = tmp_path / "s" / "bc-tijuana.toml"
+    before = scenario.read_bytes()
+    (tmp_path / "rollout").mkdir()
+    os.link(scenario, tmp_path / "rollout" / "bc-tijuana.json")  # another name for the scenario
+
+    result = run_in_english("batch", rollout, "--out", tmp_path / "national.xlsx", "--force")
+
+    assert result.exit_code == 2
+    assert "bc-tijuana.json" in result.stderr and "input file of this run" in " ".join(result.stderr.split())
+    assert scenario.read_bytes() == before and not (tmp_path / "national.xlsx").exists()
+
+
 def test_force_never_replaces_a_file_of_a_campus_folder(tmp_path):
     rollout = make_rollout(tmp_path)
     kept = tmp_path / "campuses" / "bc-tijuana" / "roster.xlsx"
