@@ -5,7 +5,8 @@ the header rows repeated and the page number in the footer. Body text is 11 pt; 
 the page width scales it down, so the columns are kept narrow enough (long text wraps instead)
 that the scale stays at MIN_SCALE or above. A sheet that cannot be that narrow (the Plan's
 16 columns, the coverage matrix) prints across pages at ACROSS_SCALE instead, its key columns
-repeated on every page.
+repeated on every page. A section's heading never ends a page without its table: where pages
+end is estimated, and such a heading starts the next one.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ KEPT_ROWS = 2  # a heading keeps the two rows below it (a table's header and fir
 # fewer of them than the width says (LibreOffice wrapped "Resolución de problemas", 23 letters,
 # in a column 21 digits wide at 9 pt, where 25 were counted).
 GLYPH_FACTOR = 0.85
-LARGEST_POINTS = 14  # the largest text of any workbook (styles.TITLE); tests/test_printing.py checks it
+LARGEST_POINTS = 14  # the largest text of any workbook (styles.TITLE); tests/test_export.py checks it
 
 
 def set_up_page(ws: Worksheet, title_rows: str | None = None, pages_wide: int = 1) -> None:
