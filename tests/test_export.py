@@ -561,20 +561,23 @@ def test_the_map_heads_a_campus_plan_with_the_plantel_and_its_state(result):
     assert ws["A3"].value == "Campus (plantel): CONALEP Mexicali. State: Baja California."
 
 
-def test_a_note_under_a_matrix_printed_across_pages_stays_out_of_its_repeated_key_columns(tmp_path):
-    """A campus's coverage matrix prints across pages with its key columns (B:C) repeated on each.
-    A note below it that spanned them (merged, or overflowing unwrapped) printed its middle again
-    beside the keys of every other page; it wraps within column A instead."""
+@pytest.mark.parametrize("sheet", ["Coverage", "Instructors"])
+def test_a_note_under_a_table_printed_across_pages_prints_whole_on_every_page(tmp_path, sheet):
+    """A campus's coverage matrix and instructors' table print across pages, their key columns (B:C
+    and A:B) repeated on each. A note below that spanned more than the keys (merged, or overflowing
+    unwrapped) printed a piece of itself beside the keys of every other page, cut where they end;
+    it wraps within the key columns instead (within column A when the keys start further right)."""
     seed = Path(__file__).resolve().parent.parent / "seeds" / "campuses" / "bc-mexicali.toml"
     book = tmp_path / "plan.xlsx"
     assert run_in_english("plan", seed, "--out", book).exit_code == 0
-    ws = openpyxl.load_workbook(book)["Coverage"]
-    assert ws.print_title_cols == "$B:$C"
+    ws = openpyxl.load_workbook(book)[sheet]
+    first, last = (openpyxl.utils.column_index_from_string(c.strip("$")) for c in ws.print_title_cols.split(":"))
     notes = [
         row[0]
         for row in ws.iter_rows()
         if isinstance(row[0].value, str) and len(row[0].value) > 60 and all(c.value is None for c in row[1:])
     ]
-    assert notes, "the matrix has notes below it"
-    assert [c.coordinate for c in notes if any(f"B{c.row}" in r for r in ws.merged_cells.ranges)] == []
+    assert notes, "the table has notes below it"
+    spans = {c.coordinate: next((r.max_col for r in ws.merged_cells.ranges if c.coordinate in r), 1) for c in notes}
+    assert spans == dict.fromkeys(spans, last if first == 1 else 1)
     assert all(c.alignment.wrap_text for c in notes)

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -199,7 +199,7 @@ def print_ready(ws: Worksheet, key_columns: str | None = None) -> None:
     """
     set_up_page(ws)
     fits = fit_columns(ws)
-    wrap_lines(ws, None if fits else _note_columns(ws, key_columns))
+    wrap_lines(ws, None if fits else _note_columns(key_columns))
     fit_rows(ws)
     if not fits:
         ws.sheet_properties.pageSetUpPr.fitToPage = False
@@ -262,25 +262,15 @@ def _is_heading(cells: list[Cell]) -> bool:
     return len(filled) == 1 and filled[0].column == 1 and isinstance(filled[0].value, str) and bool(filled[0].font.b)
 
 
-def _note_columns(ws: Worksheet, key_columns: str | None) -> int:
-    """The columns a line alone in column A spans on a sheet printed across pages: those of the
-    first page; only column A when the repeated key columns start further right, as a line spanning
-    them would print its middle again beside the keys of every other page."""
-    if key_columns and not key_columns.startswith("A"):
+def _note_columns(key_columns: str | None) -> int:
+    """The columns a line alone in column A spans on a sheet printed across pages: the key columns,
+    which every page repeats, so the line prints whole on each; only column A when the key columns
+    start further right. A line spanning more printed its start again beside the keys of every
+    other page, cut off where the keys end."""
+    first, _colon, last = (key_columns or "A:A").partition(":")
+    if first != "A":
         return 1
-    return _first_page_columns(ws)
-
-
-def _first_page_columns(ws: Worksheet) -> int:
-    """How many columns print on the first page of a sheet printed across pages."""
-    room = PRINTABLE_PX * 100 / ACROSS_SCALE / SPREADSHEET_SLACK
-    used, count = 0, 0
-    for column in range(1, ws.max_column + 1):
-        used += pixels(width_of(ws, column))
-        if used > room:
-            break
-        count = column
-    return max(count, 1)
+    return column_index_from_string(last or first)
 
 
 def cells_by_row(ws: Worksheet) -> dict[int, list[Cell]]:
