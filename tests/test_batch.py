@@ -388,9 +388,10 @@ def test_the_national_training_needs_name_each_module():
     summary = campus_summary(result)
     assert summary["training_needs"], "the campus has training needs"
     row = CampusRow("bc-mexicali", "bc-mexicali", "CONALEP Mexicali", "Baja California", "planned", "", summary)
-    ws = build_national("Despliegue", [row]).worksheets[3]
+    ws = build_national("Despliegue", [row])["Training needs"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
     assert rows[0][:3] == ["Module ID", "Module", "Campuses"]
-    needs = rows[1 : rows.index([None] * len(rows[0]))]  # the training table, up to the blank row
+    assert ws.print_title_rows == "$4:$4"  # the table alone on its sheet: its header on every page
+    needs = rows[1:]
     names = {m.module_id: m.name for m in result.problem.catalog.modules}
     assert needs and [r[1] for r in needs] == [names[r[0]] for r in needs]

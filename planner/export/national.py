@@ -146,7 +146,7 @@ def write_national(path: Path, title: str, rows: Sequence[CampusRow], force: boo
 def build_national(title: str, rows: Sequence[CampusRow]) -> Workbook:
     book = Workbook()
     book.remove(book.active)
-    for sheet in (_campuses_sheet, _states_sheet, _modules_sheet, _needs_sheet):
+    for sheet in (_campuses_sheet, _states_sheet, _modules_sheet, _training_sheet, _shortages_sheet):
         ws = book.create_sheet()
         sheet(ws, title, rows)
         print_ready(ws)
@@ -268,18 +268,24 @@ def _modules_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> None
     header_on_every_page(ws, top + 1)
 
 
-def _needs_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> None:
-    ws.title = _("Training and staffing")
+def _training_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> None:
+    ws.title = _("Training needs")
     top = write_line(ws, 1, _("Training needs"), styles.TITLE)
     top = write_line(
         ws,
         top,
         _("Uncovered demands for which no instructor of the campus is qualified to teach any module that covers them."),
     )
-    top = _needs_table(ws, top + 1, rows, "training_needs", "TrainingNeeds", _("No training need."))
-    top = write_line(ws, top + 1, _("Instructor shortages"), styles.TITLE)
+    _needs_table(ws, top + 1, rows, "training_needs", "TrainingNeeds", _("No training need."))
+    header_on_every_page(ws, top + 1)
+
+
+def _shortages_sheet(ws: Worksheet, title: str, rows: Sequence[CampusRow]) -> None:
+    ws.title = _("Instructor shortages")
+    top = write_line(ws, 1, _("Instructor shortages"), styles.TITLE)
     top = write_line(ws, top, _("Uncovered demands whose qualified instructors have no free hours left."))
     _needs_table(ws, top + 1, rows, "instructor_shortages", "Shortages", _("No instructor shortage."))
+    header_on_every_page(ws, top + 1)
 
 
 def _needs_table(ws: Worksheet, top: int, rows: Sequence[CampusRow], key: str, name: str, none_text: str) -> int:
