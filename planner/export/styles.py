@@ -31,7 +31,6 @@ HEADER_LIGHT = Font(name=FONT_NAME, bold=True, size=12)
 MAP_HEADER_FILL = PatternFill(fill_type="solid", start_color="D9E1F2", end_color="D9E1F2")
 _THIN = Side(style="thin", color="808080")
 MAP_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-LINE_POINTS = 15  # height of one line of 11-point text
 
 # Light red behind "no" in Met / Covered columns, so unmet goals stand out when scrolling.
 NO_FILL = PatternFill(fill_type="solid", start_color="FFC7CE", end_color="FFC7CE")

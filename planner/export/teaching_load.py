@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planner.export import styles
 from planner.export.cells import flag_word, write_line, write_table
 from planner.export.labels import period_name
+from planner.export.printing import header_on_every_page
 from planner.i18n import _
 from planner.model import per_week
 from planner.result import InstructorLoad, Placement, PlanResult
@@ -56,8 +57,7 @@ def teaching_load_sheet(ws: Worksheet, result: PlanResult) -> None:
         for column in range(1, len(headers) + 1):
             ws.cell(row=top + offset, column=column).font = styles.TOTAL
     flag_word(ws, top + 1, end - 1, headers.index(_("Contract")) + 1, (_("above the cap"), _("below the floor")))
-    ws.freeze_panes = f"A{top + 1}"
-    ws.print_title_rows = f"{top}:{top}"
+    header_on_every_page(ws, top)
 
 
 def load_headers() -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from planner.export.cells import (
 from planner.export.curriculum_map import curriculum_map_sheet
 from planner.export.files import write_atomically
 from planner.export.labels import answers, module_status, period_name, yes_no
-from planner.export.printing import chart_page, print_ready
+from planner.export.printing import chart_page, header_on_every_page, print_ready
 from planner.export.review_sheets import add_review_parts
 from planner.export.scenario_sheet import scenario_sheet
 from planner.export.summary_sheet import summary_sheet
@@ -132,8 +132,7 @@ def plan_sheet(ws: Worksheet, result: PlanResult) -> None:
     hours = dict.fromkeys((_("Hours"), _("Term hours"), _("Module group-hours")), styles.HOURS)
     hours[_("Hours per week")] = styles.PER_WEEK
     write_table(ws, 1, 1, headers, rows, "PlanSections", hours, align=centred)
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
+    header_on_every_page(ws, 1)
     total = result.group_hours
     ws.oddFooter.center.text = _("Total group-hours of the plan: {total:,}", total=total)
 
@@ -288,8 +287,7 @@ def gaps_sheet(ws: Worksheet, result: PlanResult) -> None:
         "Gaps",
         none_text=_("None: the plan covers every demand of the scenario's sectors."),
     )
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
+    header_on_every_page(ws, 1)
 
 
 def instructors_sheet(ws: Worksheet, result: PlanResult) -> None:
