@@ -222,10 +222,11 @@ def keep_headings_with_what_follows(ws: Worksheet) -> None:
     used = [0.0, 0.0]
     for row in range(1, ws.max_row + 1):
         height = _points(ws, row)
-        kept = sum(_points(ws, r) for r in range(row, row + 1 + KEPT_ROWS))
-        if row in headings and any(u > 0 and u + kept > room for u, room in zip(used, rooms, strict=True)):
-            ws.row_breaks.append(Break(id=row - 1))
-            used = [0.0, 0.0]
+        if row in headings:
+            kept = sum(_points(ws, r) for r in range(row, row + 1 + KEPT_ROWS))
+            if any(u > 0 and u + kept > room for u, room in zip(used, rooms, strict=True)):
+                ws.row_breaks.append(Break(id=row - 1))
+                used = [0.0, 0.0]
         used = [height if u + height > room else u + height for u, room in zip(used, rooms, strict=True)]
         if row in breaks:
             used = [0.0, 0.0]
@@ -245,7 +246,10 @@ def _office_pixels(width: float) -> float:
 
 
 def _points(ws: Worksheet, row: int) -> float:
-    return ws.row_dimensions[row].height or POINTS_PER_LINE
+    """A row's height in print. Read with `get`: indexing row_dimensions creates an entry, which
+    the file then holds as an empty row."""
+    dimension = ws.row_dimensions.get(row)
+    return (dimension.height if dimension is not None else None) or POINTS_PER_LINE
 
 
 def _title_rows_points(ws: Worksheet) -> float:
